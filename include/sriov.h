@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_H
+#define SRIOV_H
+
+#include "sriov/error.h"
+#include "sriov/sysroot.h"
+#include "sriov/pcicfg.h"
+#include "sriov/netlink.h"
+#include "sriov/inventory.h"
+#include "sriov/devarg.h"
+#include "sriov/names.h"
+#include "sriov/capture.h"
+
+#endif

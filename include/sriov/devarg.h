@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_DEVARG_H
+#define SRIOV_DEVARG_H
+
+#include <stdbool.h>
+#include "error.h"
+#include "sysroot.h"
+#include "pcicfg.h"
+
+/*
+ * A device argument (DEV): a PCI address ("0000:07:00.0", "07:00.0"), a
+ * network interface name ("enp7s0f0"), optionally followed by "/INDEXES" to
+ * name VFs of that PF ("enp7s0f0/3", "0000:07:00.0/0-3", "enp7s0f0/all").
+ */
+struct dev_ref {
+	struct pci_addr addr;
+	char addr_str[PCI_ADDR_STRLEN];
+	char netdev[16];    /* set when DEV was given as a netdev name */
+	bool has_vf_spec;   /* "/INDEXES" was given */
+	char vf_spec[64];   /* the text after '/' */
+};
+
+/*
+ * Resolves arg against the root. -ENODEV ("no such device: X", with a hint to
+ * run `sriovctl list`) when nothing matches; -EINVAL for a malformed argument.
+ */
+int sriov_dev_resolve(struct sriov_root *r, const char *arg, struct dev_ref *ref,
+		      struct sriov_err *e);
+
+/*
+ * Parses an index list ("3", "0-6", "all", "0,2,5-7") against count VFs into
+ * sel[0..count-1]. -EINVAL for bad syntax, -ERANGE for an index >= count,
+ * each with a message naming the index and the allowed range.
+ */
+int vf_index_spec_parse(const char *spec, unsigned int count, bool *sel,
+			struct sriov_err *e);
+
+#endif

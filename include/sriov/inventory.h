@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_INVENTORY_H
+#define SRIOV_INVENTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "error.h"
+#include "sysroot.h"
+#include "pcicfg.h"
+#include "netlink.h"
+
+/*
+ * The device model: every SR-IOV physical function on the host (or in a
+ * --root tree) with its virtual functions. Built by sriov_inventory_read(),
+ * freed with sriov_inventory_free().
+ */
+
+struct netdev_info {
+	char name[16];
+	char mac[18];	    /* "aa:bb:cc:dd:ee:ff", empty when unreadable */
+	char operstate[16]; /* "up", "down", ...; empty when unreadable */
+	int ifindex;	    /* 0 when unreadable */
+};
+
+struct vf {
+	unsigned int index;
+	struct pci_addr addr;
+	char addr_str[PCI_ADDR_STRLEN];
+	uint16_t device_id;
+	char driver[64]; /* empty: no driver bound */
+	struct netdev_info *netdevs;
+	size_t n_netdevs;
+	int iommu_group; /* -1: none */
+	/* PF-side settings over rtnetlink; has_info false when unknown */
+	bool has_info;
+	struct vf_info info;
+	/* address predicted from offset/stride disagrees with the virtfn link */
+	bool addr_mismatch;
+	struct pci_addr predicted;
+};
+
+struct pf {
+	struct pci_addr addr;
+	char addr_str[PCI_ADDR_STRLEN];
+	uint16_t vendor_id, device_id;
+	uint16_t subsys_vendor_id, subsys_device_id;
+	uint32_t class_code;
+	uint8_t revision;
+	char vendor_name[128]; /* from pci.ids, as lspci prints it */
+	char device_name[192];
+	char class_name[96];
+	char driver[64]; /* empty: none */
+	char module[64]; /* empty: built in or none */
+	int numa_node;	 /* -1: none */
+	int iommu_group; /* -1: none */
+	struct netdev_info *netdevs;
+	size_t n_netdevs;
+	/* sysfs sriov_* attributes; -1 when unreadable */
+	int total_vfs;
+	int num_vfs;
+	int drivers_autoprobe;
+	int sysfs_vf_offset, sysfs_vf_stride, sysfs_vf_device;
+	/* config space */
+	bool has_caps;
+	bool config_partial; /* only the first 64 bytes were readable (not root) */
+	struct pci_caps caps;
+	struct vf *vfs;
+	size_t n_vfs;
+	/* rtnetlink view (when a PF netdev exists) */
+	bool vf_list_truncated;
+	void *rtnl_raw; /* the reply message, kept with INV_KEEP_RTNL (capture) */
+	size_t rtnl_raw_len;
+};
+
+/* The members of one IOMMU group, resolved for the groups of listed functions. */
+struct iommu_group {
+	int id;
+	char (*members)[PCI_ADDR_STRLEN];
+	size_t n_members;
+};
+
+struct inventory {
+	struct pf *pfs;
+	size_t n_pfs;
+	struct iommu_group *groups;
+	size_t n_groups;
+	/* notes for the user, e.g. "config space limited to 64 bytes: not root" */
+	char notes[4][256];
+	int n_notes;
+};
+
+enum inventory_flags {
+	INV_NO_NETLINK = 1 << 0, /* do not query rtnetlink (tests, --root) */
+	INV_NO_NAMES = 1 << 1,	 /* skip pci.ids lookups */
+	INV_KEEP_RTNL = 1 << 2,	 /* keep each PF's raw rtnetlink reply (capture) */
+};
+
+/*
+ * Reads every SR-IOV PF under r. On the live host, VF settings come from
+ * rtnetlink; under a --root tree from the messages `capture` stored there
+ * (/.sriovctl/rtnl/<ifname>). Returns 0 or -errno.
+ */
+int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct inventory *inv,
+			 struct sriov_err *e);
+void sriov_inventory_free(struct inventory *inv);
+
+const struct iommu_group *inventory_group(const struct inventory *inv, int id);
+const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci_addr *a);
+
+#endif

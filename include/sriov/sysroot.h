@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_SYSROOT_H
+#define SRIOV_SYSROOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "error.h"
+
+/*
+ * Root-aware file access. Every file the library reads or writes goes through
+ * a struct sriov_root: "/" for the live host, or a directory holding a
+ * captured or generated tree (--root). Paths are absolute within the root
+ * ("/sys/bus/pci/devices"); they are resolved with openat2(RESOLVE_IN_ROOT)
+ * so that ".." and absolute symlinks in a captured tree cannot leave it.
+ *
+ * A root can record every path it successfully reads (sriov_root_record()):
+ * `sriovctl capture` uses that list to archive exactly what the tool reads.
+ */
+struct sriov_root;
+
+struct sriov_dirent {
+	char name[256];
+	unsigned char type; /* DT_* from the kernel, DT_UNKNOWN possible */
+};
+
+int sriov_root_open(const char *dir, struct sriov_root **out, struct sriov_err *e);
+void sriov_root_close(struct sriov_root *r);
+const char *sriov_root_dir(const struct sriov_root *r);
+bool sriov_root_is_host(const struct sriov_root *r);
+
+/* Opens path inside the root (O_CLOEXEC added). Returns fd or -errno. */
+int sriov_root_openat(struct sriov_root *r, const char *path, int flags, struct sriov_err *e);
+
+/*
+ * Reads up to size-1 bytes and NUL-terminates. *len gets the byte count
+ * (may be NULL). Returns 0 or -errno.
+ */
+int sriov_read_file(struct sriov_root *r, const char *path, char *buf, size_t size,
+		    size_t *len, struct sriov_err *e);
+
+/* Reads a short attribute, trailing whitespace stripped. */
+int sriov_read_attr(struct sriov_root *r, const char *path, char *buf, size_t size,
+		    struct sriov_err *e);
+
+/* Reads an attribute holding an unsigned number (base 0: "0x1f", "31"). -EINVAL if not one. */
+int sriov_read_u64(struct sriov_root *r, const char *path, int base, uint64_t *val,
+		   struct sriov_err *e);
+
+/* Reads a symlink's target. */
+int sriov_read_link(struct sriov_root *r, const char *path, char *buf, size_t size,
+		    struct sriov_err *e);
+
+/* Reads a symlink and returns its last path component (driver, iommu group, module). */
+int sriov_read_link_base(struct sriov_root *r, const char *path, char *buf, size_t size,
+			 struct sriov_err *e);
+
+/*
+ * Lists a directory (not "." or ".."), sorted by name. *ents is allocated;
+ * free with free(). Returns 0 or -errno.
+ */
+int sriov_list_dir(struct sriov_root *r, const char *path, struct sriov_dirent **ents,
+		   size_t *n, struct sriov_err *e);
+
+/* 0 when path exists inside the root (symlinks followed), -errno otherwise. */
+int sriov_path_exists(struct sriov_root *r, const char *path);
+
+/* Writes a whole attribute in one write(2). Returns 0 or -errno of open/write. */
+int sriov_write_attr(struct sriov_root *r, const char *path, const char *val,
+		     struct sriov_err *e);
+
+/*
+ * Directory handles: a directory opened once, then single-component reads
+ * relative to it (no symlink followed in the last component, so nothing can
+ * leave the root). This keeps the per-device syscall count small.
+ */
+struct sriov_dir {
+	struct sriov_root *root;
+	int fd;
+	char path[4096]; /* path within the root, for messages and recording */
+};
+
+int sriov_dir_open(struct sriov_root *r, const char *path, struct sriov_dir *d,
+		   struct sriov_err *e);
+void sriov_dir_close(struct sriov_dir *d);
+int sriov_dir_read_attr(struct sriov_dir *d, const char *name, char *buf, size_t size,
+			struct sriov_err *e);
+int sriov_dir_read_file(struct sriov_dir *d, const char *name, char *buf, size_t size,
+			size_t *len, struct sriov_err *e);
+int sriov_dir_read_int(struct sriov_dir *d, const char *name, int base, long long *val,
+		       struct sriov_err *e);
+int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf, size_t size,
+			     struct sriov_err *e);
+int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t size,
+			struct sriov_err *e);
+/* 0 when name exists in the directory (not followed), -errno otherwise. */
+int sriov_dir_has(struct sriov_dir *d, const char *name);
+
+/* Recording of what was read, for capture. */
+enum sriov_access {
+	SRIOV_ACCESS_FILE,   /* contents read */
+	SRIOV_ACCESS_LINK,   /* symlink read (not followed) */
+	SRIOV_ACCESS_DIR,    /* directory listed */
+	SRIOV_ACCESS_EXISTS, /* existence tested */
+};
+
+struct sriov_record {
+	char *path;
+	enum sriov_access kind;
+};
+
+void sriov_root_record(struct sriov_root *r, bool on);
+size_t sriov_root_recorded(const struct sriov_root *r, const struct sriov_record **recs);
+
+/*
+ * Reads a file the user named on the command line (a dump, a config file):
+ * it lives in the caller's file system, not in the inspected root. "-" is
+ * standard input. At most max bytes; larger inputs fail with -EFBIG.
+ * *data is malloc'd and NUL-terminated; *len excludes the NUL.
+ */
+int sriov_read_user_file(const char *path, size_t max, char **data, size_t *len,
+			 struct sriov_err *e);
+
+/*
+ * A name that becomes one path component (driver, netdev, PCI address):
+ * non-empty, at most 255 bytes, no '/', not "." or "..", no control bytes.
+ */
+bool sriov_name_is_safe(const char *name);
+
+#endif

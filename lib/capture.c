@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: MIT
+/*
+ * capture: archive what the tool read, so that a bug report or a test
+ * fixture replays with --root. Symlinks are resolved here one component at
+ * a time, lexically, from the root: every symlink met on the way is stored
+ * as a symlink and nothing outside the root is ever opened.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "sriov/capture.h"
+
+#define MAX_LINK_HOPS 40
+#define MAX_CAPTURED_FILE (1 << 20)
+
+/* ---- a set of archived paths ------------------------------------------ */
+
+struct path_set {
+	char **slots;
+	size_t cap, n;
+};
+
+static size_t hash_path(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int set_grow(struct path_set *set)
+{
+	size_t cap = set->cap ? set->cap * 2 : 1024;
+	char **slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->cap; i++) {
+		size_t h;
+
+		if (!set->slots[i])
+			continue;
+		h = hash_path(set->slots[i]) & (cap - 1);
+		while (slots[h])
+			h = (h + 1) & (cap - 1);
+		slots[h] = set->slots[i];
+	}
+	free(set->slots);
+	set->slots = slots;
+	set->cap = cap;
+	return 0;
+}
+
+/* 1 when added, 0 when present, -ENOMEM */
+static int set_add(struct path_set *set, const char *path)
+{
+	size_t h;
+
+	if ((set->n + 1) * 2 > set->cap && set_grow(set) < 0)
+		return -ENOMEM;
+	h = hash_path(path) & (set->cap - 1);
+	while (set->slots[h]) {
+		if (!strcmp(set->slots[h], path))
+			return 0;
+		h = (h + 1) & (set->cap - 1);
+	}
+	set->slots[h] = strdup(path);
+	if (!set->slots[h])
+		return -ENOMEM;
+	set->n++;
+	return 1;
+}
+
+static void set_free(struct path_set *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+}
+
+/* ---- archive writing -------------------------------------------------- */
+
+struct capture {
+	struct sriov_root *root;
+	int root_fd;
+	struct archive *ar;
+	struct path_set done;
+	struct sriov_err *e;
+	char *buf;
+};
+
+static int ar_fail(struct capture *c, const char *what)
+{
+	return sriov_err_set(c->e, -EIO, "writing capture (%s): %s", what,
+			     archive_error_string(c->ar));
+}
+
+static int emit(struct capture *c, const char *rel, mode_t type, const char *link,
+		const void *data, size_t size)
+{
+	struct archive_entry *ent;
+	int ret = set_add(&c->done, rel);
+
+	if (ret <= 0)
+		return ret == 0 ? 0 : sriov_err_set(c->e, ret, "out of memory");
+	ent = archive_entry_new();
+	if (!ent)
+		return sriov_err_set(c->e, -ENOMEM, "out of memory");
+	archive_entry_set_pathname(ent, rel);
+	archive_entry_set_filetype(ent, type);
+	archive_entry_set_perm(ent, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	archive_entry_set_mtime(ent, time(NULL), 0);
+	if (link)
+		archive_entry_set_symlink(ent, link);
+	archive_entry_set_size(ent, type == AE_IFREG ? (la_int64_t)size : 0);
+	ret = archive_write_header(c->ar, ent);
+	if (ret == ARCHIVE_OK && type == AE_IFREG && size &&
+	    archive_write_data(c->ar, data, size) < 0)
+		ret = ARCHIVE_FATAL;
+	archive_entry_free(ent);
+	return ret == ARCHIVE_OK ? 0 : ar_fail(c, rel);
+}
+
+static int emit_parents(struct capture *c, const char *rel)
+{
+	char dir[4096];
+
+	for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
+		int ret;
+
+		if ((size_t)(p - rel) >= sizeof(dir))
+			return -ENAMETOOLONG;
+		memcpy(dir, rel, (size_t)(p - rel));
+		dir[p - rel] = '\0';
+		ret = emit(c, dir, AE_IFDIR, NULL, NULL, 0);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int emit_file(struct capture *c, const char *rel)
+{
+	ssize_t n;
+	size_t got = 0;
+	int fd = openat(c->root_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0; /* vanished or unreadable since: leave it out */
+	while (got < MAX_CAPTURED_FILE &&
+	       (n = read(fd, c->buf + got, MAX_CAPTURED_FILE - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	return emit(c, rel, AE_IFREG, NULL, c->buf, got);
+}
+
+/* Archives the symlink at rel; target[0] is NUL when it could not be read. */
+static int emit_link(struct capture *c, const char *rel, char *target, size_t size)
+{
+	ssize_t n = readlinkat(c->root_fd, rel, target, size - 1);
+
+	target[0] = '\0';
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	return emit(c, rel, AE_IFLNK, target, NULL, 0);
+}
+
+/* Joins the directory of rel with a link target, folding "." and ".." lexically. */
+static int join_target(const char *rel, const char *target, const char *rest, char *out,
+		       size_t size)
+{
+	char tmp[8192], *save, *tok;
+	size_t len = 0;
+
+	if (target[0] == '/')
+		snprintf(tmp, sizeof(tmp), "%s/%s", target, rest);
+	else
+		snprintf(tmp, sizeof(tmp), "%.*s/%s/%s",
+			 (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel, target,
+			 rest);
+	out[0] = '\0';
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			char *slash = strrchr(out, '/');
+
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + strlen(tok) + 2 > size)
+			return -ENAMETOOLONG;
+		len += (size_t)sprintf(out + len, "%s%s", len ? "/" : "", tok);
+	}
+	return 0;
+}
+
+static int emit_dir_listing(struct capture *c, const char *rel);
+
+static int emit_last(struct capture *c, const char *rel, enum sriov_access kind,
+		     const struct stat *st)
+{
+	if (S_ISREG(st->st_mode))
+		return emit_file(c, rel);
+	if (S_ISDIR(st->st_mode))
+		return kind == SRIOV_ACCESS_DIR ? emit_dir_listing(c, rel)
+						: emit(c, rel, AE_IFDIR, NULL, NULL, 0);
+	return 0;
+}
+
+/* Archives path (relative to the root) as read with the given access kind. */
+static int emit_path(struct capture *c, const char *path, enum sriov_access kind, int hops)
+{
+	char prefix[4096], target[4096], next[8192];
+	const char *p = path;
+	struct stat st;
+
+	if (hops > MAX_LINK_HOPS)
+		return 0;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t plen = slash ? (size_t)(slash - path) : strlen(path);
+		int ret;
+
+		if (plen >= sizeof(prefix))
+			return -ENAMETOOLONG;
+		memcpy(prefix, path, plen);
+		prefix[plen] = '\0';
+		if (fstatat(c->root_fd, prefix, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		ret = emit_parents(c, prefix);
+		if (ret < 0)
+			return ret;
+		if (S_ISLNK(st.st_mode)) {
+			ret = emit_link(c, prefix, target, sizeof(target));
+			if (ret < 0 || !target[0] || (!slash && kind == SRIOV_ACCESS_LINK))
+				return ret;
+			if (join_target(prefix, target, slash ? slash + 1 : "", next,
+					sizeof(next)) < 0)
+				return 0;
+			return emit_path(c, next, kind, hops + 1);
+		}
+		if (!slash)
+			return emit_last(c, prefix, kind, &st);
+		p = slash + 1;
+	}
+}
+
+static int emit_dir_listing(struct capture *c, const char *rel)
+{
+	struct sriov_dirent *ents;
+	char path[4352], target[4096];
+	size_t n;
+	int ret;
+
+	snprintf(path, sizeof(path), "/%s", rel);
+	ret = emit(c, rel, AE_IFDIR, NULL, NULL, 0);
+	if (ret < 0 || sriov_list_dir(c->root, path, &ents, &n, NULL) < 0)
+		return ret;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", rel, ents[i].name);
+		if (ents[i].type == DT_LNK)
+			ret = emit_link(c, path, target, sizeof(target));
+		else if (ents[i].type == DT_DIR)
+			ret = emit(c, path, AE_IFDIR, NULL, NULL, 0);
+	}
+	free(ents);
+	return ret;
+}
+
+static int emit_recorded(struct capture *c)
+{
+	const struct sriov_record *recs;
+	size_t n = sriov_root_recorded(c->root, &recs);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *rel = recs[i].path;
+		int ret;
+
+		while (*rel == '/')
+			rel++;
+		if (!*rel)
+			continue;
+		ret = emit_path(c, rel, recs[i].kind, 0);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int emit_extras(struct capture *c, const struct inventory *inv)
+{
+	char path[128], info[512];
+	struct utsname u;
+	int ret;
+
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+	snprintf(info, sizeof(info),
+		 "sriovctl %s capture\nroot: %s\nkernel: %s %s\nmachine: %s\n",
+		 SRIOVCTL_VERSION, sriov_root_dir(c->root), u.sysname, u.release, u.machine);
+	ret = emit(c, ".sriovctl", AE_IFDIR, NULL, NULL, 0);
+	if (ret == 0)
+		ret = emit(c, ".sriovctl/capture-info", AE_IFREG, NULL, info, strlen(info));
+	if (ret == 0)
+		ret = emit(c, ".sriovctl/rtnl", AE_IFDIR, NULL, NULL, 0);
+	for (size_t i = 0; ret == 0 && i < inv->n_pfs; i++) {
+		const struct pf *pf = &inv->pfs[i];
+
+		if (!pf->rtnl_raw || !pf->n_netdevs ||
+		    !sriov_name_is_safe(pf->netdevs[0].name))
+			continue;
+		snprintf(path, sizeof(path), ".sriovctl/rtnl/%s", pf->netdevs[0].name);
+		ret = emit(c, path, AE_IFREG, NULL, pf->rtnl_raw, pf->rtnl_raw_len);
+	}
+	return ret;
+}
+
+static int open_archive(struct capture *c, const char *out_path)
+{
+	c->ar = archive_write_new();
+	if (!c->ar)
+		return sriov_err_set(c->e, -ENOMEM, "out of memory");
+	if (archive_write_set_format_pax_restricted(c->ar) != ARCHIVE_OK)
+		return ar_fail(c, "format");
+	if (archive_write_open_filename(c->ar, strcmp(out_path, "-") ? out_path : NULL) !=
+	    ARCHIVE_OK)
+		return sriov_err_set(c->e, -EIO, "%s: %s", out_path,
+				     archive_error_string(c->ar));
+	return 0;
+}
+
+int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
+			const char *out_path, struct sriov_err *e)
+{
+	struct capture c = { .root = r, .e = e };
+	int ret;
+
+	c.buf = malloc(MAX_CAPTURED_FILE);
+	if (!c.buf)
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	c.root_fd = sriov_root_openat(r, "/", O_PATH | O_DIRECTORY, e);
+	if (c.root_fd < 0) {
+		free(c.buf);
+		return c.root_fd;
+	}
+	ret = open_archive(&c, out_path);
+	if (ret == 0)
+		ret = emit_recorded(&c);
+	if (ret == 0)
+		ret = emit_extras(&c, inv);
+	if (c.ar && archive_write_close(c.ar) != ARCHIVE_OK && ret == 0)
+		ret = ar_fail(&c, "close");
+	if (c.ar)
+		archive_write_free(c.ar);
+	set_free(&c.done);
+	close(c.root_fd);
+	free(c.buf);
+	return ret;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov/devarg.h"
+
+static int no_such_device(const char *arg, struct sriov_err *e)
+{
+	sriov_err_set(e, -ENODEV, "no such device: %s", arg);
+	sriov_err_hint(e, "run `sriovctl list` to see the SR-IOV devices of this host");
+	return -ENODEV;
+}
+
+static int resolve_pci(struct sriov_root *r, const char *arg, const char *name,
+		       struct dev_ref *ref, struct sriov_err *e)
+{
+	char path[96];
+
+	pci_addr_format(&ref->addr, ref->addr_str);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", ref->addr_str);
+	if (sriov_path_exists(r, path) < 0)
+		return no_such_device(arg, e);
+	(void)name;
+	return 0;
+}
+
+static int resolve_netdev(struct sriov_root *r, const char *arg, const char *name,
+			  struct dev_ref *ref, struct sriov_err *e)
+{
+	char path[96], target[64];
+
+	if (!sriov_name_is_safe(name) || strlen(name) >= sizeof(ref->netdev))
+		return sriov_err_set(e, -EINVAL,
+				     "invalid device \"%s\": not a PCI address "
+				     "([DDDD:]BB:DD.F) nor an interface name",
+				     arg);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", name);
+	if (sriov_read_link_base(r, path, target, sizeof(target), NULL) < 0)
+		return no_such_device(arg, e);
+	if (pci_addr_parse(target, &ref->addr) < 0) {
+		sriov_err_set(e, -ENODEV, "%s is not a PCI network interface", name);
+		sriov_err_hint(e, "its device is %s", target);
+		return -ENODEV;
+	}
+	snprintf(ref->netdev, sizeof(ref->netdev), "%s", name);
+	pci_addr_format(&ref->addr, ref->addr_str);
+	return 0;
+}
+
+int sriov_dev_resolve(struct sriov_root *r, const char *arg, struct dev_ref *ref,
+		      struct sriov_err *e)
+{
+	char name[64];
+	const char *slash;
+	size_t len;
+
+	memset(ref, 0, sizeof(*ref));
+	if (!arg || !*arg)
+		return sriov_err_set(e, -EINVAL, "empty device argument");
+	slash = strchr(arg, '/');
+	len = slash ? (size_t)(slash - arg) : strlen(arg);
+	if (len == 0 || len >= sizeof(name))
+		return sriov_err_set(e, -EINVAL, "invalid device \"%s\"", arg);
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	if (slash) {
+		if (!slash[1] || strlen(slash + 1) >= sizeof(ref->vf_spec) ||
+		    strchr(slash + 1, '/'))
+			return sriov_err_set(e, -EINVAL,
+					     "invalid VF index in \"%s\": expected "
+					     "PF/INDEX, PF/FIRST-LAST or PF/all",
+					     arg);
+		ref->has_vf_spec = true;
+		snprintf(ref->vf_spec, sizeof(ref->vf_spec), "%s", slash + 1);
+	}
+	if (pci_addr_parse(name, &ref->addr) == 0)
+		return resolve_pci(r, arg, name, ref, e);
+	return resolve_netdev(r, arg, name, ref, e);
+}
+
+static int parse_index(const char *s, const char **end, unsigned long *v)
+{
+	char *stop;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &stop, 10);
+	if (errno || *v > 0xffff)
+		return -EINVAL;
+	*end = stop;
+	return 0;
+}
+
+static int range_error(const char *spec, unsigned long idx, unsigned int count,
+		       struct sriov_err *e)
+{
+	if (count == 0)
+		return sriov_err_set(e, -ERANGE, "VF index %lu in \"%s\": the PF has no VFs",
+				     idx, spec);
+	return sriov_err_set(e, -ERANGE,
+			     "VF index %lu in \"%s\" is out of range: the PF has %u VFs "
+			     "(0-%u)",
+			     idx, spec, count, count - 1);
+}
+
+static int parse_item(const char *spec, const char **p, unsigned int count, bool *sel,
+		      struct sriov_err *e)
+{
+	unsigned long first, last;
+	const char *end;
+
+	if (parse_index(*p, &end, &first) < 0)
+		goto bad;
+	last = first;
+	if (*end == '-' && parse_index(end + 1, &end, &last) < 0)
+		goto bad;
+	if (last < first)
+		goto bad;
+	if (last >= count)
+		return range_error(spec, last, count, e);
+	for (unsigned long i = first; i <= last; i++)
+		sel[i] = true;
+	*p = end;
+	return 0;
+bad:
+	return sriov_err_set(e, -EINVAL,
+			     "invalid VF index list \"%s\": use N, FIRST-LAST, all, or a "
+			     "comma-separated list of those",
+			     spec);
+}
+
+int vf_index_spec_parse(const char *spec, unsigned int count, bool *sel,
+			struct sriov_err *e)
+{
+	const char *p = spec;
+
+	for (unsigned int i = 0; i < count; i++)
+		sel[i] = false;
+	if (!strcmp(spec, "all")) {
+		if (count == 0)
+			return sriov_err_set(e, -ERANGE, "\"all\": the PF has no VFs");
+		for (unsigned int i = 0; i < count; i++)
+			sel[i] = true;
+		return 0;
+	}
+	for (;;) {
+		int ret = parse_item(spec, &p, count, sel, e);
+
+		if (ret < 0)
+			return ret;
+		if (*p == '\0')
+			return 0;
+		if (*p != ',')
+			return sriov_err_set(e, -EINVAL,
+					     "invalid VF index list \"%s\": unexpected "
+					     "\"%c\"",
+					     spec, *p);
+		p++;
+	}
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device model. One pass over /sys/bus/pci/devices notes, for every
+ * function, whether it is an SR-IOV PF, its driver and its IOMMU group; one
+ * pass over /sys/class/net maps netdevs to functions. PFs are then read in
+ * full, and their VFs are found through the virtfnN links. The cost grows
+ * linearly with the number of functions, with a few syscalls each.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sriov/inventory.h"
+#include "sriov/names.h"
+#include "inventory_scan.h"
+
+#define SYS_PCI_DEVICES "/sys/bus/pci/devices"
+#define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
+
+static void add_note(struct inventory *inv, const char *note)
+{
+	for (int i = 0; i < inv->n_notes; i++)
+		if (!strcmp(inv->notes[i], note))
+			return;
+	if (inv->n_notes >= (int)(sizeof(inv->notes) / sizeof(inv->notes[0])))
+		return;
+	snprintf(inv->notes[inv->n_notes++], sizeof(inv->notes[0]), "%s", note);
+}
+
+/* ---- PF attributes ---------------------------------------------------- */
+
+static int read_small_int(struct sriov_dir *d, const char *name, int base)
+{
+	long long v;
+
+	if (sriov_dir_read_int(d, name, base, &v, NULL) < 0)
+		return -1;
+	if (v < -1 || v > 0x7fffffff)
+		return -1;
+	return (int)v;
+}
+
+static void read_pf_ids_from_sysfs(struct sriov_dir *d, struct pf *pf)
+{
+	int v;
+
+	v = read_small_int(d, "vendor", 16);
+	pf->vendor_id = v < 0 ? 0xffff : (uint16_t)v;
+	v = read_small_int(d, "device", 16);
+	pf->device_id = v < 0 ? 0xffff : (uint16_t)v;
+	v = read_small_int(d, "subsystem_vendor", 16);
+	pf->subsys_vendor_id = v < 0 ? 0 : (uint16_t)v;
+	v = read_small_int(d, "subsystem_device", 16);
+	pf->subsys_device_id = v < 0 ? 0 : (uint16_t)v;
+	v = read_small_int(d, "class", 16);
+	pf->class_code = v < 0 ? 0 : (uint32_t)v;
+	v = read_small_int(d, "revision", 16);
+	pf->revision = v < 0 ? 0 : (uint8_t)v;
+}
+
+static uint16_t cfg16(const struct pcicfg *cfg, size_t off)
+{
+	return (uint16_t)(cfg->data[off] | cfg->data[off + 1] << 8);
+}
+
+static void read_pf_ids_from_config(const struct pcicfg *cfg, struct pf *pf)
+{
+	pf->vendor_id = cfg16(cfg, 0x00);
+	pf->device_id = cfg16(cfg, 0x02);
+	pf->revision = cfg->data[0x08];
+	pf->class_code = (uint32_t)(cfg->data[0x09] | cfg->data[0x0a] << 8 |
+				    cfg->data[0x0b] << 16);
+	pf->subsys_vendor_id = cfg16(cfg, 0x2c);
+	pf->subsys_device_id = cfg16(cfg, 0x2e);
+}
+
+/* Fills the SR-IOV fields sysfs gives when config space is not fully readable. */
+static void sriov_cap_from_sysfs(struct pf *pf)
+{
+	struct sriov_cap *s = &pf->caps.sriov;
+
+	pf->caps.has_sriov = true;
+	s->total_vfs = pf->total_vfs < 0 ? 0 : (uint16_t)pf->total_vfs;
+	s->initial_vfs = s->total_vfs;
+	s->num_vfs = pf->num_vfs < 0 ? 0 : (uint16_t)pf->num_vfs;
+	s->vf_enable = s->num_vfs > 0;
+	s->vf_offset = pf->sysfs_vf_offset < 0 ? 0 : (uint16_t)pf->sysfs_vf_offset;
+	s->vf_stride = pf->sysfs_vf_stride < 0 ? 0 : (uint16_t)pf->sysfs_vf_stride;
+	s->vf_device_id = pf->sysfs_vf_device < 0 ? 0 : (uint16_t)pf->sysfs_vf_device;
+}
+
+static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf *pf,
+			   struct inventory *inv)
+{
+	static __thread char raw[PCI_CFG_EXT_SIZE + 1];
+	static __thread struct pcicfg cfg;
+	size_t len = 0;
+
+	if (sriov_dir_read_file(d, "config", raw, sizeof(raw), &len, NULL) < 0 || len < 64) {
+		read_pf_ids_from_sysfs(d, pf);
+		sriov_cap_from_sysfs(pf);
+		pf->config_partial = true;
+		add_note(inv, "config space unreadable: capabilities from sysfs sriov_* "
+			      "attributes only");
+		return;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.data, raw, len);
+	cfg.len = len;
+	read_pf_ids_from_config(&cfg, pf);
+	if (pci_caps_decode(&cfg, &pf->caps, NULL) == 0)
+		pf->has_caps = true;
+	if (cfg.len < PCI_CFG_EXT_SIZE) {
+		pf->config_partial = true;
+		if (sriov_root_is_host(r) && geteuid() != 0)
+			add_note(inv, "not root: config space is limited to its first 64 "
+				      "bytes; SR-IOV values come from sysfs sriov_* "
+				      "attributes, ARI and ACS are not shown");
+	}
+	if (!pf->caps.has_sriov)
+		sriov_cap_from_sysfs(pf);
+}
+
+static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
+{
+	pf->numa_node = read_small_int(d, "numa_node", 10);
+	pf->total_vfs = read_small_int(d, "sriov_totalvfs", 10);
+	pf->num_vfs = read_small_int(d, "sriov_numvfs", 10);
+	pf->drivers_autoprobe = read_small_int(d, "sriov_drivers_autoprobe", 10);
+	pf->sysfs_vf_offset = read_small_int(d, "sriov_offset", 10);
+	pf->sysfs_vf_stride = read_small_int(d, "sriov_stride", 10);
+	pf->sysfs_vf_device = read_small_int(d, "sriov_vf_device", 16);
+	if (sriov_dir_read_link_base(d, "driver", pf->driver, sizeof(pf->driver), NULL) < 0)
+		pf->driver[0] = '\0';
+}
+
+static void read_pf_module(struct sriov_root *r, struct pf *pf)
+{
+	char path[128];
+
+	pf->module[0] = '\0';
+	if (!pf->driver[0])
+		return;
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver/module", pf->addr_str);
+	if (sriov_read_link_base(r, path, pf->module, sizeof(pf->module), NULL) < 0)
+		pf->module[0] = '\0';
+}
+
+static void read_pf_names(struct pci_names *names, struct pf *pf)
+{
+	char vendor[128], device[192];
+
+	pci_names_vendor(names, pf->vendor_id, vendor, sizeof(vendor));
+	pci_names_device(names, pf->vendor_id, pf->device_id, device, sizeof(device));
+	snprintf(pf->vendor_name, sizeof(pf->vendor_name), "%s", vendor);
+	snprintf(pf->device_name, sizeof(pf->device_name), "%s", device);
+	pci_names_class(names, (uint16_t)(pf->class_code >> 8), pf->class_name,
+			sizeof(pf->class_name));
+}
+
+/* ---- netdevs ---------------------------------------------------------- */
+
+static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
+{
+	char path[96];
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", nd->name);
+	if (sriov_read_attr(r, path, nd->mac, sizeof(nd->mac), NULL) < 0)
+		nd->mac[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", nd->name);
+	if (sriov_read_attr(r, path, nd->operstate, sizeof(nd->operstate), NULL) < 0)
+		nd->operstate[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", nd->name);
+	nd->ifindex = sriov_read_u64(r, path, 10, &v, NULL) == 0 && v < 0x7fffffff ? (int)v : 0;
+}
+
+static int copy_netdevs(const struct scan *sc, const char *addr, bool details,
+			struct sriov_root *r, struct netdev_info **out, size_t *n)
+{
+	size_t count = scan_netdev_count(sc, addr);
+	struct netdev_info *nds;
+	size_t i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!count)
+		return 0;
+	nds = calloc(count, sizeof(*nds));
+	if (!nds)
+		return -ENOMEM;
+	for (const struct scan_netdev *it = scan_netdev_first(sc, addr); it && i < count;
+	     it = scan_netdev_next(sc, it, addr)) {
+		snprintf(nds[i].name, sizeof(nds[i].name), "%s", it->name);
+		if (details)
+			read_netdev(r, &nds[i]);
+		i++;
+	}
+	*out = nds;
+	*n = i;
+	return 0;
+}
+
+/* ---- VFs -------------------------------------------------------------- */
+
+static void predict_vf_addr(const struct pf *pf, unsigned int index, struct pci_addr *out)
+{
+	uint32_t offset = pf->sysfs_vf_offset >= 0 ? (uint32_t)pf->sysfs_vf_offset
+						   : pf->caps.sriov.vf_offset;
+	uint32_t stride = pf->sysfs_vf_stride >= 0 ? (uint32_t)pf->sysfs_vf_stride
+						   : pf->caps.sriov.vf_stride;
+	uint32_t rid = pci_addr_rid(&pf->addr) + offset + stride * index;
+
+	pci_addr_from_rid(pf->addr.domain, (uint16_t)rid, out);
+}
+
+static int read_vf(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf,
+		   unsigned int index, struct vf *vf)
+{
+	char name[32], target[PCI_ADDR_STRLEN + 8];
+	const struct scan_func *fn;
+
+	vf->index = index;
+	vf->iommu_group = -1;
+	snprintf(name, sizeof(name), "virtfn%u", index);
+	if (sriov_dir_read_link_base(pfdir, name, target, sizeof(target), NULL) < 0)
+		return -ENOENT;
+	if (pci_addr_parse(target, &vf->addr) < 0)
+		return -ENOENT;
+	pci_addr_format(&vf->addr, vf->addr_str);
+	vf->device_id = pf->sysfs_vf_device >= 0 ? (uint16_t)pf->sysfs_vf_device
+						 : pf->caps.sriov.vf_device_id;
+	predict_vf_addr(pf, index, &vf->predicted);
+	vf->addr_mismatch = pci_addr_cmp(&vf->predicted, &vf->addr) != 0;
+	fn = scan_find(sc, vf->addr_str);
+	if (fn) {
+		snprintf(vf->driver, sizeof(vf->driver), "%s", fn->driver);
+		vf->iommu_group = fn->iommu_group;
+	}
+	return copy_netdevs(sc, vf->addr_str, false, NULL, &vf->netdevs, &vf->n_netdevs);
+}
+
+static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf)
+{
+	int count = pf->num_vfs >= 0 ? pf->num_vfs : pf->caps.sriov.num_vfs;
+	size_t n = 0;
+
+	if (count <= 0)
+		return 0;
+	pf->vfs = calloc((size_t)count, sizeof(*pf->vfs));
+	if (!pf->vfs)
+		return -ENOMEM;
+	for (int i = 0; i < count; i++) {
+		int ret = read_vf(pfdir, sc, pf, (unsigned int)i, &pf->vfs[n]);
+
+		if (ret == -ENOMEM)
+			return ret;
+		if (ret == 0)
+			n++;
+	}
+	pf->n_vfs = n;
+	return 0;
+}
+
+/* ---- rtnetlink VF settings -------------------------------------------- */
+
+static int load_recorded_vfs(struct sriov_root *r, const char *ifname, struct link_vfs *l)
+{
+	static __thread char buf[1 << 20];
+	char path[96];
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
+	ret = sriov_read_file(r, path, buf, sizeof(buf), &len, NULL);
+	if (ret < 0)
+		return ret;
+	return link_vfs_parse(buf, len, l, NULL);
+}
+
+static void attach_vf_info(struct pf *pf, const struct link_vfs *l)
+{
+	pf->vf_list_truncated = l->truncated;
+	for (size_t i = 0; i < l->n_vfs; i++) {
+		for (size_t j = 0; j < pf->n_vfs; j++) {
+			if (pf->vfs[j].index != l->vfs[i].index)
+				continue;
+			pf->vfs[j].info = l->vfs[i];
+			pf->vfs[j].has_info = true;
+		}
+	}
+}
+
+static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *pf,
+			     struct inventory *inv, unsigned int flags)
+{
+	struct link_vfs l = { 0 };
+	void *raw = NULL;
+	size_t raw_len = 0;
+	int ret;
+
+	if (!pf->n_netdevs || !pf->n_vfs)
+		return;
+	if (sriov_root_is_host(r) && !(flags & INV_NO_NETLINK)) {
+		if (!nl || pf->netdevs[0].ifindex <= 0)
+			return;
+		ret = rtnl_get_link_vfs(nl, pf->netdevs[0].ifindex, &l,
+					(flags & INV_KEEP_RTNL) ? &raw : NULL,
+					(flags & INV_KEEP_RTNL) ? &raw_len : NULL, NULL);
+	} else {
+		ret = load_recorded_vfs(r, pf->netdevs[0].name, &l);
+	}
+	if (ret < 0) {
+		free(raw);
+		return;
+	}
+	attach_vf_info(pf, &l);
+	if (l.truncated)
+		add_note(inv, "the kernel's VF list did not fit one netlink message: "
+			      "some VF settings are unknown");
+	pf->rtnl_raw = raw;
+	pf->rtnl_raw_len = raw_len;
+	link_vfs_free(&l);
+}
+
+/* ---- PFs -------------------------------------------------------------- */
+
+static int read_pf(struct sriov_root *r, const struct scan *sc, const struct scan_func *fn,
+		   struct pci_names *names, struct pf *pf, struct inventory *inv)
+{
+	struct sriov_dir d;
+	char path[96];
+	int ret;
+
+	pf->addr = fn->addr;
+	pci_addr_format(&pf->addr, pf->addr_str);
+	pf->iommu_group = fn->iommu_group;
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf->addr_str);
+	ret = sriov_dir_open(r, path, &d, NULL);
+	if (ret < 0)
+		return ret == -ENOMEM ? ret : 0;
+	read_pf_attrs(&d, pf);
+	read_pf_config(r, &d, pf, inv);
+	ret = read_vfs(&d, sc, pf);
+	sriov_dir_close(&d);
+	if (ret < 0)
+		return ret;
+	read_pf_module(r, pf);
+	read_pf_names(names, pf);
+	return copy_netdevs(sc, pf->addr_str, true, r, &pf->netdevs, &pf->n_netdevs);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static size_t gather_group_ids(const struct inventory *inv, int *ids)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < inv->n_pfs; i++) {
+		const struct pf *pf = &inv->pfs[i];
+
+		if (pf->iommu_group >= 0)
+			ids[n++] = pf->iommu_group;
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			if (pf->vfs[j].iommu_group >= 0)
+				ids[n++] = pf->vfs[j].iommu_group;
+	}
+	return n;
+}
+
+/* Groups of every listed PF and VF, sorted by id (inventory_group() bisects). */
+static int collect_groups(const struct scan *sc, struct inventory *inv)
+{
+	size_t total = 0, n;
+	int *ids, ret = 0;
+
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		total += 1 + inv->pfs[i].n_vfs;
+	ids = calloc(total ? total : 1, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	n = gather_group_ids(inv, ids);
+	qsort(ids, n, sizeof(*ids), cmp_int);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		if (i == 0 || ids[i] != ids[i - 1])
+			ret = scan_add_group(sc, inv, ids[i]);
+	free(ids);
+	return ret;
+}
+
+static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int flags,
+		    struct inventory *inv, struct sriov_err *e)
+{
+	struct pci_names *names = (flags & INV_NO_NAMES) ? NULL : pci_names_open();
+	struct rtnl *nl = NULL;
+	size_t n_pf = scan_pf_count(sc);
+	int ret = 0;
+
+	if (sriov_root_is_host(r) && !(flags & INV_NO_NETLINK))
+		rtnl_open(&nl, NULL);
+	inv->pfs = calloc(n_pf ? n_pf : 1, sizeof(*inv->pfs));
+	if (!inv->pfs) {
+		ret = sriov_err_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < sc->n_funcs; i++) {
+		struct pf *pf;
+
+		if (!sc->funcs[i].is_pf)
+			continue;
+		pf = &inv->pfs[inv->n_pfs++];
+		ret = read_pf(r, sc, &sc->funcs[i], names, pf, inv);
+		if (ret < 0) {
+			sriov_err_set(e, ret, "reading %s: %s", sc->funcs[i].name,
+				      strerror(-ret));
+			goto out;
+		}
+		read_vf_settings(r, nl, pf, inv, flags);
+	}
+out:
+	rtnl_close(nl);
+	pci_names_close(names);
+	return ret;
+}
+
+int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct inventory *inv,
+			 struct sriov_err *e)
+{
+	struct scan sc;
+	int ret;
+
+	memset(inv, 0, sizeof(*inv));
+	ret = scan_functions(r, &sc, e);
+	if (ret < 0)
+		return ret;
+	ret = read_pfs(r, &sc, flags, inv, e);
+	if (ret == 0)
+		ret = collect_groups(&sc, inv);
+	scan_free(&sc);
+	if (ret < 0) {
+		sriov_inventory_free(inv);
+		if (e && !e->code)
+			sriov_err_set(e, ret, "inventory: %s", strerror(-ret));
+	}
+	return ret;
+}
+
+static void free_vf(struct vf *vf)
+{
+	free(vf->netdevs);
+}
+
+static void free_pf(struct pf *pf)
+{
+	for (size_t j = 0; j < pf->n_vfs; j++)
+		free_vf(&pf->vfs[j]);
+	free(pf->vfs);
+	free(pf->netdevs);
+	free(pf->rtnl_raw);
+}
+
+void sriov_inventory_free(struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		free_pf(&inv->pfs[i]);
+	free(inv->pfs);
+	for (size_t i = 0; i < inv->n_groups; i++)
+		free(inv->groups[i].members);
+	free(inv->groups);
+	memset(inv, 0, sizeof(*inv));
+}
+
+const struct iommu_group *inventory_group(const struct inventory *inv, int id)
+{
+	size_t lo = 0, hi = inv->n_groups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (inv->groups[mid].id == id)
+			return &inv->groups[mid];
+		if (inv->groups[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci_addr *a)
+{
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		if (!pci_addr_cmp(&inv->pfs[i].addr, a))
+			return &inv->pfs[i];
+	return NULL;
+}

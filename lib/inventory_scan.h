@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_INVENTORY_SCAN_H
+#define SRIOV_INVENTORY_SCAN_H
+
+/* Internal to the inventory: the one pass over all functions and netdevs. */
+
+#include "sriov/inventory.h"
+
+struct scan_func {
+	char name[PCI_ADDR_STRLEN];
+	struct pci_addr addr;
+	bool is_pf;
+	bool is_vf;
+	char driver[64];
+	int iommu_group;
+};
+
+struct scan_netdev {
+	char name[16];
+	char addr[PCI_ADDR_STRLEN]; /* the PCI function the netdev belongs to */
+};
+
+struct scan_group_ref {
+	int group;
+	size_t func;
+};
+
+struct scan {
+	struct scan_func *funcs; /* sorted by name */
+	size_t n_funcs;
+	struct scan_netdev *netdevs; /* sorted by addr, then name */
+	size_t n_netdevs;
+	struct scan_group_ref *by_group; /* sorted by group */
+	size_t n_by_group;
+};
+
+int scan_functions(struct sriov_root *r, struct scan *sc, struct sriov_err *e);
+void scan_free(struct scan *sc);
+
+const struct scan_func *scan_find(const struct scan *sc, const char *addr);
+size_t scan_pf_count(const struct scan *sc);
+
+size_t scan_netdev_count(const struct scan *sc, const char *addr);
+const struct scan_netdev *scan_netdev_first(const struct scan *sc, const char *addr);
+const struct scan_netdev *scan_netdev_next(const struct scan *sc,
+					   const struct scan_netdev *it, const char *addr);
+
+/* Appends IOMMU group id with its members; callers add ids in ascending order. */
+int scan_add_group(const struct scan *sc, struct inventory *inv, int id);
+
+#endif

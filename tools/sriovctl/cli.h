@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOVCTL_CLI_H
+#define SRIOVCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <getopt.h>
+#include <json-c/json.h>
+
+#include "sriov.h"
+
+/* Exit codes (DESIGN.md section 2). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,	   /* a check found problems or an operation failed */
+	EXIT_USAGE = 2,	   /* usage error or bad input; nothing was changed */
+	EXIT_NOPERM = 3,   /* needs root */
+};
+
+struct cli {
+	const char *prog;
+	const char *root_dir; /* --root, NULL for the host */
+	bool json;
+	int verbose;
+	bool color;
+	struct sriov_root *root; /* opened by cli_open_root() */
+};
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	void (*help)(FILE *out);
+};
+
+extern const struct command cmd_list, cmd_show, cmd_decode, cmd_capture;
+
+/*
+ * Options every command takes: --json, --root DIR, -v, --help. Commands
+ * build their getopt_long tables from CLI_COMMON_LONGOPTS and pass unknown
+ * options to cli_common_option().
+ */
+enum { OPT_JSON = 0x100, OPT_ROOT, OPT_HELP };
+#define CLI_COMMON_SHORTOPTS "+hv"
+#define CLI_COMMON_LONGOPTS                                                              \
+	{ "json", no_argument, NULL, OPT_JSON }, { "root", required_argument, NULL, OPT_ROOT }, \
+		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }
+
+/* Returns 1 when handled, 0 for help requested, -1 for an unknown option. */
+int cli_common_option(struct cli *cli, int opt, const char *arg);
+const char *cli_common_help(void);
+
+/* Opens cli->root ("/" or --root). Prints the error; returns an exit code or 0. */
+int cli_open_root(struct cli *cli);
+
+/* Prints "sriovctl: msg" and the hint to stderr; returns the exit code for err->code. */
+int cli_report(struct cli *cli, const struct sriov_err *err);
+int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int exit_code_for(int err);
+
+/* JSON helpers */
+void json_print(struct json_object *obj);
+struct json_object *json_hex16(uint16_t v);
+struct json_object *json_str_or_null(const char *s);
+struct json_object *json_tristate(int v); /* -1 -> null, else bool */
+
+/* Shared rendering of decoded capabilities (decode and show). */
+struct json_object *caps_to_json(const struct pci_caps *caps);
+void caps_print_text(FILE *out, const struct pci_caps *caps, const char *indent);
+
+/* ---- per-command option parsing --------------------------------------- */
+
+struct cli_extra_opts {
+	const struct option *longopts; /* terminated by a zero entry; may be NULL */
+	const char *shortopts;	       /* appended to the common ones; may be NULL */
+	/* returns 0, or an exit code (usually EXIT_USAGE after printing why) */
+	int (*handle)(struct cli *cli, void *ctx, int opt, const char *arg);
+	void *ctx;
+};
+
+#define CLI_CONTINUE (-1)
+
+/*
+ * Parses a command's options (the common ones plus extra). On success sets
+ * *first to the index of the first positional argument and returns
+ * CLI_CONTINUE; otherwise returns the exit code (0 after --help).
+ */
+int cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
+	      const struct cli_extra_opts *extra, int *first);
+
+#endif

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* sriovctl capture FILE: archive what the tool reads, for --root replay. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "inventory_view.h"
+
+static void capture_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: sriovctl capture FILE [--root DIR]\n"
+		"\n"
+		"Write a tar archive of exactly the sysfs and procfs files sriovctl\n"
+		"reads on this host (with the symlinks between them) and the kernel's\n"
+		"rtnetlink answer about each PF's VFs. Attach it to a bug report, or\n"
+		"replay it anywhere:\n"
+		"\n"
+		"  # sriovctl capture host.tar\n"
+		"  $ mkdir host && tar -xf host.tar -C host\n"
+		"  $ sriovctl show --root host\n"
+		"\n"
+		"FILE '-' writes to standard output. Run as root so that the full\n"
+		"configuration space is captured.\n"
+		"\n"
+		"Options:\n%s",
+		cli_common_help());
+}
+
+static int capture_run(struct cli *cli, int argc, char **argv)
+{
+	struct inventory inv;
+	struct sriov_err err;
+	int first, ret;
+
+	ret = cli_parse(cli, &cmd_capture, argc, argv, NULL, &first);
+	if (ret != CLI_CONTINUE)
+		return ret;
+	if (first >= argc)
+		return cli_usage_error(cli, "capture", "missing FILE (the archive to write)");
+	if (argc - first > 1)
+		return cli_usage_error(cli, "capture", "unexpected argument '%s'",
+				       argv[first + 1]);
+	ret = cli_open_root(cli);
+	if (ret)
+		return ret;
+	sriov_root_record(cli->root, true);
+	ret = cli_load_inventory(cli, INV_KEEP_RTNL, &inv);
+	if (ret)
+		return ret;
+	sriov_root_record(cli->root, false);
+	sriov_err_clear(&err);
+	ret = sriov_capture_write(cli->root, &inv, argv[first], &err);
+	if (ret < 0) {
+		sriov_inventory_free(&inv);
+		return cli_report(cli, &err);
+	}
+	if (!cli->json && strcmp(argv[first], "-"))
+		fprintf(stderr, "captured %zu SR-IOV PF%s into %s\n", inv.n_pfs,
+			inv.n_pfs == 1 ? "" : "s", argv[first]);
+	print_notes(cli, &inv);
+	sriov_inventory_free(&inv);
+	return EXIT_OK;
+}
+
+const struct command cmd_capture = {
+	.name = "capture",
+	.summary = "archive what sriovctl reads, for bug reports and --root",
+	.run = capture_run,
+	.help = capture_help,
+};

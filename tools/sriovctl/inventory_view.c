@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include <string.h>
+
+#include "inventory_view.h"
+
+int cli_load_inventory(struct cli *cli, unsigned int flags, struct inventory *inv)
+{
+	struct sriov_err err;
+	int ret;
+
+	ret = cli_open_root(cli);
+	if (ret)
+		return ret;
+	sriov_err_clear(&err);
+	ret = sriov_inventory_read(cli->root, flags, inv, &err);
+	if (ret < 0)
+		return cli_report(cli, &err);
+	return 0;
+}
+
+void print_notes(struct cli *cli, const struct inventory *inv)
+{
+	if (cli->json)
+		return;
+	for (int i = 0; i < inv->n_notes; i++)
+		fprintf(stderr, "note: %s\n", inv->notes[i]);
+}
+
+struct json_object *notes_json(const struct inventory *inv)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (int i = 0; i < inv->n_notes; i++)
+		json_object_array_add(arr, json_object_new_string(inv->notes[i]));
+	return arr;
+}
+
+const char *pf_device_only(const struct pf *pf)
+{
+	size_t vlen = strlen(pf->vendor_name);
+
+	if (vlen && !strncmp(pf->device_name, pf->vendor_name, vlen) &&
+	    pf->device_name[vlen] == ' ')
+		return pf->device_name + vlen + 1;
+	return pf->device_name;
+}
+
+struct json_object *pf_netdev_names_json(const struct pf *pf)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < pf->n_netdevs; i++)
+		json_object_array_add(arr, json_object_new_string(pf->netdevs[i].name));
+	return arr;
+}
+
+struct json_object *json_int_or_null(int v)
+{
+	return v < 0 ? NULL : json_object_new_int(v);
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/* sriovctl: the command table and the options every command shares. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct command *const commands[] = {
+	&cmd_list,
+	&cmd_show,
+	&cmd_decode,
+	&cmd_capture,
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void main_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: sriovctl [OPTIONS] COMMAND [ARGS...]\n"
+		"\n"
+		"Set up and inspect SR-IOV on a Linux host: find capable devices, read\n"
+		"their SR-IOV capability, and see every virtual function (VF) with its\n"
+		"driver, netdev, IOMMU group and PF-side settings.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+		"\n"
+		"DEV is a PCI address (0000:07:00.0 or 07:00.0), a network interface\n"
+		"name (enp7s0f0), or PF/INDEX for a VF (enp7s0f0/3).\n"
+		"\n"
+		"Options (every command):\n%s"
+		"  -V, --version   print the version\n"
+		"\n"
+		"Exit status: 0 success, 1 problems found or an operation failed,\n"
+		"2 usage error or bad input (nothing changed), 3 needs root.\n"
+		"\n"
+		"Run 'sriovctl COMMAND --help' for a command's options, and see\n"
+		"sriovctl(1).\n",
+		cli_common_help());
+}
+
+const char *cli_common_help(void)
+{
+	return "  --json          machine-readable output (see docs/json.md)\n"
+	       "  --root DIR      read DIR as the root file system instead of /\n"
+	       "                  (a tree extracted from 'sriovctl capture')\n"
+	       "  -v, --verbose   say more\n"
+	       "  -h, --help      show help\n";
+}
+
+int cli_common_option(struct cli *cli, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_JSON:
+		cli->json = true;
+		return 1;
+	case OPT_ROOT:
+		cli->root_dir = arg;
+		return 1;
+	case 'v':
+		cli->verbose++;
+		return 1;
+	case 'h':
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int exit_code_for(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_OK;
+	case -EPERM:
+	case -EACCES:
+		return EXIT_NOPERM;
+	case -EINVAL:
+	case -ENODEV:
+	case -ERANGE:
+	case -ENOTDIR:
+	case -ENAMETOOLONG:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+int cli_report(struct cli *cli, const struct sriov_err *err)
+{
+	fprintf(stderr, "%s: %s\n", cli->prog,
+		err->msg[0] ? err->msg : strerror(err->code ? -err->code : EIO));
+	if (err->hint[0])
+		fprintf(stderr, "hint: %s\n", err->hint);
+	return exit_code_for(err->code);
+}
+
+int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s%s%s: ", cli->prog, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", cli->prog, cmd ? " " : "", cmd ? cmd : "");
+	return EXIT_USAGE;
+}
+
+int cli_open_root(struct cli *cli)
+{
+	struct sriov_err err;
+	int ret;
+
+	if (cli->root)
+		return 0;
+	sriov_err_clear(&err);
+	ret = sriov_root_open(cli->root_dir ? cli->root_dir : "/", &cli->root, &err);
+	if (ret < 0) {
+		fprintf(stderr, "%s: --root %s\n", cli->prog, err.msg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static int parse_global(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "V", opts, NULL)) != -1) {
+		int r = cli_common_option(cli, opt, optarg);
+
+		if (opt == 'V') {
+			printf("sriovctl %s\n", SRIOVCTL_VERSION);
+			exit(EXIT_OK);
+		}
+		if (r == 0) {
+			main_help(stdout);
+			exit(EXIT_OK);
+		}
+		if (r < 0) {
+			main_help(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .prog = "sriovctl" };
+	const struct command *cmd;
+	int first, ret;
+
+	first = parse_global(&cli, argc, argv);
+	if (first >= argc) {
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[first], "help")) {
+		cmd = first + 1 < argc ? find_command(argv[first + 1]) : NULL;
+		if (cmd)
+			cmd->help(stdout);
+		else
+			main_help(stdout);
+		return EXIT_OK;
+	}
+	cmd = find_command(argv[first]);
+	if (!cmd)
+		return cli_usage_error(&cli, NULL, "unknown command '%s'", argv[first]);
+	optind = 1;
+	ret = cmd->run(&cli, argc - first, argv + first);
+	sriov_root_close(cli.root);
+	return ret;
+}
