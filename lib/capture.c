@@ -170,9 +170,10 @@ static int emit_link(struct capture *c, const char *rel, char *target, size_t si
 {
 	ssize_t n = readlinkat(c->root_fd, rel, target, size - 1);
 
-	target[0] = '\0';
-	if (n <= 0)
+	if (n <= 0) {
+		target[0] = '\0';
 		return 0;
+	}
 	target[n] = '\0';
 	return emit(c, rel, AE_IFLNK, target, NULL, 0);
 }

@@ -41,7 +41,7 @@ extern const struct command cmd_list, cmd_show, cmd_decode, cmd_capture;
  * options to cli_common_option().
  */
 enum { OPT_JSON = 0x100, OPT_ROOT, OPT_HELP };
-#define CLI_COMMON_SHORTOPTS "+hv"
+#define CLI_COMMON_SHORTOPTS "hv"
 #define CLI_COMMON_LONGOPTS                                                              \
 	{ "json", no_argument, NULL, OPT_JSON }, { "root", required_argument, NULL, OPT_ROOT }, \
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }

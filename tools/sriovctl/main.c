@@ -148,7 +148,8 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "V", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:" CLI_COMMON_SHORTOPTS "V", opts, NULL)) != -1) {
 		int r = cli_common_option(cli, opt, optarg);
 
 		if (opt == 'V') {
@@ -159,10 +160,11 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 			main_help(stdout);
 			exit(EXIT_OK);
 		}
-		if (r < 0) {
-			main_help(stderr);
-			exit(EXIT_USAGE);
-		}
+		if (r < 0)
+			exit(cli_usage_error(cli, NULL, "%s '%s'",
+					     opt == ':' ? "missing value for option"
+							: "unknown option",
+					     argv[optind - 1]));
 	}
 	return optind;
 }
@@ -189,7 +191,6 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[first]);
 	if (!cmd)
 		return cli_usage_error(&cli, NULL, "unknown command '%s'", argv[first]);
-	optind = 1;
 	ret = cmd->run(&cli, argc - first, argv + first);
 	sriov_root_close(cli.root);
 	return ret;

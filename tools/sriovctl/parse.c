@@ -30,9 +30,10 @@ int cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	int opt;
 
 	build_longopts(all, extra);
-	snprintf(shortopts, sizeof(shortopts), "%s%s", CLI_COMMON_SHORTOPTS,
+	/* options may follow positional arguments ("show enp1s0/1 --json") */
+	snprintf(shortopts, sizeof(shortopts), ":%s%s", CLI_COMMON_SHORTOPTS,
 		 extra && extra->shortopts ? extra->shortopts : "");
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc re-reads the ordering flags of shortopts */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
 		int r = cli_common_option(cli, opt, optarg);
@@ -50,7 +51,7 @@ int cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 				return code;
 			continue;
 		}
-		if (opt == ':' || (optopt && strchr(shortopts, optopt)))
+		if (opt == ':')
 			return cli_usage_error(cli, cmd->name, "option '%s' needs a value",
 					       argv[optind - 1]);
 		return cli_usage_error(cli, cmd->name, "unknown option '%s'",
