@@ -26,22 +26,39 @@ static int resolve_pci(struct sriov_root *r, const char *arg, const char *name,
 	return 0;
 }
 
+int netdev_link_pci_addr(const char *target, struct pci_addr *a)
+{
+	const char *net = strstr(target, "/net/");
+	const char *start = net;
+	char buf[PCI_ADDR_STRLEN];
+
+	if (!net)
+		return -ENOENT;
+	while (start > target && start[-1] != '/')
+		start--;
+	if ((size_t)(net - start) >= sizeof(buf))
+		return -ENOENT;
+	memcpy(buf, start, (size_t)(net - start));
+	buf[net - start] = '\0';
+	return pci_addr_parse(buf, a) < 0 ? -ENOENT : 0;
+}
+
 static int resolve_netdev(struct sriov_root *r, const char *arg, const char *name,
 			  struct dev_ref *ref, struct sriov_err *e)
 {
-	char path[96], target[64];
+	char path[96], target[512];
 
 	if (!sriov_name_is_safe(name) || strlen(name) >= sizeof(ref->netdev))
 		return sriov_err_set(e, -EINVAL,
 				     "invalid device \"%s\": not a PCI address "
 				     "([DDDD:]BB:DD.F) nor an interface name",
 				     arg);
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", name);
-	if (sriov_read_link_base(r, path, target, sizeof(target), NULL) < 0)
+	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	if (sriov_read_link(r, path, target, sizeof(target), NULL) < 0)
 		return no_such_device(arg, e);
-	if (pci_addr_parse(target, &ref->addr) < 0) {
+	if (netdev_link_pci_addr(target, &ref->addr) < 0) {
 		sriov_err_set(e, -ENODEV, "%s is not a PCI network interface", name);
-		sriov_err_hint(e, "its device is %s", target);
+		sriov_err_hint(e, "it is %s", target);
 		return -ENODEV;
 	}
 	snprintf(ref->netdev, sizeof(ref->netdev), "%s", name);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sriov/devarg.h"
 #include "inventory_scan.h"
 
 #define SYS_PCI_DEVICES "/sys/bus/pci/devices"
@@ -69,30 +70,6 @@ static int scan_pci(struct sriov_root *r, struct scan *sc, struct sriov_err *e)
 	return 0;
 }
 
-/* "../../devices/pci0000:00/0000:00:02.0/0000:01:00.0/net/eth0" -> "0000:01:00.0" */
-static bool netdev_pci_parent(const char *target, char *addr, size_t size)
-{
-	const char *net = strstr(target, "/net/");
-	const char *start;
-	struct pci_addr a;
-	char buf[PCI_ADDR_STRLEN];
-
-	if (!net)
-		return false;
-	start = net;
-	while (start > target && start[-1] != '/')
-		start--;
-	if ((size_t)(net - start) >= sizeof(buf))
-		return false;
-	memcpy(buf, start, (size_t)(net - start));
-	buf[net - start] = '\0';
-	if (pci_addr_parse(buf, &a) < 0)
-		return false;
-	pci_addr_format(&a, addr);
-	(void)size;
-	return true;
-}
-
 static int cmp_netdev(const void *a, const void *b)
 {
 	const struct scan_netdev *x = a, *y = b;
@@ -105,6 +82,7 @@ static int scan_net(struct sriov_root *r, struct scan *sc)
 {
 	struct sriov_dir d;
 	struct sriov_dirent *ents;
+	struct pci_addr addr;
 	char target[512];
 	size_t n;
 
@@ -122,8 +100,9 @@ static int scan_net(struct sriov_root *r, struct scan *sc)
 			continue;
 		if (sriov_dir_read_link(&d, ents[i].name, target, sizeof(target), NULL) < 0)
 			continue;
-		if (!netdev_pci_parent(target, nd->addr, sizeof(nd->addr)))
+		if (netdev_link_pci_addr(target, &addr) < 0)
 			continue;
+		pci_addr_format(&addr, nd->addr);
 		memcpy(nd->name, ents[i].name, strlen(ents[i].name) + 1);
 		sc->n_netdevs++;
 	}

@@ -28,6 +28,13 @@ int sriov_dev_resolve(struct sriov_root *r, const char *arg, struct dev_ref *ref
 		      struct sriov_err *e);
 
 /*
+ * The PCI function of a netdev from its /sys/class/net/NAME link target
+ * ("../../devices/pci0000:00/0000:00:02.0/0000:01:00.0/net/eth0"). -ENOENT
+ * for a netdev that is not on PCI (lo, bridges, veth).
+ */
+int netdev_link_pci_addr(const char *target, struct pci_addr *a);
+
+/*
  * Parses an index list ("3", "0-6", "all", "0,2,5-7") against count VFs into
  * sel[0..count-1]. -EINVAL for bad syntax, -ERANGE for an index >= count,
  * each with a message naming the index and the allowed range.

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""CLI tests: the real sriovctl binary against recorded trees and dumps.
+
+Recorded trees are `sriovctl capture` archives under tests/fixtures/NAME.tar;
+their expected outputs are tests/fixtures/NAME.golden/*. Run with --update to
+rewrite the golden files after an intended change (then review the diff).
+Ends with the line "N passed, N failed".
+"""
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+SRC = os.environ.get("SRIOV_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("SRIOV_BUILD_ROOT", os.path.join(SRC, "build"))
+SRIOVCTL = os.environ.get("SRIOVCTL", os.path.join(BUILD, "tools", "sriovctl", "sriovctl"))
+FIXTURES = os.path.join(SRC, "tests", "fixtures")
+DUMPS = os.path.join(SRC, "tests", "data", "pci-dumps")
+BAD_DUMPS = os.path.join(SRC, "tests", "data", "bad-dumps")
+UPDATE = "--update" in sys.argv
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+
+
+def run(args, cwd=None):
+    p = subprocess.run([SRIOVCTL] + args, capture_output=True, text=True, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def extract(archive, dest):
+    with tarfile.open(archive) as t:
+        t.extractall(dest, filter="tar") if hasattr(tarfile, "data_filter") else t.extractall(dest)
+
+
+def golden(name, path, actual):
+    if UPDATE:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(actual)
+        return
+    try:
+        with open(path) as f:
+            expected = f.read()
+    except FileNotFoundError:
+        check(name, False, f"missing golden file {path} (run with --update)")
+        return
+    if expected == actual:
+        check(name, True)
+        return
+    exp, act = expected.splitlines(), actual.splitlines()
+    for i, (a, b) in enumerate(zip(exp, act)):
+        if a != b:
+            check(name, False, f"line {i + 1}: expected {a!r}, got {b!r}")
+            return
+    check(name, False, f"expected {len(exp)} lines, got {len(act)}")
+
+
+GOLDEN_COMMANDS = {
+    "list.txt": ["list"],
+    "list.json": ["list", "--json"],
+    "show.txt": ["show"],
+    "show.json": ["show", "--json"],
+}
+
+
+def test_fixture(archive):
+    base = os.path.basename(archive)[:-4]
+    gdir = os.path.join(FIXTURES, base + ".golden")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "root")
+        os.mkdir(root)
+        extract(archive, root)
+        for fname, args in GOLDEN_COMMANDS.items():
+            rc, out, err = run(args + ["--root", root])
+            check(f"{base}: {' '.join(args)} exits 0", rc == 0, f"rc={rc} stderr={err}")
+            if fname.endswith(".json"):
+                try:
+                    json.loads(out)
+                    check(f"{base}: {' '.join(args)} is valid JSON", True)
+                except ValueError as ex:
+                    check(f"{base}: {' '.join(args)} is valid JSON", False, str(ex))
+            golden(f"{base}: {fname}", os.path.join(gdir, fname), out)
+        check_replay(base, root, tmp)
+        check_selection(base, root)
+
+
+def check_replay(base, root, tmp):
+    """capture of a --root tree, extracted again, shows the same."""
+    arch = os.path.join(tmp, "again.tar")
+    rc, _, err = run(["capture", arch, "--root", root])
+    check(f"{base}: capture --root exits 0", rc == 0, err)
+    again = os.path.join(tmp, "again")
+    os.mkdir(again)
+    extract(arch, again)
+    a = run(["show", "--json", "--root", root])[1]
+    b = run(["show", "--json", "--root", again])[1]
+    check(f"{base}: capture replays identically", a == b and a != "")
+
+
+def check_selection(base, root):
+    doc = json.loads(run(["show", "--json", "--root", root])[1])
+    for pf in doc["pfs"]:
+        rc, out, err = run(["show", pf["address"], "--json", "--root", root])
+        sel = json.loads(out)["pfs"] if rc == 0 else []
+        check(f"{base}: show {pf['address']}", rc == 0 and len(sel) == 1
+              and sel[0]["address"] == pf["address"], err)
+        for nd in pf["netdevs"]:
+            rc, out, _ = run(["show", nd["name"], "--json", "--root", root])
+            check(f"{base}: show {nd['name']} selects its PF",
+                  rc == 0 and json.loads(out)["pfs"][0]["address"] == pf["address"])
+        if pf["vfs"]:
+            vf = pf["vfs"][-1]
+            rc, out, _ = run(["show", f"{pf['address']}/{vf['index']}", "--json", "--root", root])
+            vfs = json.loads(out)["pfs"][0]["vfs"] if rc == 0 else []
+            check(f"{base}: show PF/INDEX selects one VF",
+                  len(vfs) == 1 and vfs[0]["address"] == vf["address"])
+            rc, out, _ = run(["show", vf["address"], "--json", "--root", root])
+            vfs = json.loads(out)["pfs"][0]["vfs"] if rc == 0 else []
+            check(f"{base}: show VF address selects that VF",
+                  len(vfs) == 1 and vfs[0]["index"] == vf["index"])
+        n = len(pf["vfs"])
+        rc, out, err = run(["show", f"{pf['address']}/{n}", "--root", root])
+        check(f"{base}: VF index {n} out of range is exit 2", rc == 2 and out == ""
+              and f"{n}" in err and "out of range" in err or (n == 0 and rc == 2), err)
+
+
+def expect_usage(name, args, must_mention, cwd=None):
+    rc, out, err = run(args, cwd=cwd)
+    check(f"{name}: exit 2", rc == 2, f"rc={rc}")
+    check(f"{name}: nothing on stdout", out == "", out[:200])
+    for m in must_mention:
+        check(f"{name}: message names {m!r}", m in err, err.strip())
+
+
+def test_bad_input():
+    with tempfile.TemporaryDirectory() as tmp:
+        empty_root = os.path.join(tmp, "empty")
+        os.makedirs(os.path.join(empty_root, "sys/bus/pci/devices"))
+        expect_usage("unknown device", ["show", "nosuch0", "--root", empty_root],
+                     ["no such device: nosuch0", "sriovctl list"])
+        expect_usage("unknown PCI address", ["show", "0000:42:00.0", "--json", "--root", empty_root],
+                     ["no such device: 0000:42:00.0"])
+        expect_usage("missing --root", ["list", "--root", os.path.join(tmp, "nope")],
+                     ["nope"])
+        expect_usage("path in device name", ["show", "../../etc", "--root", empty_root],
+                     ["../../etc"])
+        expect_usage("unknown option", ["list", "--frobnicate"], ["--frobnicate"])
+        expect_usage("unknown command", ["frobnicate"], ["frobnicate"])
+        expect_usage("decode without file", ["decode"], ["missing FILE"])
+        expect_usage("decode missing file", ["decode", os.path.join(tmp, "none.txt"), "--json"],
+                     ["none.txt"])
+        x710 = os.path.join(DUMPS, "intel-x710-1572-vpp-notes.txt")
+        expect_usage("wrapped dump", ["decode", x710, "--json"],
+                     ["intel-x710-1572-vpp-notes.txt:3:"])
+        garbage = os.path.join(tmp, "garbage.txt")
+        with open(garbage, "wb") as f:
+            f.write(bytes(range(256)) * 4)
+        expect_usage("garbage dump", ["decode", garbage, "--json"], ["garbage.txt:1:"])
+        trunc = os.path.join(tmp, "trunc.txt")
+        with open(os.path.join(DUMPS, "intel-82576-10c9-pciutils-cap-pcie-2.txt")) as f:
+            text = f.read()
+        with open(trunc, "w") as f:
+            f.write(text[: len(text) // 2])
+        expect_usage("truncated dump", ["decode", trunc, "--json"], ["trunc.txt:"])
+    if os.path.isdir(BAD_DUMPS):
+        for name in sorted(os.listdir(BAD_DUMPS)):
+            expect_usage(f"bad dump {name}", ["decode", os.path.join(BAD_DUMPS, name), "--json"],
+                         [name + ":"])
+
+
+def test_decode_corpus():
+    for name in sorted(os.listdir(DUMPS)):
+        if not name.endswith(".txt") or name.endswith(".vvv.txt") or "x710" in name:
+            continue
+        rc, out, err = run(["decode", os.path.join(DUMPS, name), "--json"])
+        check(f"decode {name} exits 0", rc == 0, err)
+        if rc:
+            continue
+        funcs = json.loads(out)["functions"]
+        check(f"decode {name} has functions", len(funcs) >= 1)
+        for fn in funcs:
+            ok = all(k in fn for k in ("address", "vendor_id", "device_id", "capabilities"))
+            check(f"decode {name}: contract keys", ok, str(list(fn)))
+        gpath = os.path.join(FIXTURES, "decode", name[:-4] + ".json")
+        golden(f"decode {name} golden", gpath, out)
+
+
+def test_help():
+    rc, out, _ = run(["--help"])
+    check("--help exits 0", rc == 0)
+    for cmd in ("list", "show", "decode", "capture"):
+        check(f"--help lists {cmd}", f"  {cmd} " in out)
+        rc, out2, _ = run([cmd, "--help"])
+        check(f"{cmd} --help exits 0 and shows usage", rc == 0 and "Usage: sriovctl " + cmd in out2)
+
+
+def main():
+    if not os.access(SRIOVCTL, os.X_OK):
+        print(f"sriovctl binary not found at {SRIOVCTL}")
+        print("0 passed, 1 failed")
+        return 1
+    test_help()
+    test_bad_input()
+    test_decode_corpus()
+    archives = sorted(f for f in os.listdir(FIXTURES) if f.endswith(".tar")) if os.path.isdir(FIXTURES) else []
+    check("at least one recorded tree under tests/fixtures", len(archives) > 0)
+    for a in archives:
+        test_fixture(os.path.join(FIXTURES, a))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
