@@ -1,0 +1,31 @@
+#!/bin/bash
+# Install everything sriovctl needs to build, test and run its demo, from
+# Debian packages. Idempotent; run as root (apt-get).
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: must run as root (it uses apt-get)" >&2
+	exit 3
+fi
+here="$(cd "$(dirname "$0")" && pwd)"
+export DEBIAN_FRONTEND=noninteractive
+
+build_pkgs=(
+	gcc make pkg-config meson ninja-build scdoc python3
+	libpci-dev pci.ids libmnl-dev libkmod-dev libjson-c-dev libarchive-dev
+	libinih-dev libcmocka-dev
+	valgrind strace
+)
+
+missing=()
+for p in "${build_pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The real-kernel testbed: QEMU with the igb device, Debian's kernel, busybox.
+"$here/vm-deps.sh"
