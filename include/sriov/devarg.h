@@ -15,9 +15,9 @@
 struct dev_ref {
 	struct pci_addr addr;
 	char addr_str[PCI_ADDR_STRLEN];
-	char netdev[16];    /* set when DEV was given as a netdev name */
-	bool has_vf_spec;   /* "/INDEXES" was given */
-	char vf_spec[64];   /* the text after '/' */
+	char netdev[16];  /* set when DEV was given as a netdev name */
+	bool has_vf_spec; /* "/INDEXES" was given */
+	char vf_spec[64]; /* the text after '/' */
 };
 
 /*

@@ -25,7 +25,8 @@ struct vf_info {
 	bool has_vlan;
 	uint16_t vlan;
 	uint8_t qos;
-	uint16_t vlan_proto; /* ETH_P_8021Q (0x8100) or ETH_P_8021AD (0x88a8); 0 unknown */
+	uint16_t
+		vlan_proto; /* ETH_P_8021Q (0x8100) or ETH_P_8021AD (0x88a8); 0 unknown */
 	bool has_rate;
 	uint32_t min_tx_rate; /* Mbit/s */
 	uint32_t max_tx_rate; /* Mbit/s */
@@ -39,7 +40,7 @@ struct link_vfs {
 	int ifindex;
 	char ifname[16];
 	bool has_num_vf;
-	uint32_t num_vf; /* IFLA_NUM_VF */
+	uint32_t num_vf;     /* IFLA_NUM_VF */
 	struct vf_info *vfs; /* n_vfs entries, in the order the kernel sent them */
 	size_t n_vfs;
 	/*
@@ -57,7 +58,8 @@ void link_vfs_free(struct link_vfs *l); /* frees l->vfs, keeps l itself */
  * as the kernel sends it or as `capture` stored it. Pure: no I/O.
  * Returns 0, -EINVAL (not an RTM_NEWLINK or malformed header) with a message.
  */
-int link_vfs_parse(const void *msg, size_t len, struct link_vfs *out, struct sriov_err *e);
+int link_vfs_parse(const void *msg, size_t len, struct link_vfs *out,
+		   struct sriov_err *e);
 
 /* A NETLINK_ROUTE socket; one per command, reused for every request. */
 struct rtnl;

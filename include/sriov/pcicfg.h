@@ -18,7 +18,8 @@ struct pci_addr {
 
 #define PCI_ADDR_STRLEN 17 /* "DDDDDDDD:BB:DD.F" + NUL: room for 8-digit domains */
 
-/* Accepts "DDDD:BB:DD.F" and "BB:DD.F" (domain 0). Hex, case-insensitive. 0 or -EINVAL. */
+/* Accepts "DDDD:BB:DD.F" and "BB:DD.F" (domain 0). Hex, case-insensitive. 0 or -EINVAL.
+ */
 int pci_addr_parse(const char *s, struct pci_addr *a);
 /* Writes "dddd:bb:dd.f" (lowercase, as sysfs names devices). */
 void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
@@ -130,13 +131,13 @@ enum pcie_port_type {
 struct pcie_cap {
 	uint16_t offset;
 	uint8_t version;
-	uint8_t port_type;	   /* enum pcie_port_type */
-	bool has_v2_regs;	   /* DevCap2/DevCtl2 present (version >= 2) */
+	uint8_t port_type;	       /* enum pcie_port_type */
+	bool has_v2_regs;	       /* DevCap2/DevCtl2 present (version >= 2) */
 	bool ari_forwarding_supported; /* DevCap2 bit 5 */
 	bool ari_forwarding_enabled;   /* DevCtl2 bit 5 */
-	bool flr;		   /* DevCap FLReset */
-	uint8_t link_speed;	   /* LnkSta current speed code, 0 if none */
-	uint8_t link_width;	   /* LnkSta negotiated width */
+	bool flr;		       /* DevCap FLReset */
+	uint8_t link_speed;	       /* LnkSta current speed code, 0 if none */
+	uint8_t link_width;	       /* LnkSta negotiated width */
 };
 
 struct msix_cap {
@@ -160,7 +161,7 @@ struct pci_caps {
 	uint16_t device_id;
 	uint32_t class_code; /* 24 bits: base, sub, prog-if */
 	uint8_t revision;
-	uint8_t header_type; /* bits 6:0 */
+	uint8_t header_type;  /* bits 6:0 */
 	bool config_all_ones; /* vendor id reads ffff: function unreachable */
 	bool has_pcie, has_msix, has_sriov, has_ari, has_acs;
 	struct pcie_cap pcie;

@@ -30,7 +30,8 @@ const char *sriov_root_dir(const struct sriov_root *r);
 bool sriov_root_is_host(const struct sriov_root *r);
 
 /* Opens path inside the root (O_CLOEXEC added). Returns fd or -errno. */
-int sriov_root_openat(struct sriov_root *r, const char *path, int flags, struct sriov_err *e);
+int sriov_root_openat(struct sriov_root *r, const char *path, int flags,
+		      struct sriov_err *e);
 
 /*
  * Reads up to size-1 bytes and NUL-terminates. *len gets the byte count
@@ -43,7 +44,8 @@ int sriov_read_file(struct sriov_root *r, const char *path, char *buf, size_t si
 int sriov_read_attr(struct sriov_root *r, const char *path, char *buf, size_t size,
 		    struct sriov_err *e);
 
-/* Reads an attribute holding an unsigned number (base 0: "0x1f", "31"). -EINVAL if not one. */
+/* Reads an attribute holding an unsigned number (base 0: "0x1f", "31"). -EINVAL if not
+ * one. */
 int sriov_read_u64(struct sriov_root *r, const char *path, int base, uint64_t *val,
 		   struct sriov_err *e);
 
@@ -89,8 +91,8 @@ int sriov_dir_read_file(struct sriov_dir *d, const char *name, char *buf, size_t
 			size_t *len, struct sriov_err *e);
 int sriov_dir_read_int(struct sriov_dir *d, const char *name, int base, long long *val,
 		       struct sriov_err *e);
-int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf, size_t size,
-			     struct sriov_err *e);
+int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf,
+			     size_t size, struct sriov_err *e);
 int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t size,
 			struct sriov_err *e);
 /* 0 when name exists in the directory (not followed), -errno otherwise. */

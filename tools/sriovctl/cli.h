@@ -12,9 +12,9 @@
 /* Exit codes (DESIGN.md section 2). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,	   /* a check found problems or an operation failed */
-	EXIT_USAGE = 2,	   /* usage error or bad input; nothing was changed */
-	EXIT_NOPERM = 3,   /* needs root */
+	EXIT_FAIL = 1,	 /* a check found problems or an operation failed */
+	EXIT_USAGE = 2,	 /* usage error or bad input; nothing was changed */
+	EXIT_NOPERM = 3, /* needs root */
 };
 
 struct cli {
@@ -43,8 +43,12 @@ extern const struct command cmd_list, cmd_show, cmd_decode, cmd_capture;
 enum { OPT_JSON = 0x100, OPT_ROOT, OPT_HELP };
 #define CLI_COMMON_SHORTOPTS "hv"
 #define CLI_COMMON_LONGOPTS                                                              \
-	{ "json", no_argument, NULL, OPT_JSON }, { "root", required_argument, NULL, OPT_ROOT }, \
-		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }
+	{"json", no_argument, NULL, OPT_JSON},                                           \
+		{"root", required_argument, NULL, OPT_ROOT},                             \
+		{"verbose", no_argument, NULL, 'v'},                                     \
+	{                                                                                \
+		"help", no_argument, NULL, 'h'                                           \
+	}
 
 /* Returns 1 when handled, 0 for help requested, -1 for an unknown option. */
 int cli_common_option(struct cli *cli, int opt, const char *arg);

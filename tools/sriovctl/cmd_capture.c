@@ -37,7 +37,8 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 	if (ret != CLI_CONTINUE)
 		return ret;
 	if (first >= argc)
-		return cli_usage_error(cli, "capture", "missing FILE (the archive to write)");
+		return cli_usage_error(cli, "capture",
+				       "missing FILE (the archive to write)");
 	if (argc - first > 1)
 		return cli_usage_error(cli, "capture", "unexpected argument '%s'",
 				       argv[first + 1]);

@@ -94,7 +94,8 @@ static int decode_run(struct cli *cli, int argc, char **argv)
 	if (ret != CLI_CONTINUE)
 		return ret;
 	if (first >= argc)
-		return cli_usage_error(cli, "decode", "missing FILE (an lspci -xxxx dump)");
+		return cli_usage_error(cli, "decode",
+				       "missing FILE (an lspci -xxxx dump)");
 	if (argc - first > 1)
 		return cli_usage_error(cli, "decode", "unexpected argument '%s'",
 				       argv[first + 1]);

@@ -20,7 +20,8 @@ static void list_help(FILE *out)
 		"Example:\n"
 		"  $ sriovctl list\n"
 		"  ADDRESS       NETDEV   DRIVER  VFS  NAME\n"
-		"  0000:01:00.0  enp1s0   igb     4/7  Intel Corporation 82576 Gigabit ...\n",
+		"  0000:01:00.0  enp1s0   igb     4/7  Intel Corporation 82576 Gigabit "
+		"...\n",
 		cli_common_help());
 }
 
@@ -45,7 +46,8 @@ static void list_text(const struct inventory *inv)
 		printf("No SR-IOV capable devices found.\n");
 		return;
 	}
-	printf("%-13s %-15s %-10s %-7s %s\n", "ADDRESS", "NETDEV", "DRIVER", "VFS", "NAME");
+	printf("%-13s %-15s %-10s %-7s %s\n", "ADDRESS", "NETDEV", "DRIVER", "VFS",
+	       "NAME");
 	for (size_t i = 0; i < inv->n_pfs; i++) {
 		const struct pf *pf = &inv->pfs[i];
 
@@ -65,10 +67,12 @@ static void list_json(const struct inventory *inv)
 		const struct pf *pf = &inv->pfs[i];
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "address", json_object_new_string(pf->addr_str));
+		json_object_object_add(o, "address",
+				       json_object_new_string(pf->addr_str));
 		json_object_object_add(o, "vendor_id", json_hex16(pf->vendor_id));
 		json_object_object_add(o, "device_id", json_hex16(pf->device_id));
-		json_object_object_add(o, "name", json_object_new_string(pf->device_name));
+		json_object_object_add(o, "name",
+				       json_object_new_string(pf->device_name));
 		json_object_object_add(o, "netdevs", pf_netdev_names_json(pf));
 		json_object_object_add(o, "driver", json_str_or_null(pf->driver));
 		json_object_object_add(o, "total_vfs", json_int_or_null(pf->total_vfs));
@@ -90,7 +94,8 @@ static int list_run(struct cli *cli, int argc, char **argv)
 	if (ret != CLI_CONTINUE)
 		return ret;
 	if (first < argc)
-		return cli_usage_error(cli, "list", "unexpected argument '%s'", argv[first]);
+		return cli_usage_error(cli, "list", "unexpected argument '%s'",
+				       argv[first]);
 	ret = cli_load_inventory(cli, 0, &inv);
 	if (ret)
 		return ret;

@@ -16,12 +16,14 @@ static void show_help(FILE *out)
 		"Usage: sriovctl show [DEV] [--json] [--root DIR]\n"
 		"\n"
 		"Show SR-IOV physical functions in full: identity, driver and module,\n"
-		"NUMA node, IOMMU group, netdevs, the decoded SR-IOV, ARI, ACS, PCIe and\n"
+		"NUMA node, IOMMU group, netdevs, the decoded SR-IOV, ARI, ACS, PCIe "
+		"and\n"
 		"MSI-X capabilities, and every VF with its address, driver, netdev,\n"
 		"IOMMU group and the settings the PF holds for it (MAC, VLAN, QoS,\n"
 		"spoof check, trust, link state, rates).\n"
 		"\n"
-		"DEV narrows the output: a PF (0000:01:00.0, 01:00.0, enp1s0) shows that\n"
+		"DEV narrows the output: a PF (0000:01:00.0, 01:00.0, enp1s0) shows "
+		"that\n"
 		"PF; a VF address or PF/INDEX (enp1s0/3, enp1s0/0-2, enp1s0/all) shows\n"
 		"the PF with only those VFs.\n"
 		"\n"
@@ -85,8 +87,9 @@ static int select_dev(struct cli *cli, const struct inventory *inv, const char *
 		return ref.has_vf_spec ? select_vfs(cli, sel->pf, ref.vf_spec, sel) : 0;
 	sel->pf = pf_of_vf(inv, &ref.addr, &index);
 	if (!sel->pf || ref.has_vf_spec) {
-		sriov_err_set(&err, -ENODEV, "%s (%s) is not an SR-IOV physical function%s",
-			      arg, ref.addr_str, sel->pf ? "" : " nor one of its VFs");
+		sriov_err_set(&err, -ENODEV,
+			      "%s (%s) is not an SR-IOV physical function%s", arg,
+			      ref.addr_str, sel->pf ? "" : " nor one of its VFs");
 		sriov_err_hint(&err, "run `sriovctl list` to see the SR-IOV devices");
 		return cli_report(cli, &err);
 	}
@@ -130,8 +133,8 @@ static struct json_object *mac_json(const struct vf_info *vi)
 
 	if (!vi->has_mac)
 		return NULL;
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", vi->mac[0], vi->mac[1],
-		 vi->mac[2], vi->mac[3], vi->mac[4], vi->mac[5]);
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", vi->mac[0],
+		 vi->mac[1], vi->mac[2], vi->mac[3], vi->mac[4], vi->mac[5]);
 	return json_object_new_string(buf);
 }
 
@@ -156,10 +159,12 @@ static void vf_settings_json(struct json_object *o, const struct vf *vf)
 	ADD(o, "mac", known ? mac_json(vi) : NULL);
 	ADD(o, "vlan", known && vi->has_vlan ? json_object_new_int(vi->vlan) : NULL);
 	ADD(o, "qos", known && vi->has_vlan ? json_object_new_int(vi->qos) : NULL);
-	ADD(o, "vlan_proto", known ? json_str_or_null(vlan_proto_name(vi->vlan_proto)) : NULL);
+	ADD(o, "vlan_proto",
+	    known ? json_str_or_null(vlan_proto_name(vi->vlan_proto)) : NULL);
 	ADD(o, "spoofchk", known ? json_tristate(vi->spoofchk) : NULL);
 	ADD(o, "trust", known ? json_tristate(vi->trust) : NULL);
-	ADD(o, "link_state", known ? json_str_or_null(link_state_name(vi->link_state)) : NULL);
+	ADD(o, "link_state",
+	    known ? json_str_or_null(link_state_name(vi->link_state)) : NULL);
 	ADD(o, "min_tx_rate",
 	    known && vi->has_rate ? json_object_new_int64(vi->min_tx_rate) : NULL);
 	ADD(o, "max_tx_rate",
@@ -277,8 +282,8 @@ static void format_mac(char *buf, size_t size, const struct vf *vf)
 	if (!vf->has_info || !vf->info.has_mac)
 		snprintf(buf, size, "-");
 	else
-		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
+		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			 m[3], m[4], m[5]);
 }
 
 static const char *onoff(const struct vf *vf, int v)
@@ -320,14 +325,15 @@ static void vf_line(const struct vf *vf)
 	snprintf(group, sizeof(group), "%d", vf->iommu_group);
 	printf("    %-4u %-13s %-9s %-15s %-5s %-17s %-9s %-5s %-5s %-7s %s\n", vf->index,
 	       vf->addr_str, or_dash(vf->driver),
-	       vf->n_netdevs ? vf->netdevs[0].name : "-", vf->iommu_group < 0 ? "-" : group,
-	       mac, vlan, onoff(vf, vf->info.spoofchk), onoff(vf, vf->info.trust),
-	       or_dash(link), rate);
+	       vf->n_netdevs ? vf->netdevs[0].name : "-",
+	       vf->iommu_group < 0 ? "-" : group, mac, vlan, onoff(vf, vf->info.spoofchk),
+	       onoff(vf, vf->info.trust), or_dash(link), rate);
 	if (vf->addr_mismatch) {
 		char predicted[PCI_ADDR_STRLEN];
 
 		pci_addr_format(&vf->predicted, predicted);
-		printf("         warning: virtfn%u links to %s but offset/stride predict %s\n",
+		printf("         warning: virtfn%u links to %s but offset/stride predict "
+		       "%s\n",
 		       vf->index, vf->addr_str, predicted);
 	}
 }
@@ -338,14 +344,15 @@ static void vfs_text(const struct pf *pf, const struct selection *sel)
 		printf("  VFs: none enabled (sriovctl enable %s N)\n", pf->addr_str);
 		return;
 	}
-	printf("  VFs:\n    %-4s %-13s %-9s %-15s %-5s %-17s %-9s %-5s %-5s %-7s %s\n", "IDX",
-	       "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "MAC", "VLAN/QOS", "SPOOF", "TRUST",
-	       "LINK", "RATE(min/max)");
+	printf("  VFs:\n    %-4s %-13s %-9s %-15s %-5s %-17s %-9s %-5s %-5s %-7s %s\n",
+	       "IDX", "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "MAC", "VLAN/QOS", "SPOOF",
+	       "TRUST", "LINK", "RATE(min/max)");
 	for (size_t j = 0; j < pf->n_vfs; j++)
 		if (vf_selected(sel, &pf->vfs[j]))
 			vf_line(&pf->vfs[j]);
 	if (pf->vf_list_truncated)
-		printf("    (the kernel's VF list was truncated: '-' marks unknown settings)\n");
+		printf("    (the kernel's VF list was truncated: '-' marks unknown "
+		       "settings)\n");
 }
 
 static void pf_header_text(const struct inventory *inv, const struct pf *pf)
@@ -354,10 +361,10 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 
 	printf("%s %s: %s (rev %02x)\n", pf->addr_str, or_dash(pf->class_name),
 	       pf->device_name, pf->revision);
-	printf("  ids:       %04x:%04x, subsystem %04x:%04x\n", pf->vendor_id, pf->device_id,
-	       pf->subsys_vendor_id, pf->subsys_device_id);
-	printf("  driver:    %s%s%s%s\n", or_dash(pf->driver), pf->module[0] ? " (module " : "",
-	       pf->module, pf->module[0] ? ")" : "");
+	printf("  ids:       %04x:%04x, subsystem %04x:%04x\n", pf->vendor_id,
+	       pf->device_id, pf->subsys_vendor_id, pf->subsys_device_id);
+	printf("  driver:    %s%s%s%s\n", or_dash(pf->driver),
+	       pf->module[0] ? " (module " : "", pf->module, pf->module[0] ? ")" : "");
 	printf("  numa node: %d\n", pf->numa_node);
 	if (g)
 		printf("  iommu:     group %d (%zu device%s)\n", g->id, g->n_members,
@@ -365,13 +372,15 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 	else
 		printf("  iommu:     no group (IOMMU off or not in use)\n");
 	for (size_t i = 0; i < pf->n_netdevs; i++)
-		printf("  netdev:    %s %s %s\n", pf->netdevs[i].name, or_dash(pf->netdevs[i].mac),
-		       or_dash(pf->netdevs[i].operstate));
+		printf("  netdev:    %s %s %s\n", pf->netdevs[i].name,
+		       or_dash(pf->netdevs[i].mac), or_dash(pf->netdevs[i].operstate));
 	printf("  VFs:       %d enabled of %d (driver limit", pf->num_vfs, pf->total_vfs);
-	if (pf->caps.has_sriov && pf->total_vfs >= 0 && pf->caps.sriov.total_vfs != pf->total_vfs)
+	if (pf->caps.has_sriov && pf->total_vfs >= 0 &&
+	    pf->caps.sriov.total_vfs != pf->total_vfs)
 		printf("; the capability allows %u", pf->caps.sriov.total_vfs);
-	printf("), autoprobe %s\n",
-	       pf->drivers_autoprobe < 0 ? "?" : pf->drivers_autoprobe ? "on" : "off");
+	printf("), autoprobe %s\n", pf->drivers_autoprobe < 0 ? "?"
+				    : pf->drivers_autoprobe   ? "on"
+							      : "off");
 }
 
 static void show_text(const struct inventory *inv, const struct selection *sel)
@@ -396,7 +405,7 @@ static void show_text(const struct inventory *inv, const struct selection *sel)
 
 static int show_run(struct cli *cli, int argc, char **argv)
 {
-	struct selection sel = { 0 };
+	struct selection sel = {0};
 	struct inventory inv;
 	int first, ret;
 

@@ -111,7 +111,8 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s%s%s --help'.\n", cli->prog, cmd ? " " : "", cmd ? cmd : "");
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", cli->prog, cmd ? " " : "",
+		cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
@@ -143,13 +144,14 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:" CLI_COMMON_SHORTOPTS "V", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:" CLI_COMMON_SHORTOPTS "V", opts,
+				  NULL)) != -1) {
 		int r = cli_common_option(cli, opt, optarg);
 
 		if (opt == 'V') {
@@ -171,7 +173,7 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { .prog = "sriovctl" };
+	struct cli cli = {.prog = "sriovctl"};
 	const struct command *cmd;
 	int first, ret;
 

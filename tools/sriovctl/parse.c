@@ -10,7 +10,7 @@
 
 static size_t build_longopts(struct option *all, const struct cli_extra_opts *extra)
 {
-	static const struct option common[] = { CLI_COMMON_LONGOPTS };
+	static const struct option common[] = {CLI_COMMON_LONGOPTS};
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
@@ -52,7 +52,8 @@ int cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			continue;
 		}
 		if (opt == ':')
-			return cli_usage_error(cli, cmd->name, "option '%s' needs a value",
+			return cli_usage_error(cli, cmd->name,
+					       "option '%s' needs a value",
 					       argv[optind - 1]);
 		return cli_usage_error(cli, cmd->name, "unknown option '%s'",
 				       argv[optind - 1]);

@@ -5,8 +5,8 @@
 #include "cli.h"
 
 #define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
-#define JBOOL(v) json_object_new_boolean(v)
-#define JINT(v) json_object_new_int64((int64_t)(v))
+#define JBOOL(v)	   json_object_new_boolean(v)
+#define JINT(v)		   json_object_new_int64((int64_t)(v))
 
 static struct json_object *sriov_json(const struct sriov_cap *s)
 {
@@ -33,7 +33,8 @@ static struct json_object *sriov_json(const struct sriov_cap *s)
 	ADD(o, "cap", cap);
 	ADD(ctl, "vf_enable", JBOOL(s->vf_enable));
 	ADD(ctl, "vf_migration_enable", JBOOL(s->vf_migration_enable));
-	ADD(ctl, "vf_migration_interrupt_enable", JBOOL(s->vf_migration_interrupt_enable));
+	ADD(ctl, "vf_migration_interrupt_enable",
+	    JBOOL(s->vf_migration_interrupt_enable));
 	ADD(ctl, "vf_mse", JBOOL(s->vf_mse));
 	ADD(ctl, "ari_capable_hierarchy", JBOOL(s->ari_capable_hierarchy));
 	ADD(ctl, "ten_bit_tag_requester_enable", JBOOL(s->ten_bit_tag_requester_enable));
@@ -173,9 +174,11 @@ static void sriov_text(FILE *out, const struct sriov_cap *s, const char *in)
 {
 	fprintf(out, "%sSR-IOV [%x]\n", in, s->offset);
 	fprintf(out, "%s  IOVCap:  Migration%c 10BitTagReq%c IntMsgNum %u\n", in,
-		pm(s->migration), pm(s->ten_bit_tag_requester), s->interrupt_message_number);
-	fprintf(out, "%s  IOVCtl:  Enable%c Migration%c Interrupt%c MSE%c ARIHierarchy%c "
-		     "10BitTagReq%c\n",
+		pm(s->migration), pm(s->ten_bit_tag_requester),
+		s->interrupt_message_number);
+	fprintf(out,
+		"%s  IOVCtl:  Enable%c Migration%c Interrupt%c MSE%c ARIHierarchy%c "
+		"10BitTagReq%c\n",
 		in, pm(s->vf_enable), pm(s->vf_migration_enable),
 		pm(s->vf_migration_interrupt_enable), pm(s->vf_mse),
 		pm(s->ari_capable_hierarchy), pm(s->ten_bit_tag_requester_enable));
@@ -183,14 +186,16 @@ static void sriov_text(FILE *out, const struct sriov_cap *s, const char *in)
 	fprintf(out,
 		"%s  VFs:     initial %u, total %u, enabled %u, function dependency link "
 		"%02x\n",
-		in, s->initial_vfs, s->total_vfs, s->num_vfs, s->function_dependency_link);
+		in, s->initial_vfs, s->total_vfs, s->num_vfs,
+		s->function_dependency_link);
 	fprintf(out, "%s  Routing: VF offset %u, stride %u, VF device id %04x\n", in,
 		s->vf_offset, s->vf_stride, s->vf_device_id);
-	fprintf(out, "%s  Pages:   supported %08x, system %08x\n", in, s->supported_page_sizes,
-		s->system_page_size);
+	fprintf(out, "%s  Pages:   supported %08x, system %08x\n", in,
+		s->supported_page_sizes, s->system_page_size);
 	for (int i = 0; i < s->n_vf_bars; i++)
-		fprintf(out, "%s  VF BAR %d: memory at %016llx (%s, %sprefetchable)\n", in,
-			s->vf_bars[i].index, (unsigned long long)s->vf_bars[i].address,
+		fprintf(out, "%s  VF BAR %d: memory at %016llx (%s, %sprefetchable)\n",
+			in, s->vf_bars[i].index,
+			(unsigned long long)s->vf_bars[i].address,
 			s->vf_bars[i].is_64bit ? "64-bit" : "32-bit",
 			s->vf_bars[i].prefetchable ? "" : "non-");
 	fprintf(out, "%s  VF migration state: offset %08x, BIR %u\n", in,
@@ -199,33 +204,41 @@ static void sriov_text(FILE *out, const struct sriov_cap *s, const char *in)
 
 static void acs_bits_text(FILE *out, const struct acs_bits *b)
 {
-	fprintf(out, "SrcValid%c TransBlk%c ReqRedir%c CmpltRedir%c UpstreamFwd%c EgressCtrl%c "
-		     "DirectTrans%c",
-		pm(b->source_validation), pm(b->translation_blocking), pm(b->request_redirect),
-		pm(b->completion_redirect), pm(b->upstream_forwarding), pm(b->egress_control),
+	fprintf(out,
+		"SrcValid%c TransBlk%c ReqRedir%c CmpltRedir%c UpstreamFwd%c "
+		"EgressCtrl%c "
+		"DirectTrans%c",
+		pm(b->source_validation), pm(b->translation_blocking),
+		pm(b->request_redirect), pm(b->completion_redirect),
+		pm(b->upstream_forwarding), pm(b->egress_control),
 		pm(b->direct_translated_p2p));
 }
 
 void caps_print_text(FILE *out, const struct pci_caps *caps, const char *in)
 {
 	if (caps->config_all_ones) {
-		fprintf(out, "%sconfig space reads all ones: the function does not respond "
-			     "(for a VF: is ARI forwarding enabled on the upstream port?)\n",
+		fprintf(out,
+			"%sconfig space reads all ones: the function does not respond "
+			"(for a VF: is ARI forwarding enabled on the upstream port?)\n",
 			in);
 		return;
 	}
 	if (caps->has_pcie)
-		fprintf(out, "%sPCI Express [%x] v%u %s, ARI forwarding: supported%c enabled%c\n",
+		fprintf(out,
+			"%sPCI Express [%x] v%u %s, ARI forwarding: supported%c "
+			"enabled%c\n",
 			in, caps->pcie.offset, caps->pcie.version,
 			port_type_name(caps->pcie.port_type),
 			pm(caps->pcie.ari_forwarding_supported),
 			pm(caps->pcie.ari_forwarding_enabled));
 	if (caps->has_msix)
-		fprintf(out, "%sMSI-X [%x]: %u vectors, Enable%c\n", in, caps->msix.offset,
-			caps->msix.table_size, pm(caps->msix.enabled));
+		fprintf(out, "%sMSI-X [%x]: %u vectors, Enable%c\n", in,
+			caps->msix.offset, caps->msix.table_size, pm(caps->msix.enabled));
 	if (caps->has_ari)
-		fprintf(out, "%sARI [%x]: MFVC%c ACS%c, next function %u; control MFVC%c ACS%c, "
-			     "function group %u\n",
+		fprintf(out,
+			"%sARI [%x]: MFVC%c ACS%c, next function %u; control MFVC%c "
+			"ACS%c, "
+			"function group %u\n",
 			in, caps->ari.offset, pm(caps->ari.mfvc), pm(caps->ari.acs),
 			caps->ari.next_function, pm(caps->ari.mfvc_enable),
 			pm(caps->ari.acs_enable), caps->ari.function_group);
@@ -239,9 +252,11 @@ void caps_print_text(FILE *out, const struct pci_caps *caps, const char *in)
 	if (caps->has_sriov)
 		sriov_text(out, &caps->sriov, in);
 	if (!caps->ext_space_read)
-		fprintf(out, "%s(extended configuration space not available: SR-IOV, ARI and "
-			     "ACS capabilities cannot be shown)\n",
+		fprintf(out,
+			"%s(extended configuration space not available: SR-IOV, ARI and "
+			"ACS capabilities cannot be shown)\n",
 			in);
 	if (caps->walk_truncated)
-		fprintf(out, "%s(capability list is damaged: the walk stopped early)\n", in);
+		fprintf(out, "%s(capability list is damaged: the walk stopped early)\n",
+			in);
 }
