@@ -350,6 +350,11 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 	struct capture c = { .root = r, .e = e };
 	int ret;
 
+	/*
+	 * The archive's own directory listings must not be recorded: a record
+	 * appended while emit_recorded() walks the array may move it.
+	 */
+	sriov_root_record(r, false);
 	c.buf = malloc(MAX_CAPTURED_FILE);
 	if (!c.buf)
 		return sriov_err_set(e, -ENOMEM, "out of memory");

@@ -152,8 +152,14 @@ int sriov_root_openat(struct sriov_root *r, const char *path, int flags, struct 
 		if (fd < 0 && errno == ENOSYS)
 			r->no_openat2 = true;
 	}
-	if (r->no_openat2)
+	if (r->no_openat2) {
+		/* Without openat2 (Linux < 5.6) links in a --root tree could escape it. */
+		if (!r->is_host)
+			return sriov_err_set(e, -ENOSYS,
+					     "%s: --root needs openat2 (Linux 5.6 or later)",
+					     path);
 		fd = openat(r->fd, rel(path), flags | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return sriov_err_set(e, -errno, "%s: %s", path, strerror(errno));
 	return fd;
@@ -223,7 +229,7 @@ static int parse_u64(const char *s, int base, uint64_t *val)
 	char *end;
 	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == ' ')
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, base);
