@@ -20,7 +20,7 @@
 
 #include "sriov/capture.h"
 
-#define MAX_LINK_HOPS 40
+#define MAX_LINK_HOPS	  40
 #define MAX_CAPTURED_FILE (1 << 20)
 
 /* ---- a set of archived paths ------------------------------------------ */
@@ -119,7 +119,9 @@ static int emit(struct capture *c, const char *rel, mode_t type, const char *lin
 		return sriov_err_set(c->e, -ENOMEM, "out of memory");
 	archive_entry_set_pathname(ent, rel);
 	archive_entry_set_filetype(ent, type);
-	archive_entry_set_perm(ent, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	archive_entry_set_perm(ent, type == AE_IFDIR   ? 0755
+				    : type == AE_IFLNK ? 0777
+						       : 0644);
 	archive_entry_set_mtime(ent, time(NULL), 0);
 	if (link)
 		archive_entry_set_symlink(ent, link);
@@ -189,8 +191,8 @@ static int join_target(const char *rel, const char *target, const char *rest, ch
 		snprintf(tmp, sizeof(tmp), "%s/%s", target, rest);
 	else
 		snprintf(tmp, sizeof(tmp), "%.*s/%s/%s",
-			 (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel, target,
-			 rest);
+			 (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel,
+			 target, rest);
 	out[0] = '\0';
 	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(tok, "."))
@@ -223,7 +225,8 @@ static int emit_last(struct capture *c, const char *rel, enum sriov_access kind,
 }
 
 /* Archives path (relative to the root) as read with the given access kind. */
-static int emit_path(struct capture *c, const char *path, enum sriov_access kind, int hops)
+static int emit_path(struct capture *c, const char *path, enum sriov_access kind,
+		     int hops)
 {
 	char prefix[4096], target[4096], next[8192];
 	const char *p = path;
@@ -247,7 +250,8 @@ static int emit_path(struct capture *c, const char *path, enum sriov_access kind
 			return ret;
 		if (S_ISLNK(st.st_mode)) {
 			ret = emit_link(c, prefix, target, sizeof(target));
-			if (ret < 0 || !target[0] || (!slash && kind == SRIOV_ACCESS_LINK))
+			if (ret < 0 || !target[0] ||
+			    (!slash && kind == SRIOV_ACCESS_LINK))
 				return ret;
 			if (join_target(prefix, target, slash ? slash + 1 : "", next,
 					sizeof(next)) < 0)
@@ -312,10 +316,12 @@ static int emit_extras(struct capture *c, const struct inventory *inv)
 		memset(&u, 0, sizeof(u));
 	snprintf(info, sizeof(info),
 		 "sriovctl %s capture\nroot: %s\nkernel: %s %s\nmachine: %s\n",
-		 SRIOVCTL_VERSION, sriov_root_dir(c->root), u.sysname, u.release, u.machine);
+		 SRIOVCTL_VERSION, sriov_root_dir(c->root), u.sysname, u.release,
+		 u.machine);
 	ret = emit(c, ".sriovctl", AE_IFDIR, NULL, NULL, 0);
 	if (ret == 0)
-		ret = emit(c, ".sriovctl/capture-info", AE_IFREG, NULL, info, strlen(info));
+		ret = emit(c, ".sriovctl/capture-info", AE_IFREG, NULL, info,
+			   strlen(info));
 	if (ret == 0)
 		ret = emit(c, ".sriovctl/rtnl", AE_IFDIR, NULL, NULL, 0);
 	for (size_t i = 0; ret == 0 && i < inv->n_pfs; i++) {
@@ -347,7 +353,7 @@ static int open_archive(struct capture *c, const char *out_path)
 int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 			const char *out_path, struct sriov_err *e)
 {
-	struct capture c = { .root = r, .e = e };
+	struct capture c = {.root = r, .e = e};
 	int ret;
 
 	/*

@@ -115,8 +115,9 @@ static int range_error(const char *spec, unsigned long idx, unsigned int count,
 		       struct sriov_err *e)
 {
 	if (count == 0)
-		return sriov_err_set(e, -ERANGE, "VF index %lu in \"%s\": the PF has no VFs",
-				     idx, spec);
+		return sriov_err_set(e, -ERANGE,
+				     "VF index %lu in \"%s\": the PF has no VFs", idx,
+				     spec);
 	return sriov_err_set(e, -ERANGE,
 			     "VF index %lu in \"%s\" is out of range: the PF has %u VFs "
 			     "(0-%u)",

@@ -16,7 +16,7 @@
 #include "sriov/names.h"
 #include "inventory_scan.h"
 
-#define SYS_PCI_DEVICES "/sys/bus/pci/devices"
+#define SYS_PCI_DEVICES	  "/sys/bus/pci/devices"
 #define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
 
 static void add_note(struct inventory *inv, const char *note)
@@ -98,7 +98,8 @@ static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf 
 	static __thread struct pcicfg cfg;
 	size_t len = 0;
 
-	if (sriov_dir_read_file(d, "config", raw, sizeof(raw), &len, NULL) < 0 || len < 64) {
+	if (sriov_dir_read_file(d, "config", raw, sizeof(raw), &len, NULL) < 0 ||
+	    len < 64) {
 		read_pf_ids_from_sysfs(d, pf);
 		sriov_cap_from_sysfs(pf);
 		pf->config_partial = true;
@@ -132,7 +133,8 @@ static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
 	pf->sysfs_vf_offset = read_small_int(d, "sriov_offset", 10);
 	pf->sysfs_vf_stride = read_small_int(d, "sriov_stride", 10);
 	pf->sysfs_vf_device = read_small_int(d, "sriov_vf_device", 16);
-	if (sriov_dir_read_link_base(d, "driver", pf->driver, sizeof(pf->driver), NULL) < 0)
+	if (sriov_dir_read_link_base(d, "driver", pf->driver, sizeof(pf->driver), NULL) <
+	    0)
 		pf->driver[0] = '\0';
 }
 
@@ -174,7 +176,8 @@ static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
 	if (sriov_read_attr(r, path, nd->operstate, sizeof(nd->operstate), NULL) < 0)
 		nd->operstate[0] = '\0';
 	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", nd->name);
-	nd->ifindex = sriov_read_u64(r, path, 10, &v, NULL) == 0 && v < 0x7fffffff ? (int)v : 0;
+	nd->ifindex =
+		sriov_read_u64(r, path, 10, &v, NULL) == 0 && v < 0x7fffffff ? (int)v : 0;
 }
 
 static int copy_netdevs(const struct scan *sc, const char *addr, bool details,
@@ -296,7 +299,7 @@ static void attach_vf_info(struct pf *pf, const struct link_vfs *l)
 static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *pf,
 			     struct inventory *inv, unsigned int flags)
 {
-	struct link_vfs l = { 0 };
+	struct link_vfs l = {0};
 	void *raw = NULL;
 	size_t raw_len = 0;
 	int ret;
@@ -327,8 +330,9 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 
 /* ---- PFs -------------------------------------------------------------- */
 
-static int read_pf(struct sriov_root *r, const struct scan *sc, const struct scan_func *fn,
-		   struct pci_names *names, struct pf *pf, struct inventory *inv)
+static int read_pf(struct sriov_root *r, const struct scan *sc,
+		   const struct scan_func *fn, struct pci_names *names, struct pf *pf,
+		   struct inventory *inv)
 {
 	struct sriov_dir d;
 	char path[96];

@@ -8,7 +8,7 @@
 #include "inventory_scan.h"
 
 #define SYS_PCI_DEVICES "/sys/bus/pci/devices"
-#define SYS_CLASS_NET "/sys/class/net"
+#define SYS_CLASS_NET	"/sys/class/net"
 
 static int parse_group(const char *s)
 {
@@ -30,7 +30,8 @@ static void scan_one(struct sriov_root *r, struct scan_func *fn)
 	if (sriov_dir_open(r, path, &d, NULL) < 0)
 		return;
 	fn->is_pf = sriov_dir_has(&d, "sriov_totalvfs") == 0;
-	if (sriov_dir_read_link_base(&d, "driver", fn->driver, sizeof(fn->driver), NULL) < 0)
+	if (sriov_dir_read_link_base(&d, "driver", fn->driver, sizeof(fn->driver), NULL) <
+	    0)
 		fn->driver[0] = '\0';
 	if (sriov_dir_read_link_base(&d, "iommu_group", group, sizeof(group), NULL) == 0)
 		fn->iommu_group = parse_group(group);
@@ -98,7 +99,8 @@ static int scan_net(struct sriov_root *r, struct scan *sc)
 
 		if (strlen(ents[i].name) >= sizeof(nd->name))
 			continue;
-		if (sriov_dir_read_link(&d, ents[i].name, target, sizeof(target), NULL) < 0)
+		if (sriov_dir_read_link(&d, ents[i].name, target, sizeof(target), NULL) <
+		    0)
 			continue;
 		if (netdev_link_pci_addr(target, &addr) < 0)
 			continue;
@@ -150,7 +152,8 @@ int scan_functions(struct sriov_root *r, struct scan *sc, struct sriov_err *e)
 	if (ret < 0) {
 		scan_free(sc);
 		if (e && !e->code)
-			sriov_err_set(e, ret, "scanning PCI functions: %s", strerror(-ret));
+			sriov_err_set(e, ret, "scanning PCI functions: %s",
+				      strerror(-ret));
 	}
 	return ret;
 }

@@ -42,8 +42,8 @@ size_t scan_pf_count(const struct scan *sc);
 
 size_t scan_netdev_count(const struct scan *sc, const char *addr);
 const struct scan_netdev *scan_netdev_first(const struct scan *sc, const char *addr);
-const struct scan_netdev *scan_netdev_next(const struct scan *sc,
-					   const struct scan_netdev *it, const char *addr);
+const struct scan_netdev *
+scan_netdev_next(const struct scan *sc, const struct scan_netdev *it, const char *addr);
 
 /* Appends IOMMU group id with its members; callers add ids in ascending order. */
 int scan_add_group(const struct scan *sc, struct inventory *inv, int id);

@@ -381,7 +381,7 @@ static int parse_line(struct dump_parser *p, const struct dump_line *l)
 
 static int parse_all_lines(struct dump_parser *p)
 {
-	struct dump_line l = { 0 };
+	struct dump_line l = {0};
 	int ret;
 
 	while ((ret = next_line(p, &l)) > 0) {

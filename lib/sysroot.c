@@ -139,7 +139,8 @@ static const char *rel(const char *path)
 	return *path ? path : ".";
 }
 
-int sriov_root_openat(struct sriov_root *r, const char *path, int flags, struct sriov_err *e)
+int sriov_root_openat(struct sriov_root *r, const char *path, int flags,
+		      struct sriov_err *e)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
@@ -153,11 +154,12 @@ int sriov_root_openat(struct sriov_root *r, const char *path, int flags, struct 
 			r->no_openat2 = true;
 	}
 	if (r->no_openat2) {
-		/* Without openat2 (Linux < 5.6) links in a --root tree could escape it. */
+		/* Without openat2 (Linux < 5.6) links in a --root tree could escape it.
+		 */
 		if (!r->is_host)
-			return sriov_err_set(e, -ENOSYS,
-					     "%s: --root needs openat2 (Linux 5.6 or later)",
-					     path);
+			return sriov_err_set(
+				e, -ENOSYS,
+				"%s: --root needs openat2 (Linux 5.6 or later)", path);
 		fd = openat(r->fd, rel(path), flags | O_CLOEXEC);
 	}
 	if (fd < 0)
@@ -248,7 +250,8 @@ int sriov_read_u64(struct sriov_root *r, const char *path, int base, uint64_t *v
 	if (ret < 0)
 		return ret;
 	if (parse_u64(buf, base, val) < 0)
-		return sriov_err_set(e, -EINVAL, "%s: not a number: \"%.32s\"", path, buf);
+		return sriov_err_set(e, -EINVAL, "%s: not a number: \"%.32s\"", path,
+				     buf);
 	return 0;
 }
 
@@ -425,7 +428,8 @@ int sriov_write_attr(struct sriov_root *r, const char *path, const char *val,
 	}
 	close(fd);
 	if ((size_t)n != len)
-		return sriov_err_set(e, -EIO, "writing \"%s\" to %s: short write", val, path);
+		return sriov_err_set(e, -EIO, "writing \"%s\" to %s: short write", val,
+				     path);
 	return 0;
 }
 
@@ -483,7 +487,8 @@ int sriov_dir_read_file(struct sriov_dir *d, const char *name, char *buf, size_t
 		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, name);
 	fd = openat(d->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, name, strerror(errno));
+		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, name,
+				     strerror(errno));
 	ret = read_fd(fd, buf, size, len);
 	close(fd);
 	if (ret < 0)
@@ -516,8 +521,8 @@ int sriov_dir_read_int(struct sriov_dir *d, const char *name, int base, long lon
 	errno = 0;
 	v = strtoll(buf, &end, base);
 	if (!buf[0] || errno || *end)
-		return sriov_err_set(e, -EINVAL, "%s/%s: not a number: \"%.32s\"", d->path,
-				     name, buf);
+		return sriov_err_set(e, -EINVAL, "%s/%s: not a number: \"%.32s\"",
+				     d->path, name, buf);
 	*val = v;
 	return 0;
 }
@@ -535,17 +540,18 @@ int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t
 		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, name);
 	n = readlinkat(d->fd, name, buf, size - 1);
 	if (n < 0)
-		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, name, strerror(errno));
+		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, name,
+				     strerror(errno));
 	if ((size_t)n >= size - 1)
-		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long", d->path,
-				     name);
+		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long",
+				     d->path, name);
 	buf[n] = '\0';
 	dir_record(d, name, SRIOV_ACCESS_LINK);
 	return 0;
 }
 
-int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf, size_t size,
-			     struct sriov_err *e)
+int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf,
+			     size_t size, struct sriov_err *e)
 {
 	char target[4096];
 	int ret = sriov_dir_read_link(d, name, target, sizeof(target), e);
