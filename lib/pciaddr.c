@@ -4,22 +4,12 @@
 #include <stdio.h>
 
 #include "sriov/pcicfg.h"
+#include "hex.h"
 
 #define PCI_DOMAIN_MIN_DIGITS 4
 #define PCI_DOMAIN_MAX_DIGITS 8
 #define PCI_DEV_MAX	      0x1f
 #define PCI_FN_MAX	      7
-
-static int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Reads a run of hex digits at *p (at least min, at most max of them) and

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sriov/pcicfg.h"
+#include "hex.h"
 
 #define DUMP_MAX_INPUT	     (16u << 20) /* far above any real lspci output */
 #define DUMP_MAX_FUNCS	     1024
@@ -53,17 +54,6 @@ static int dump_error(const struct dump_parser *p, unsigned int line, const char
 	va_end(ap);
 	sriov_err_set(p->e, -EINVAL, "%s:%u: %s", p->filename, line, reason);
 	return -EINVAL;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* How many characters of a bad token an error message quotes. */
@@ -231,7 +221,7 @@ static bool line_is_row(const struct dump_line *l)
 {
 	size_t n = 0;
 
-	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS && hex_value(l->text[n]) >= 0)
+	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS && hex_digit_value(l->text[n]) >= 0)
 		n++;
 	if (n == 0 || n > DUMP_MAX_OFFSET_DIGS || n >= l->len || l->text[n] != ':')
 		return false;
@@ -244,7 +234,7 @@ static size_t row_offset(const struct dump_line *l, size_t *pos)
 	size_t i = 0;
 
 	while (l->text[i] != ':')
-		off = off << 4 | (size_t)hex_value(l->text[i++]);
+		off = off << 4 | (size_t)hex_digit_value(l->text[i++]);
 	*pos = i + 1;
 	return off;
 }
@@ -277,8 +267,8 @@ static int parse_hex_byte(const struct dump_parser *p, const struct dump_line *l
 	size_t n = end - start;
 	int hi, lo;
 
-	hi = n == 2 ? hex_value(l->text[start]) : -1;
-	lo = n == 2 ? hex_value(l->text[start + 1]) : -1;
+	hi = n == 2 ? hex_digit_value(l->text[start]) : -1;
+	lo = n == 2 ? hex_digit_value(l->text[start + 1]) : -1;
 	if (hi < 0 || lo < 0)
 		return dump_error(p, l->number,
 				  "invalid hex byte '%.*s' (expected two hex digits)",
