@@ -1,0 +1,233 @@
+#!/bin/bash
+# Build the test guest: Debian's kernel + a busybox initramfs carrying the
+# SR-IOV drivers, real lspci/ip, the guest scripts and (if built) sriovctl.
+#
+#   tests/vm/build-guest.sh [OUTDIR]        (default: <repo>/build-vm)
+#
+# env SRIOVCTL_BIN  sriovctl binary for the guest
+#                   (default OUTDIR/sriovctl-build/tools/sriovctl/sriovctl)
+#     KVER          kernel version to use (default: newest 6.1 with igb)
+#
+# The initramfs is three concatenated gzip'ed cpio archives (the kernel
+# unpacks them in turn):  base (kernel modules, busybox, lspci, ip; cached,
+# rebuilt when the kernel, the packages or this script change), sriovctl
+# (rebuilt when the binary changes) and scripts (init + scenarios, always).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="${1:-$repo/build-vm}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+cache="$out/cache"
+mkdir -p "$cache"
+bin="${SRIOVCTL_BIN:-$out/sriovctl-build/tools/sriovctl/sriovctl}"
+
+MODULES="igb igbvf nvme nvme-core vfio vfio-pci vfio-pci-core vfio_iommu_type1"
+
+log() { printf 'build-guest: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for t in cpio gzip modinfo depmod ldd sha256sum; do
+	command -v "$t" >/dev/null || die "missing tool '$t' (run scripts/vm-deps.sh as root)"
+done
+[ -x /bin/busybox ] || die "missing /bin/busybox (package busybox-static)"
+[ -x /usr/bin/lspci ] || die "missing /usr/bin/lspci (package pciutils)"
+[ -x /bin/ip ] || die "missing /bin/ip (package iproute2)"
+
+# --- pick the kernel --------------------------------------------------------
+pick_kver() {
+	local d v best=""
+	for d in /lib/modules/6.1.*; do
+		[ -d "$d" ] || continue
+		v="${d##*/}"
+		[ -r "/boot/vmlinuz-$v" ] || continue
+		modinfo -k "$v" -n igb >/dev/null 2>&1 || continue
+		best="$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)"
+	done
+	printf '%s' "$best"
+}
+kver="${KVER:-$(pick_kver)}"
+[ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules with /boot/vmlinuz-* (install linux-image-amd64)"
+[ -r "/boot/vmlinuz-$kver" ] || die "/boot/vmlinuz-$kver not readable"
+
+pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
+
+# --- helpers ----------------------------------------------------------------
+# Copy the shared libraries of an ELF file (per ldd) into staging dir $1.
+copy_libs() {
+	local st="$1" f="$2" lib
+	# lines: "libx.so => /path (0x..)" or "/lib64/ld-linux... (0x..)"
+	while read -r lib; do
+		[ -n "$lib" ] || continue
+		dst="$(usr_path "$lib")"
+		if [ ! -e "$st$dst" ]; then
+			mkdir -p "$st$(dirname "$dst")"
+			cp -L "$lib" "$st$dst"
+		fi
+	done < <(ldd "$f" 2>/dev/null | awk '
+		$2 == "=>" && $3 ~ /^\// { print $3; next }
+		$1 ~ /^\// { print $1 }')
+}
+
+# Merged /usr: /lib/x -> /usr/lib/x etc. Every layer must put files under
+# /usr only; a layer with a real /lib directory would replace the base
+# layer's /lib -> usr/lib symlink when the kernel unpacks it.
+usr_path() {
+	case "$1" in
+	/lib/* | /lib64/* | /bin/* | /sbin/*) printf '/usr%s' "$1" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+# Install a file at the same path inside the staging dir, never through an
+# existing symlink (a busybox applet link would otherwise be overwritten).
+install_file() {
+	local st="$1" src="$2" dst
+	dst="$(usr_path "${3:-$2}")"
+	mkdir -p "$st$(dirname "$dst")"
+	rm -f "$st$dst"
+	cp -L "$src" "$st$dst"
+}
+
+make_cpio() { # staging dir -> zstd-compressed newc cpio on stdout (decompresses
+	# much faster than gzip in a TCG guest; CONFIG_RD_ZSTD=y in Debian 6.1)
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner=0:0 --quiet --reproducible) | zstd -q -6 -T0 -c
+}
+
+new_root() { # merged-/usr skeleton like Debian 12
+	local st="$1"
+	rm -rf "$st"
+	mkdir -p "$st"/{usr/bin,usr/sbin,usr/lib,usr/lib64,proc,sys,dev,tmp,run,etc,scenarios,root}
+	ln -s usr/bin "$st/bin"
+	ln -s usr/sbin "$st/sbin"
+	ln -s usr/lib "$st/lib"
+	ln -s usr/lib64 "$st/lib64"
+}
+
+# --- layer 1: base (cached) -------------------------------------------------
+resolve_modules() { # print module names, dependencies first
+	local -A seen=()
+	local order=()
+	visit() {
+		local m="$1" d deps
+		m="${m//-/_}"
+		[ -z "${seen[$m]:-}" ] || return 0
+		seen[$m]=1
+		deps="$(modinfo -k "$kver" -F depends "$m")" || die "module $m not found for $kver"
+		for d in ${deps//,/ }; do visit "$d"; done
+		order+=("$m")
+	}
+	local m
+	for m in $MODULES; do visit "$m"; done
+	printf '%s\n' "${order[@]}"
+}
+
+base_key="$(
+	{
+		echo "kernel $kver $(sha256sum "/boot/vmlinuz-$kver" | cut -d' ' -f1)"
+		echo "modules $MODULES"
+		for p in busybox-static pciutils iproute2 pci.ids libc6; do echo "$p $(pkgver "$p")"; done
+		sha256sum /usr/share/misc/pci.ids "${BASH_SOURCE[0]}"
+	} | sha256sum | cut -d' ' -f1
+)"
+
+if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "$cache/base.cpio.zst" ]; then
+	log "building base layer (kernel $kver)"
+	st="$cache/base-root"
+	new_root "$st"
+	mdir="/lib/modules/$kver"   # host path; in the guest /usr/lib/modules (via /lib)
+	: >"$st/etc/sriov-modules"
+	while read -r m; do
+		f="$(modinfo -k "$kver" -n "$m")"
+		rel="${f#"$mdir"/}"
+		case "$rel" in
+		*.ko.xz) dst="${rel%.xz}" ;;
+		*.ko.zst) dst="${rel%.zst}" ;;
+		*.ko.gz) dst="${rel%.gz}" ;;
+		*) dst="$rel" ;;
+		esac
+		mkdir -p "$st$mdir/$(dirname "$dst")"
+		case "$rel" in
+		*.ko.xz) xz -dc "$f" >"$st$mdir/$dst" ;;
+		*.ko.zst) zstd -qdc "$f" >"$st$mdir/$dst" ;;
+		*.ko.gz) gzip -dc "$f" >"$st$mdir/$dst" ;;
+		*) cp "$f" "$st$mdir/$dst" ;;
+		esac
+		echo "$dst" >>"$st/etc/sriov-modules"
+	done < <(resolve_modules)
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -e "$mdir/$f" ] && cp "$mdir/$f" "$st$mdir/$f"
+	done
+	depmod -b "$st" "$kver" 2>/dev/null || log "warning: depmod failed (lspci shows no 'Kernel modules:')"
+	log "modules: $(tr '\n' ' ' <"$st/etc/sriov-modules")"
+
+	# real tools first, then busybox applets only where nothing exists yet
+	install_file "$st" /usr/bin/lspci
+	install_file "$st" /usr/share/misc/pci.ids
+	install_file "$st" /bin/ip /usr/bin/ip
+	copy_libs "$st" /usr/bin/lspci
+	copy_libs "$st" /bin/ip
+	install_file "$st" /bin/busybox /usr/bin/busybox
+	while read -r a; do
+		name="${a##*/}"
+		[ "$name" != busybox ] || continue
+		case "$a" in
+		sbin/* | usr/sbin/*) p="/usr/sbin/$name" ;;
+		*) p="/usr/bin/$name" ;;
+		esac
+		[ -e "$st$p" ] || [ -L "$st$p" ] || ln -s /usr/bin/busybox "$st$p"
+	done < <(/bin/busybox --list-full)
+	"$st/usr/bin/busybox" true || die "busybox copy broken"
+	echo "$kver" >"$st/etc/sriov-kver"
+	make_cpio "$st" >"$cache/base.cpio.zst.tmp"
+	mv "$cache/base.cpio.zst.tmp" "$cache/base.cpio.zst"
+	cp "/boot/vmlinuz-$kver" "$out/vmlinuz"
+	echo "$base_key" >"$cache/base.key"
+else
+	log "base layer up to date (kernel $kver)"
+fi
+[ -s "$out/vmlinuz" ] || cp "/boot/vmlinuz-$kver" "$out/vmlinuz"
+
+# --- layer 2: sriovctl ------------------------------------------------------
+if [ -x "$bin" ]; then
+	skey="$(sha256sum "$bin" "${BASH_SOURCE[0]}" | sha256sum | cut -d" " -f1)"
+	if [ "$(cat "$cache/sriovctl.key" 2>/dev/null || true)" != "$skey" ] || [ ! -s "$cache/sriovctl.cpio.zst" ]; then
+		log "adding sriovctl from $bin"
+		st="$cache/sriovctl-root"
+		rm -rf "$st"
+		mkdir -p "$st/usr/bin"
+		cp -L "$bin" "$st/usr/bin/sriovctl"
+		copy_libs "$st" "$bin"
+		# do not shadow libraries the base layer already has (identical anyway)
+		make_cpio "$st" >"$cache/sriovctl.cpio.zst.tmp"
+		mv "$cache/sriovctl.cpio.zst.tmp" "$cache/sriovctl.cpio.zst"
+		echo "$skey" >"$cache/sriovctl.key"
+	else
+		log "sriovctl layer up to date"
+	fi
+	has_sriovctl=1
+else
+	log "NOTE: no sriovctl binary at $bin -- the guest runs without it"
+	log "      (build it: meson setup $out/sriovctl-build -Dtests=false -Db_sanitize=none --buildtype=debugoptimized && ninja -C $out/sriovctl-build)"
+	rm -f "$cache/sriovctl.cpio.zst" "$cache/sriovctl.key"
+	has_sriovctl=0
+fi
+
+# --- layer 3: scripts (always) ----------------------------------------------
+st="$cache/scripts-root"
+rm -rf "$st"
+mkdir -p "$st/scenarios"
+install -m 0755 "$here/guest/init" "$st/init"
+cp "$here"/scenarios/*.sh "$st/scenarios/"
+chmod 0755 "$st"/scenarios/*.sh
+make_cpio "$st" >"$cache/scripts.cpio.zst"
+
+{
+	cat "$cache/base.cpio.zst"
+	if [ "$has_sriovctl" = 1 ]; then cat "$cache/sriovctl.cpio.zst"; fi
+	cat "$cache/scripts.cpio.zst"
+} >"$out/initramfs.img.tmp"
+mv "$out/initramfs.img.tmp" "$out/initramfs.img"
+log "guest ready: $out/vmlinuz $out/initramfs.img ($(du -h "$out/initramfs.img" | cut -f1))"

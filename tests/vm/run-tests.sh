@@ -1,0 +1,50 @@
+#!/bin/bash
+# Real-kernel tests: build sriovctl for the guest and the guest itself, boot
+# the guest once per scenario that has a checker (scenarios/NAME.sh +
+# check_NAME.py), check the results on the host and print a summary.
+#
+#   tests/vm/run-tests.sh [SCENARIO...]     (default: all with a checker)
+#
+# env VM_OUT (default <repo>/build-vm), VM_TIMEOUT (seconds per boot, 300)
+# Exit status non-zero if any check failed or any guest did not finish.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="${VM_OUT:-$repo/build-vm}"
+
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=()
+	for c in "$here"/check_*.py; do
+		n="${c##*/check_}"
+		n="${n%.py}"
+		[ -r "$here/scenarios/$n.sh" ] && scenarios+=("$n")
+	done
+fi
+
+t0=$(date +%s)
+"$here/build-sriovctl.sh" "$out"
+"$here/build-guest.sh" "$out"
+host_bin="$out/sriovctl-build/tools/sriovctl/sriovctl"
+hostarg=()
+[ -x "$host_bin" ] && hostarg=(--host-sriovctl "$host_bin")
+
+fail=0
+summary=()
+for s in "${scenarios[@]}"; do
+	run="$out/runs/$s"
+	vrc=0
+	"$here/run-vm.sh" "$s" --guest "$out" --out "$run" || vrc=$?
+	[ "$vrc" -le 1 ] || echo "run-tests: $s: the guest did not finish; the checker will fail" >&2
+	crc=0
+	python3 "$here/check_$s.py" "$run" "${hostarg[@]}" >"$run/check.txt" 2>&1 || crc=$?
+	grep -v '^ok ' "$run/check.txt" | sed "s/^/[$s] /"
+	line="$(tail -n1 "$run/check.txt")"
+	summary+=("vm $s: $line ($(cat "$run/wall-seconds" 2>/dev/null || echo '?')s boot+run)")
+	if [ "$crc" -ne 0 ] || [ "$vrc" -ne 0 ]; then fail=1; fi
+done
+
+echo "---- VM tests ($(($(date +%s) - t0))s total) ----"
+printf '%s\n' "${summary[@]}"
+exit "$fail"

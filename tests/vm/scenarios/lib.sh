@@ -1,0 +1,159 @@
+# shellcheck shell=sh
+# Shared helpers for guest scenarios (sourced; busybox ash).
+#
+# Output protocol on stdout (the host splits it with tests/vm/vmout.py):
+#   === BEGIN name ===            text section, then its lines
+#   === BEGIN-BASE64 name ===     binary section, base64 lines
+#   === END name rc=N ===         end, N = exit status of the command
+#   === NOTE text ===             free-form progress note
+# Section names may contain '/', which become directories on the host.
+
+# shellcheck disable=SC2034  # used by the scenarios that source this
+SRIOVCTL=/usr/bin/sriovctl
+# shellcheck disable=SC2034
+IP=/usr/bin/ip          # real iproute2, not the busybox applet
+# shellcheck disable=SC2034
+LSPCI=/usr/bin/lspci    # real pciutils
+PCI=/sys/bus/pci/devices
+
+note() { echo "=== NOTE [$(cut -d' ' -f1 /proc/uptime)] $* ==="; }
+
+# section NAME CMD [ARGS...]: run CMD, its stdout becomes the section, its
+# stderr the section NAME.stderr (only if non-empty).
+section() {
+	_sn="$1"; shift
+	"$@" >/tmp/sec.out 2>/tmp/sec.err
+	_rc=$?
+	echo "=== BEGIN $_sn ==="
+	cat /tmp/sec.out
+	if [ -s /tmp/sec.out ] && [ "$(tail -c 1 /tmp/sec.out | wc -l)" -eq 0 ]; then echo; fi
+	echo "=== END $_sn rc=$_rc ==="
+	if [ -s /tmp/sec.err ]; then
+		echo "=== BEGIN $_sn.stderr ==="
+		cat /tmp/sec.err
+		if [ "$(tail -c 1 /tmp/sec.err | wc -l)" -eq 0 ]; then echo; fi
+		echo "=== END $_sn.stderr rc=0 ==="
+	fi
+	return $_rc
+}
+
+# blob NAME FILE: ship a binary file to the host (base64).
+blob() {
+	if [ -r "$2" ]; then
+		echo "=== BEGIN-BASE64 $1 ==="
+		base64 "$2"
+		echo "=== END $1 rc=0 ==="
+	else
+		echo "=== BEGIN-BASE64 $1 ==="
+		echo "=== END $1 rc=1 ==="
+	fi
+}
+
+# run CMD...: run a mutating command, log it and its status as a note
+run() {
+	"$@" >/tmp/run.out 2>&1
+	_rc=$?
+	note "run rc=$_rc: $* $(tr '\n' ' ' </tmp/run.out)"
+	return $_rc
+}
+
+have_sriovctl() { [ -x "$SRIOVCTL" ]; }
+
+sriovctl_cmd() {
+	if have_sriovctl; then
+		"$SRIOVCTL" "$@"
+	else
+		echo "sriovctl is not in this guest (build it, then rebuild the guest)" >&2
+		return 127
+	fi
+}
+
+# find_pf VENDOR DEVICE: print the sysfs dir of the first SR-IOV PF with
+# that id
+find_pf() {
+	for _d in "$PCI"/*; do
+		[ -e "$_d/sriov_totalvfs" ] || continue
+		if [ "$(cat "$_d/vendor")" = "0x$1" ] && [ "$(cat "$_d/device")" = "0x$2" ]; then
+			echo "$_d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# sysfs_dump: one line per fact, "ADDR KEY VALUE", for every PCI function
+sysfs_dump() {
+	for _d in "$PCI"/*; do
+		_a="${_d##*/}"
+		for _f in vendor device class numa_node sriov_totalvfs sriov_numvfs \
+			sriov_drivers_autoprobe sriov_offset sriov_stride sriov_vf_device \
+			sriov_vf_total_msix driver_override; do
+			[ -r "$_d/$_f" ] && echo "$_a $_f $(cat "$_d/$_f" 2>/dev/null)"
+		done
+		for _l in driver iommu_group physfn "$_d"/virtfn*; do
+			_l="${_l##*/}"
+			[ -L "$_d/$_l" ] && echo "$_a link:$_l $(readlink "$_d/$_l")"
+		done
+		if [ -d "$_d/net" ]; then
+			for _nd in "$_d"/net/*; do
+				[ -e "$_nd" ] || continue
+				echo "$_a net ${_nd##*/} $(cat "$_nd/address") $(cat "$_nd/operstate")"
+			done
+		fi
+	done
+}
+
+# wait_operstate IFNAME: give the link up to ~5 s to leave "down"/"unknown"
+# so that the state is stable while the tools are compared
+wait_operstate() {
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		case "$(cat "/sys/class/net/$1/operstate" 2>/dev/null)" in
+		up) return 0 ;;
+		esac
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# set_numvfs PFDIR N: write sriov_numvfs through sysfs (via 0 if needed)
+set_numvfs() {
+	if [ "$(cat "$1/sriov_numvfs")" != 0 ] && [ "$2" != 0 ]; then
+		run sh -c "echo 0 > '$1/sriov_numvfs'"
+	fi
+	run sh -c "echo '$2' > '$1/sriov_numvfs'"
+}
+
+# dump_state STATE PFDIR...: everything the host checker compares
+dump_state() {
+	_st="$1"; shift
+	note "state $_st"
+	section "$_st/sysfs" sysfs_dump
+	section "$_st/sriovctl-show-json" sriovctl_cmd show --json
+	section "$_st/sriovctl-list-json" sriovctl_cmd list --json
+	section "$_st/lspci-vvv" "$LSPCI" -vvv -nn -D
+	section "$_st/lspci-vmm" "$LSPCI" -vmm -nn -D
+	section "$_st/ip-link" "$IP" -j -d link show
+	for _pf in "$@"; do
+		section "$_st/lspci-xxxx/${_pf##*/}" "$LSPCI" -xxxx -s "${_pf##*/}"
+	done
+	section "$_st/sysfs-after" sysfs_dump
+}
+
+# heading TEXT: a heading for human-readable scenarios (demo)
+heading() { echo "=== HEADING $* ==="; }
+
+# demo_cmd NAME [--as TEXT] CMD...: like section, preceded by the command
+# line for display (TEXT, or CMD with a leading /usr/bin/ dropped)
+demo_cmd() {
+	_dn="$1"; shift
+	if [ "$1" = --as ]; then
+		_dt="$2"; shift 2
+	else
+		_dt="$*"
+		_dt="${_dt#/usr/bin/}"
+	fi
+	echo "=== CMD $_dt ==="
+	section "$_dn" "$@"
+}
