@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 
 sys.dont_write_bytecode = True  # keep tests/vm/ free of __pycache__
@@ -349,6 +350,37 @@ def check_state(c, out, st):
         if c.host_bin:
             check_decode(c, '%s %s host decode' % (st, addr), out,
                          '%s/lspci-xxxx/%s' % (st, addr), pf)
+    if c.host_bin:
+        check_capture_replay(c, st, out)
+
+
+def check_capture_replay(c, st, out):
+    """the guest's capture, replayed on the host with --root, shows what the guest showed"""
+    w = '%s capture replay' % st
+    live = out.get('%s/sriovctl-show-json' % st)
+    cap = out.get('%s/capture.tar' % st)
+    if cap is None or cap.rc != 0 or not cap.data:
+        c.fail(w, 'no capture.tar from the guest')
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        arch = os.path.join(tmp, 'capture.tar')
+        with open(arch, 'wb') as f:
+            f.write(cap.data)
+        root = os.path.join(tmp, 'root')
+        os.mkdir(root)
+        with tarfile.open(arch) as t:
+            t.extractall(root, filter='tar')
+        r = subprocess.run([c.host_bin, 'show', '--json', '--root', root],
+                           capture_output=True, text=True)
+    if not c.true(w + ' rc', r.returncode == 0, r.stderr.strip()[:300]):
+        return
+    try:
+        replay = json.loads(r.stdout)
+        guest = json.loads(live.text)
+    except (ValueError, AttributeError):
+        c.fail(w, 'show --json output is not JSON')
+        return
+    c.eq(w + ': pfs equal', guest.get('pfs'), replay.get('pfs'))
 
 
 def check_decode(c, w, out, secname, pf):

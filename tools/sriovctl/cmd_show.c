@@ -365,7 +365,10 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 	       pf->device_id, pf->subsys_vendor_id, pf->subsys_device_id);
 	printf("  driver:    %s%s%s%s\n", or_dash(pf->driver),
 	       pf->module[0] ? " (module " : "", pf->module, pf->module[0] ? ")" : "");
-	printf("  numa node: %d\n", pf->numa_node);
+	if (pf->numa_node < 0)
+		printf("  numa node: none\n");
+	else
+		printf("  numa node: %d\n", pf->numa_node);
 	if (g)
 		printf("  iommu:     group %d (%zu device%s)\n", g->id, g->n_members,
 		       g->n_members == 1 ? "" : "s");

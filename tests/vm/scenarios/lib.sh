@@ -139,6 +139,11 @@ dump_state() {
 		section "$_st/lspci-xxxx/${_pf##*/}" "$LSPCI" -xxxx -s "${_pf##*/}"
 	done
 	section "$_st/sysfs-after" sysfs_dump
+	# what sriovctl reads, archived: replayed on the host with --root
+	if have_sriovctl; then
+		sriovctl_cmd capture "/tmp/capture-$_st.tar" >/dev/null 2>&1
+		blob "$_st/capture.tar" "/tmp/capture-$_st.tar"
+	fi
 }
 
 # heading TEXT: a heading for human-readable scenarios (demo)
