@@ -341,7 +341,7 @@ static void vf_line(const struct vf *vf)
 static void vfs_text(const struct pf *pf, const struct selection *sel)
 {
 	if (!pf->n_vfs) {
-		printf("  VFs: none enabled (sriovctl enable %s N)\n", pf->addr_str);
+		printf("  VFs: none enabled (sysfs: sriov_numvfs of %s)\n", pf->addr_str);
 		return;
 	}
 	printf("  VFs:\n    %-4s %-13s %-9s %-15s %-5s %-17s %-9s %-5s %-5s %-7s %s\n",
