@@ -47,4 +47,14 @@ done
 
 echo "---- VM tests ($(($(date +%s) - t0))s total) ----"
 printf '%s\n' "${summary[@]}"
+# one plain summary line over every scenario's checker
+total_pass=0
+total_fail=0
+for s in "${scenarios[@]}"; do
+	read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
+		"$out/runs/$s/check.txt" | tail -n1) || true
+	total_pass=$((total_pass + ${p:-0}))
+	total_fail=$((total_fail + ${f:-1}))
+done
+echo "vm: $total_pass passed, $total_fail failed"
 exit "$fail"
