@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sriov/devarg.h"
+#include "sysfs_paths.h"
 
 static int no_such_device(const char *arg, struct sriov_err *e)
 {
@@ -19,7 +20,7 @@ static int resolve_pci(struct sriov_root *r, const char *arg, const char *name,
 	char path[96];
 
 	pci_addr_format(&ref->addr, ref->addr_str);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", ref->addr_str);
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", ref->addr_str);
 	if (sriov_path_exists(r, path) < 0)
 		return no_such_device(arg, e);
 	(void)name;
@@ -53,7 +54,7 @@ static int resolve_netdev(struct sriov_root *r, const char *arg, const char *nam
 				     "invalid device \"%s\": not a PCI address "
 				     "([DDDD:]BB:DD.F) nor an interface name",
 				     arg);
-	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s", name);
 	if (sriov_read_link(r, path, target, sizeof(target), NULL) < 0)
 		return no_such_device(arg, e);
 	if (netdev_link_pci_addr(target, &ref->addr) < 0) {

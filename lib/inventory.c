@@ -15,8 +15,8 @@
 #include "sriov/inventory.h"
 #include "sriov/names.h"
 #include "inventory_scan.h"
+#include "sysfs_paths.h"
 
-#define SYS_PCI_DEVICES	  "/sys/bus/pci/devices"
 #define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
 
 static void add_note(struct inventory *inv, const char *note)
@@ -164,20 +164,28 @@ static void read_pf_names(struct pci_names *names, struct pf *pf)
 
 /* ---- netdevs ---------------------------------------------------------- */
 
+/* The netdev's directory is resolved once; its attributes are read from it. */
 static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
 {
+	struct sriov_dir d;
 	char path[96];
-	uint64_t v;
+	long long v;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/address", nd->name);
-	if (sriov_read_attr(r, path, nd->mac, sizeof(nd->mac), NULL) < 0)
+	nd->mac[0] = '\0';
+	nd->operstate[0] = '\0';
+	nd->ifindex = 0;
+	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s", nd->name);
+	if (sriov_dir_open(r, path, &d, NULL) < 0)
+		return;
+	if (sriov_dir_read_attr(&d, "address", nd->mac, sizeof(nd->mac), NULL) < 0)
 		nd->mac[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", nd->name);
-	if (sriov_read_attr(r, path, nd->operstate, sizeof(nd->operstate), NULL) < 0)
+	if (sriov_dir_read_attr(&d, "operstate", nd->operstate, sizeof(nd->operstate),
+				NULL) < 0)
 		nd->operstate[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", nd->name);
-	nd->ifindex =
-		sriov_read_u64(r, path, 10, &v, NULL) == 0 && v < 0x7fffffff ? (int)v : 0;
+	if (sriov_dir_read_int(&d, "ifindex", 10, &v, NULL) == 0 && v > 0 &&
+	    v < 0x7fffffff)
+		nd->ifindex = (int)v;
+	sriov_dir_close(&d);
 }
 
 static int copy_netdevs(const struct scan *sc, const char *addr, bool details,

@@ -6,9 +6,7 @@
 
 #include "sriov/devarg.h"
 #include "inventory_scan.h"
-
-#define SYS_PCI_DEVICES "/sys/bus/pci/devices"
-#define SYS_CLASS_NET	"/sys/class/net"
+#include "sysfs_paths.h"
 
 static int parse_group(const char *s)
 {

@@ -154,8 +154,7 @@ int sriov_root_openat(struct sriov_root *r, const char *path, int flags,
 			r->no_openat2 = true;
 	}
 	if (r->no_openat2) {
-		/* Without openat2 (Linux < 5.6) links in a --root tree could escape it.
-		 */
+		/* without openat2 (Linux < 5.6) a --root tree's links could escape */
 		if (!r->is_host)
 			return sriov_err_set(
 				e, -ENOSYS,
