@@ -245,6 +245,11 @@ static int emit_path(struct capture *c, const char *path, enum sriov_access kind
 		prefix[plen] = '\0';
 		if (fstatat(c->root_fd, prefix, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return 0;
+		if (!S_ISLNK(st.st_mode) && slash) {
+			p = slash + 1; /* a real directory on the way */
+			continue;
+		}
+		/* an entry is archived here: first the directories above it */
 		ret = emit_parents(c, prefix);
 		if (ret < 0)
 			return ret;
@@ -258,9 +263,7 @@ static int emit_path(struct capture *c, const char *path, enum sriov_access kind
 				return 0;
 			return emit_path(c, next, kind, hops + 1);
 		}
-		if (!slash)
-			return emit_last(c, prefix, kind, &st);
-		p = slash + 1;
+		return emit_last(c, prefix, kind, &st);
 	}
 }
 

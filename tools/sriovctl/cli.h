@@ -67,7 +67,8 @@ int exit_code_for(int err);
 void json_print(struct json_object *obj);
 struct json_object *json_hex16(uint16_t v);
 struct json_object *json_str_or_null(const char *s);
-struct json_object *json_tristate(int v); /* -1 -> null, else bool */
+struct json_object *json_tristate(int v);    /* -1 -> null, else bool */
+struct json_object *json_int_or_null(int v); /* v < 0 -> null */
 
 /* Shared rendering of decoded capabilities (decode and show). */
 struct json_object *caps_to_json(const struct pci_caps *caps);

@@ -53,8 +53,3 @@ struct json_object *pf_netdev_names_json(const struct pf *pf)
 		json_object_array_add(arr, json_object_new_string(pf->netdevs[i].name));
 	return arr;
 }
-
-struct json_object *json_int_or_null(int v)
-{
-	return v < 0 ? NULL : json_object_new_int(v);
-}

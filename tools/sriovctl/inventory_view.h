@@ -16,6 +16,5 @@ struct json_object *notes_json(const struct inventory *inv);
 /* pf->device_name without the leading vendor name. */
 const char *pf_device_only(const struct pf *pf);
 struct json_object *pf_netdev_names_json(const struct pf *pf);
-struct json_object *json_int_or_null(int v); /* v < 0 -> null */
 
 #endif

@@ -26,6 +26,11 @@ struct json_object *json_str_or_null(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
+struct json_object *json_int_or_null(int v)
+{
+	return v < 0 ? NULL : json_object_new_int(v);
+}
+
 struct json_object *json_tristate(int v)
 {
 	return v < 0 ? NULL : json_object_new_boolean(v);
