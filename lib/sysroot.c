@@ -17,6 +17,7 @@
 #include <linux/openat2.h>
 
 #include "sriov/sysroot.h"
+#include "sysroot_internal.h"
 
 struct sriov_root {
 	int fd;
@@ -139,6 +140,130 @@ static const char *rel(const char *path)
 	return *path ? path : ".";
 }
 
+/*
+ * RESOLVE_IN_ROOT done in user space, for kernels without openat2 (before
+ * 5.6) and for valgrind (which does not know the syscall): one component at
+ * a time from the root, each with O_NOFOLLOW; a symlink is read and its
+ * target put in front of the rest of the path (an absolute one restarts at
+ * the root); ".." never climbs above the root. Slower than openat2, not
+ * race-free against a tree changed meanwhile, but it never leaves the root.
+ */
+#define IN_ROOT_MAX_DEPTH 64
+#define IN_ROOT_MAX_LINKS 40
+
+struct in_root_walk {
+	int stack[IN_ROOT_MAX_DEPTH]; /* O_PATH fds of the directories walked */
+	int depth;		      /* stack[0] is the root's fd (not owned) */
+	char rest[2 * PATH_MAX];      /* the part of the path still to walk */
+};
+
+static void walk_pop_all(struct in_root_walk *w)
+{
+	while (w->depth > 0)
+		close(w->stack[w->depth--]);
+}
+
+/* Next component of w->rest into comp; returns false at the end. */
+static bool walk_next(struct in_root_walk *w, char *comp, size_t size, bool *last)
+{
+	char *p = w->rest, *slash;
+	size_t len;
+
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return false;
+	slash = strchr(p, '/');
+	len = slash ? (size_t)(slash - p) : strlen(p);
+	snprintf(comp, size, "%.*s", (int)len, p);
+	memmove(w->rest, p + len, strlen(p + len) + 1);
+	*last = strspn(w->rest, "/") == strlen(w->rest);
+	return true;
+}
+
+/* comp is a symlink: walk its target, then what was left. */
+static int walk_splice_link(struct in_root_walk *w, const char *target)
+{
+	size_t tlen = strlen(target), rlen = strlen(w->rest);
+
+	if (tlen + rlen + 2 > sizeof(w->rest))
+		return -ENAMETOOLONG;
+	memmove(w->rest + tlen + 1, w->rest, rlen + 1);
+	memcpy(w->rest, target, tlen);
+	w->rest[tlen] = '/';
+	if (target[0] == '/')
+		walk_pop_all(w);
+	return 0;
+}
+
+static int walk_step(struct in_root_walk *w, const char *comp, bool last, int flags,
+		     int *links)
+{
+	int top = w->stack[w->depth], fd;
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (!strcmp(comp, "."))
+		return 0;
+	if (!strcmp(comp, "..")) {
+		if (w->depth > 0)
+			close(w->stack[w->depth--]);
+		return 0;
+	}
+	if (!(last && (flags & O_NOFOLLOW))) {
+		n = readlinkat(top, comp, target, sizeof(target) - 1);
+		if (n >= 0) {
+			if (++*links > IN_ROOT_MAX_LINKS)
+				return -ELOOP;
+			target[n] = '\0';
+			return walk_splice_link(w, target);
+		}
+		if (errno != EINVAL)
+			return -errno;
+	}
+	if (last)
+		return 1; /* the caller opens it */
+	if (w->depth + 1 >= IN_ROOT_MAX_DEPTH)
+		return -ENAMETOOLONG;
+	fd = openat(top, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	w->stack[++w->depth] = fd;
+	return 0;
+}
+
+static int openat_in_root(int root_fd, const char *path, int flags)
+{
+	struct in_root_walk w = {.stack = {root_fd}};
+	char comp[NAME_MAX + 1];
+	int links = 0, ret = 0, fd = -1;
+	bool last = true;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	snprintf(w.rest, sizeof(w.rest), "%s", path);
+	while (ret >= 0 && walk_next(&w, comp, sizeof(comp), &last)) {
+		ret = walk_step(&w, comp, last, flags, &links);
+		if (ret == 1) {
+			fd = openat(w.stack[w.depth], comp,
+				    flags | O_NOFOLLOW | O_CLOEXEC);
+			ret = fd < 0 ? -errno : 0;
+			break;
+		}
+	}
+	if (ret >= 0 && fd < 0) /* the path ended at a directory: "/", "a/.." */
+		fd = openat(w.stack[w.depth], ".", flags | O_CLOEXEC);
+	if (ret >= 0 && fd < 0)
+		ret = -errno;
+	walk_pop_all(&w);
+	return ret < 0 ? ret : fd;
+}
+
+void sriov_root_force_walk(struct sriov_root *r)
+{
+	r->no_openat2 = true;
+}
+
 int sriov_root_openat(struct sriov_root *r, const char *path, int flags,
 		      struct sriov_err *e)
 {
@@ -153,13 +278,14 @@ int sriov_root_openat(struct sriov_root *r, const char *path, int flags,
 		if (fd < 0 && errno == ENOSYS)
 			r->no_openat2 = true;
 	}
-	if (r->no_openat2) {
-		/* without openat2 (Linux < 5.6) a --root tree's links could escape */
-		if (!r->is_host)
-			return sriov_err_set(
-				e, -ENOSYS,
-				"%s: --root needs openat2 (Linux 5.6 or later)", path);
+	if (r->no_openat2 && r->is_host)
 		fd = openat(r->fd, rel(path), flags | O_CLOEXEC);
+	else if (r->no_openat2) {
+		fd = openat_in_root(r->fd, path, flags);
+		if (fd < 0) {
+			errno = -fd;
+			fd = -1;
+		}
 	}
 	if (fd < 0)
 		return sriov_err_set(e, -errno, "%s: %s", path, strerror(errno));
@@ -412,7 +538,7 @@ int sriov_write_attr(struct sriov_root *r, const char *path, const char *val,
 	ssize_t n;
 	int fd;
 
-	fd = sriov_root_openat(r, path, O_WRONLY, e);
+	fd = sriov_root_openat(r, path, O_WRONLY | O_TRUNC, e);
 	if (fd < 0)
 		return fd;
 	do {
