@@ -10,5 +10,9 @@
 #include "sriov/devarg.h"
 #include "sriov/names.h"
 #include "sriov/capture.h"
+#include "sriov/usage.h"
+#include "sriov/kmsg.h"
+#include "sriov/ops.h"
+#include "sriov/vfattr.h"
 
 #endif

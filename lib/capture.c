@@ -15,10 +15,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "sriov/capture.h"
+#include "archive_dl.h"
 
 #define MAX_LINK_HOPS	  40
 #define MAX_CAPTURED_FILE (1 << 20)
@@ -94,6 +92,7 @@ static void set_free(struct path_set *set)
 struct capture {
 	struct sriov_root *root;
 	int root_fd;
+	const struct archive_api *api;
 	struct archive *ar;
 	struct path_set done;
 	struct sriov_err *e;
@@ -103,7 +102,7 @@ struct capture {
 static int ar_fail(struct capture *c, const char *what)
 {
 	return sriov_err_set(c->e, -EIO, "writing capture (%s): %s", what,
-			     archive_error_string(c->ar));
+			     c->api->error_string(c->ar));
 }
 
 static int emit(struct capture *c, const char *rel, mode_t type, const char *link,
@@ -114,23 +113,23 @@ static int emit(struct capture *c, const char *rel, mode_t type, const char *lin
 
 	if (ret <= 0)
 		return ret == 0 ? 0 : sriov_err_set(c->e, ret, "out of memory");
-	ent = archive_entry_new();
+	ent = c->api->entry_new();
 	if (!ent)
 		return sriov_err_set(c->e, -ENOMEM, "out of memory");
-	archive_entry_set_pathname(ent, rel);
-	archive_entry_set_filetype(ent, type);
-	archive_entry_set_perm(ent, type == AE_IFDIR   ? 0755
+	c->api->entry_set_pathname(ent, rel);
+	c->api->entry_set_filetype(ent, type);
+	c->api->entry_set_perm(ent, type == AE_IFDIR   ? 0755
 				    : type == AE_IFLNK ? 0777
 						       : 0644);
-	archive_entry_set_mtime(ent, time(NULL), 0);
+	c->api->entry_set_mtime(ent, time(NULL), 0);
 	if (link)
-		archive_entry_set_symlink(ent, link);
-	archive_entry_set_size(ent, type == AE_IFREG ? (la_int64_t)size : 0);
-	ret = archive_write_header(c->ar, ent);
+		c->api->entry_set_symlink(ent, link);
+	c->api->entry_set_size(ent, type == AE_IFREG ? (la_int64_t)size : 0);
+	ret = c->api->write_header(c->ar, ent);
 	if (ret == ARCHIVE_OK && type == AE_IFREG && size &&
-	    archive_write_data(c->ar, data, size) < 0)
+	    c->api->write_data(c->ar, data, size) < 0)
 		ret = ARCHIVE_FATAL;
-	archive_entry_free(ent);
+	c->api->entry_free(ent);
 	return ret == ARCHIVE_OK ? 0 : ar_fail(c, rel);
 }
 
@@ -309,6 +308,20 @@ static int emit_recorded(struct capture *c)
 	return 0;
 }
 
+/* The host's interface addresses (usage.h), for the "in use" view on replay. */
+static int emit_addrs(struct capture *c)
+{
+	void *raw;
+	size_t len;
+	int ret;
+
+	if (!sriov_root_is_host(c->root) || usage_addr_dump(&raw, &len, NULL) < 0)
+		return 0; /* a tree's own file was archived as read; no netlink: none */
+	ret = emit(c, USAGE_RECORDED_ADDR + 1, AE_IFREG, NULL, raw, len);
+	free(raw);
+	return ret;
+}
+
 static int emit_extras(struct capture *c, const struct inventory *inv)
 {
 	char path[128], info[512];
@@ -336,20 +349,22 @@ static int emit_extras(struct capture *c, const struct inventory *inv)
 		snprintf(path, sizeof(path), ".sriovctl/rtnl/%s", pf->netdevs[0].name);
 		ret = emit(c, path, AE_IFREG, NULL, pf->rtnl_raw, pf->rtnl_raw_len);
 	}
+	if (ret == 0)
+		ret = emit_addrs(c);
 	return ret;
 }
 
 static int open_archive(struct capture *c, const char *out_path)
 {
-	c->ar = archive_write_new();
+	c->ar = c->api->write_new();
 	if (!c->ar)
 		return sriov_err_set(c->e, -ENOMEM, "out of memory");
-	if (archive_write_set_format_pax_restricted(c->ar) != ARCHIVE_OK)
+	if (c->api->write_set_format_pax_restricted(c->ar) != ARCHIVE_OK)
 		return ar_fail(c, "format");
-	if (archive_write_open_filename(c->ar, strcmp(out_path, "-") ? out_path : NULL) !=
+	if (c->api->write_open_filename(c->ar, strcmp(out_path, "-") ? out_path : NULL) !=
 	    ARCHIVE_OK)
 		return sriov_err_set(c->e, -EIO, "%s: %s", out_path,
-				     archive_error_string(c->ar));
+				     c->api->error_string(c->ar));
 	return 0;
 }
 
@@ -364,6 +379,9 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 	 * appended while emit_recorded() walks the array may move it.
 	 */
 	sriov_root_record(r, false);
+	ret = archive_api_load(&c.api, e);
+	if (ret < 0)
+		return ret;
 	c.buf = malloc(MAX_CAPTURED_FILE);
 	if (!c.buf)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
@@ -377,10 +395,10 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 		ret = emit_recorded(&c);
 	if (ret == 0)
 		ret = emit_extras(&c, inv);
-	if (c.ar && archive_write_close(c.ar) != ARCHIVE_OK && ret == 0)
+	if (c.ar && c.api->write_close(c.ar) != ARCHIVE_OK && ret == 0)
 		ret = ar_fail(&c, "close");
 	if (c.ar)
-		archive_write_free(c.ar);
+		c.api->write_free(c.ar);
 	set_free(&c.done);
 	close(c.root_fd);
 	free(c.buf);

@@ -442,6 +442,63 @@ out:
 	return ret;
 }
 
+/* ---- users (INV_USERS) ------------------------------------------------- */
+
+static int function_users(const struct usage_snapshot *snap, int group,
+			  const struct netdev_info *nds, size_t n_nds,
+			  struct fn_users *out)
+{
+	const char *names[8];
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_nds && n < sizeof(names) / sizeof(names[0]); i++)
+		names[n++] = nds[i].name;
+	return usage_of_function(snap, group, names, n, out, NULL);
+}
+
+static bool any_group(const struct inventory *inv)
+{
+	for (size_t i = 0; i < inv->n_pfs; i++) {
+		if (inv->pfs[i].iommu_group >= 0)
+			return true;
+		for (size_t j = 0; j < inv->pfs[i].n_vfs; j++)
+			if (inv->pfs[i].vfs[j].iommu_group >= 0)
+				return true;
+	}
+	return false;
+}
+
+static int read_users(struct sriov_root *r, struct inventory *inv, struct sriov_err *e)
+{
+	struct usage_snapshot *snap;
+	int ret;
+
+	if (!inv->n_pfs)
+		return 0;
+	ret = usage_snapshot_read(r, &snap, e);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; ret == 0 && i < inv->n_pfs; i++) {
+		struct pf *pf = &inv->pfs[i];
+
+		ret = function_users(snap, pf->iommu_group, pf->netdevs, pf->n_netdevs,
+				     &pf->users);
+		for (size_t j = 0; ret == 0 && j < pf->n_vfs; j++) {
+			struct vf *vf = &pf->vfs[j];
+
+			ret = function_users(snap, vf->iommu_group, vf->netdevs,
+					     vf->n_netdevs, &vf->users);
+		}
+	}
+	if (usage_snapshot_partial(snap) && any_group(inv))
+		add_note(inv, "not root: processes of other users were not checked for "
+			      "open /dev/vfio files");
+	usage_snapshot_free(snap);
+	if (ret < 0)
+		return sriov_err_set(e, ret, "out of memory");
+	return 0;
+}
+
 int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct inventory *inv,
 			 struct sriov_err *e)
 {
@@ -455,6 +512,8 @@ int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct invent
 	ret = read_pfs(r, &sc, flags, inv, e);
 	if (ret == 0)
 		ret = collect_groups(&sc, inv);
+	if (ret == 0 && (flags & INV_USERS))
+		ret = read_users(r, inv, e);
 	scan_free(&sc);
 	if (ret < 0) {
 		sriov_inventory_free(inv);
@@ -467,6 +526,7 @@ int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct invent
 static void free_vf(struct vf *vf)
 {
 	free(vf->netdevs);
+	fn_users_free(&vf->users);
 }
 
 static void free_pf(struct pf *pf)
@@ -476,6 +536,7 @@ static void free_pf(struct pf *pf)
 	free(pf->vfs);
 	free(pf->netdevs);
 	free(pf->rtnl_raw);
+	fn_users_free(&pf->users);
 }
 
 void sriov_inventory_free(struct inventory *inv)

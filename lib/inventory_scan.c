@@ -8,12 +8,15 @@
 #include "inventory_scan.h"
 #include "sysfs_paths.h"
 
-static int parse_group(const char *s)
+int scan_read_iommu_group(struct sriov_dir *d)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	char group[32], *end;
+	long v;
 
-	if (!*s || *end || v < 0 || v > 0x7fffffff)
+	if (sriov_dir_read_link_base(d, "iommu_group", group, sizeof(group), NULL) < 0)
+		return -1;
+	v = strtol(group, &end, 10);
+	if (!group[0] || *end || v < 0 || v > 0x7fffffff)
 		return -1;
 	return (int)v;
 }
@@ -21,7 +24,7 @@ static int parse_group(const char *s)
 static void scan_one(struct sriov_root *r, struct scan_func *fn)
 {
 	struct sriov_dir d;
-	char path[96], group[32];
+	char path[96];
 
 	fn->iommu_group = -1;
 	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", fn->name);
@@ -31,8 +34,7 @@ static void scan_one(struct sriov_root *r, struct scan_func *fn)
 	if (sriov_dir_read_link_base(&d, "driver", fn->driver, sizeof(fn->driver), NULL) <
 	    0)
 		fn->driver[0] = '\0';
-	if (sriov_dir_read_link_base(&d, "iommu_group", group, sizeof(group), NULL) == 0)
-		fn->iommu_group = parse_group(group);
+	fn->iommu_group = scan_read_iommu_group(&d);
 	sriov_dir_close(&d);
 }
 

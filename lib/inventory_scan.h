@@ -34,6 +34,9 @@ struct scan {
 	size_t n_by_group;
 };
 
+/* The function's IOMMU group (its iommu_group link, d its directory), or -1. */
+int scan_read_iommu_group(struct sriov_dir *d);
+
 int scan_functions(struct sriov_root *r, struct scan *sc, struct sriov_err *e);
 void scan_free(struct scan *sc);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * rtnetlink VF state (IFLA_VFINFO_LIST) over libmnl.
+ * rtnetlink VF state (IFLA_VFINFO_LIST) over libmnl, and what every
+ * request on the socket shares (rtnl_sock.h): opening it, receiving until
+ * the answer arrives, and acknowledgements with their extended-ack text.
  *
  * The parser never trusts a length: every attribute is checked against what
  * is left of its enclosing run before it is read, and structs are copied out
@@ -25,22 +27,8 @@
 #include <linux/rtnetlink.h>
 
 #include "sriov/netlink.h"
-
-#ifndef RTEXT_FILTER_VF
-#define RTEXT_FILTER_VF (1 << 0)
-#endif
-#ifndef RTEXT_FILTER_SKIP_STATS
-#define RTEXT_FILTER_SKIP_STATS (1 << 3)
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
+#include "nl_compat.h"
+#include "rtnl_sock.h"
 
 /* Offset of the attributes in an RTM_NEWLINK message. */
 #define LINK_ATTRS_OFFSET (NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)))
@@ -52,12 +40,6 @@
 struct attr_cursor {
 	const uint8_t *p;
 	size_t rem;
-};
-
-struct rtnl {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
 };
 
 /* What one IFLA_VF_INFO said, before it is folded into a struct vf_info. */
@@ -498,6 +480,19 @@ void link_vfs_free(struct link_vfs *l)
 	l->n_vfs = 0;
 }
 
+int nl_msg_align(const void **msg, size_t len, void **copy)
+{
+	*copy = NULL;
+	if (!((uintptr_t)*msg % NLMSG_ALIGNTO))
+		return 0;
+	*copy = malloc(len ? len : 1);
+	if (!*copy)
+		return -ENOMEM;
+	memcpy(*copy, *msg, len);
+	*msg = *copy;
+	return 0;
+}
+
 int link_vfs_parse(const void *msg, size_t len, struct link_vfs *out, struct sriov_err *e)
 {
 	void *copy = NULL;
@@ -508,14 +503,8 @@ int link_vfs_parse(const void *msg, size_t len, struct link_vfs *out, struct sri
 	memset(out, 0, sizeof(*out));
 	if (!msg)
 		return sriov_err_set(e, -EINVAL, "netlink: no message");
-	/* Attribute headers are read in place: give them their 4-byte alignment. */
-	if ((uintptr_t)msg % NLMSG_ALIGNTO) {
-		copy = malloc(len ? len : 1);
-		if (!copy)
-			return sriov_err_set(e, -ENOMEM, "netlink: out of memory");
-		memcpy(copy, msg, len);
-		msg = copy;
-	}
+	if (nl_msg_align(&msg, len, &copy) < 0)
+		return sriov_err_set(e, -ENOMEM, "netlink: out of memory");
 	r = link_msg_parse(msg, len, out, e);
 	free(copy);
 	if (r == -ENOMEM)
@@ -658,33 +647,38 @@ void rtnl_close(struct rtnl *nl)
 	free(nl);
 }
 
-/* Copies NLMSGERR_ATTR_MSG of an extended ack, or an empty string. */
-static void ext_ack_msg(const struct nlmsghdr *nlh, char *dst, size_t size)
+int rtnl_recv_until(struct rtnl *nl, rtnl_scan_fn scan, void *ctx, struct sriov_err *e)
 {
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
-	const uint8_t *base = mnl_nlmsg_get_payload(nlh);
+	size_t len;
+	void *buf;
+	int r;
+
+	do {
+		r = nl_recv_whole(mnl_socket_get_fd(nl->sock), &buf, &len, e);
+		if (r < 0)
+			return r;
+		r = scan(buf, len, ctx, e);
+		free(buf);
+	} while (r == 1);
+	return r;
+}
+
+/* ---- acknowledgements ------------------------------------------------------ */
+
+/* Copies NLMSGERR_ATTR_MSG from the TLVs at [p, p + len), if there. */
+static void ack_tlv_msg(const uint8_t *p, size_t len, char *dst, size_t size)
+{
 	struct attr_cursor c;
 	const struct nlattr *a;
-	size_t off = sizeof(*err);
+	struct nlattr hdr;
 	size_t n;
 
-	dst[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (err->msg.nlmsg_len < NLMSG_HDRLEN)
-			return;
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	}
-	off = MNL_ALIGN(off);
-	if (off >= plen)
-		return;
-	cursor_init(&c, base + off, plen - off);
+	cursor_init(&c, p, len);
 	while (attr_next(&c, &a) > 0) {
-		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
+		memcpy(&hdr, a, sizeof(hdr));
+		if ((hdr.nla_type & NLA_TYPE_MASK) != NLMSGERR_ATTR_MSG)
 			continue;
-		n = strnlen(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+		n = strnlen(mnl_attr_get_payload(a), hdr.nla_len - sizeof(hdr));
 		if (n >= size)
 			n = size - 1;
 		memcpy(dst, mnl_attr_get_payload(a), n);
@@ -693,25 +687,68 @@ static void ext_ack_msg(const struct nlmsghdr *nlh, char *dst, size_t size)
 	}
 }
 
+int nl_ack_fill(const struct nlmsghdr *nlh, size_t plen, struct nl_ack *ack)
+{
+	const uint8_t *payload = mnl_nlmsg_get_payload(nlh);
+	struct nlmsgerr err;
+	size_t off = sizeof(err);
+
+	if (plen < sizeof(err))
+		return -EBADMSG;
+	memcpy(&err, payload, sizeof(err));
+	ack->error = err.error > 0 ? -err.error : err.error;
+	ack->msg[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 1;
+	/* the request is echoed after the header unless capped */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && err.msg.nlmsg_len > NLMSG_HDRLEN)
+		off += err.msg.nlmsg_len - NLMSG_HDRLEN;
+	off = MNL_ALIGN(off);
+	if (off < plen)
+		ack_tlv_msg(payload + off, plen - off, ack->msg, sizeof(ack->msg));
+	return 1;
+}
+
+int nl_ack_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		 struct nl_ack *ack)
+{
+	const uint8_t *p = buf;
+	struct nlmsghdr hdr;
+
+	while (len >= sizeof(hdr)) {
+		memcpy(&hdr, p, sizeof(hdr));
+		if (hdr.nlmsg_len < sizeof(hdr) || hdr.nlmsg_len > len)
+			return -EBADMSG;
+		if (hdr.nlmsg_type == NLMSG_ERROR && hdr.nlmsg_seq == seq &&
+		    (!portid || !hdr.nlmsg_pid || hdr.nlmsg_pid == portid))
+			return nl_ack_fill((const struct nlmsghdr *)p,
+					   hdr.nlmsg_len - NLMSG_HDRLEN, ack);
+		if (NLMSG_ALIGN(hdr.nlmsg_len) >= len)
+			break;
+		p += NLMSG_ALIGN(hdr.nlmsg_len);
+		len -= NLMSG_ALIGN(hdr.nlmsg_len);
+	}
+	return 0;
+}
+
+/* ---- RTM_GETLINK with the VF list ------------------------------------------ */
+
 /* NLMSG_ERROR in answer to our request: 0 for a plain ack, else -errno. */
 static int reply_error(const struct nlmsghdr *nlh, int ifindex, struct sriov_err *e)
 {
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	char ext[256];
-	int r;
+	struct nl_ack ack;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err))
+	if (nl_ack_fill(nlh, mnl_nlmsg_get_payload_len(nlh), &ack) < 0)
 		return sriov_err_set(e, -EBADMSG, "netlink: short NLMSG_ERROR");
-	if (err->error == 0)
+	if (ack.error == 0)
 		return 0;
-	r = err->error < 0 ? err->error : -err->error;
-	ext_ack_msg(nlh, ext, sizeof(ext));
-	if (r == -ENODEV)
-		return sriov_err_set(e, r,
+	if (ack.error == -ENODEV)
+		return sriov_err_set(e, ack.error,
 				     "netlink: ifindex %d: no such network interface%s%s",
-				     ifindex, ext[0] ? ": " : "", ext);
-	return sriov_err_set(e, r, "netlink: RTM_GETLINK ifindex %d: %s%s%s", ifindex,
-			     strerror(-r), ext[0] ? ": " : "", ext);
+				     ifindex, ack.msg[0] ? ": " : "", ack.msg);
+	return sriov_err_set(e, ack.error, "netlink: RTM_GETLINK ifindex %d: %s%s%s",
+			     ifindex, strerror(-ack.error), ack.msg[0] ? ": " : "",
+			     ack.msg);
 }
 
 static int reply_link(const struct nlmsghdr *nlh, struct link_vfs *out, void **raw,
@@ -737,6 +774,7 @@ static int reply_link(const struct nlmsghdr *nlh, struct link_vfs *out, void **r
 
 struct getlink_req {
 	uint32_t seq;
+	uint32_t portid;
 	int ifindex;
 	struct link_vfs *out;
 	void **raw;
@@ -747,9 +785,9 @@ struct getlink_req {
  * Looks through one received datagram for the answer to req. Returns 1 when
  * it holds none (keep reading), else the result of the request.
  */
-static int reply_scan(const struct rtnl *nl, const struct getlink_req *req,
-		      const void *buf, size_t len, struct sriov_err *e)
+static int reply_scan(const void *buf, size_t len, void *ctx, struct sriov_err *e)
 {
+	const struct getlink_req *req = ctx;
 	const struct nlmsghdr *nlh = buf;
 	int rem = len > INT_MAX ? INT_MAX : (int)len;
 	int r;
@@ -757,7 +795,7 @@ static int reply_scan(const struct rtnl *nl, const struct getlink_req *req,
 	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
 		if (nlh->nlmsg_seq != req->seq)
 			continue; /* stale answer to an earlier request */
-		if (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid)
+		if (nlh->nlmsg_pid && nlh->nlmsg_pid != req->portid)
 			continue;
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			r = reply_error(nlh, req->ifindex, e);
@@ -775,24 +813,17 @@ static int getlink_once(struct rtnl *nl, struct getlink_req *req, uint32_t ext_m
 			struct sriov_err *e)
 {
 	uint32_t msg[RTNL_GETLINK_MSG_SIZE / sizeof(uint32_t)];
-	size_t len, n;
-	void *buf;
+	size_t n;
 	int r;
 
 	req->seq = ++nl->seq;
+	req->portid = nl->portid;
 	n = rtnl_build_getlink(msg, sizeof(msg), req->seq, req->ifindex, ext_mask);
 	if (mnl_socket_sendto(nl->sock, msg, n) < 0) {
 		r = -errno;
 		return sriov_err_set(e, r, "netlink: send RTM_GETLINK: %s", strerror(-r));
 	}
-	do {
-		r = nl_recv_whole(mnl_socket_get_fd(nl->sock), &buf, &len, e);
-		if (r < 0)
-			return r;
-		r = reply_scan(nl, req, buf, len, e);
-		free(buf);
-	} while (r == 1);
-	return r;
+	return rtnl_recv_until(nl, reply_scan, req, e);
 }
 
 int rtnl_get_link_vfs(struct rtnl *nl, int ifindex, struct link_vfs *out, void **raw,

@@ -9,6 +9,7 @@
 #include "sysroot.h"
 #include "pcicfg.h"
 #include "netlink.h"
+#include "usage.h"
 
 /*
  * The device model: every SR-IOV physical function on the host (or in a
@@ -38,6 +39,8 @@ struct vf {
 	/* address predicted from offset/stride disagrees with the virtfn link */
 	bool addr_mismatch;
 	struct pci_addr predicted;
+	/* with INV_USERS: who holds its vfio group, its netdevs in use */
+	struct fn_users users;
 };
 
 struct pf {
@@ -71,6 +74,8 @@ struct pf {
 	bool vf_list_truncated;
 	void *rtnl_raw; /* the reply message, kept with INV_KEEP_RTNL (capture) */
 	size_t rtnl_raw_len;
+	/* with INV_USERS: who uses the PF itself (vfio holders, netdevs in use) */
+	struct fn_users users;
 };
 
 /* The members of one IOMMU group, resolved for the groups of listed functions. */
@@ -94,6 +99,7 @@ enum inventory_flags {
 	INV_NO_NETLINK = 1 << 0, /* do not query rtnetlink (tests, --root) */
 	INV_NO_NAMES = 1 << 1,	 /* skip pci.ids lookups */
 	INV_KEEP_RTNL = 1 << 2,	 /* keep each PF's raw rtnetlink reply (capture) */
+	INV_USERS = 1 << 3,	 /* fill pf->users and vf->users (usage.h) */
 };
 
 /*

@@ -85,6 +85,21 @@ int rtnl_get_link_vfs(struct rtnl *nl, int ifindex, struct link_vfs *out, void *
  */
 int nl_recv_whole(int fd, void **buf, size_t *len, struct sriov_err *e);
 
+/* The answer to one request: 0 or -errno, and the extended-ack text. */
+struct nl_ack {
+	int error;
+	char msg[256]; /* NLMSGERR_ATTR_MSG, empty when the kernel sent none */
+};
+
+/*
+ * Looks through one received datagram for the NLMSG_ERROR answering seq
+ * (from the kernel, to portid when portid is non-zero). Pure: no I/O.
+ * Returns 1 with *ack filled, 0 when the datagram holds no answer to seq,
+ * -EBADMSG when that answer is malformed.
+ */
+int nl_ack_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		 struct nl_ack *ack);
+
 /* Size of an RTM_GETLINK request: nlmsghdr + ifinfomsg + IFLA_EXT_MASK. */
 #define RTNL_GETLINK_MSG_SIZE 40
 
@@ -96,5 +111,107 @@ int nl_recv_whole(int fd, void **buf, size_t *len, struct sriov_err *e);
  */
 size_t rtnl_build_getlink(void *buf, size_t size, uint32_t seq, int ifindex,
 			  uint32_t ext_mask);
+
+/* ---- VF settings: RTM_SETLINK requests (lib/netlink_set.c) ---------------- */
+
+/*
+ * One kernel attribute of IFLA_VF_INFO, for one VF. vlan, qos and proto are
+ * one attribute (IFLA_VF_VLAN, or IFLA_VF_VLAN_LIST when vlan_list is set),
+ * and so are the two rates (IFLA_VF_RATE).
+ */
+enum rtnl_vf_attr {
+	RTNL_VF_MAC,	    /* IFLA_VF_MAC: mac */
+	RTNL_VF_VLAN,	    /* IFLA_VF_VLAN or IFLA_VF_VLAN_LIST: vlan, qos, vlan_proto */
+	RTNL_VF_RATE,	    /* IFLA_VF_RATE: min_tx_rate, max_tx_rate */
+	RTNL_VF_SPOOFCHK,   /* IFLA_VF_SPOOFCHK: value 0/1 */
+	RTNL_VF_TRUST,	    /* IFLA_VF_TRUST: value 0/1 */
+	RTNL_VF_LINK_STATE, /* IFLA_VF_LINK_STATE: value enum vf_link_state */
+	RTNL_VF_RSS_QUERY_EN, /* IFLA_VF_RSS_QUERY_EN: value 0/1 */
+	RTNL_VF_ATTR_COUNT,
+};
+
+struct rtnl_vf_set {
+	enum rtnl_vf_attr attr;
+	uint32_t vf;
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint8_t qos;
+	uint16_t vlan_proto;  /* ETH_P_8021Q or ETH_P_8021AD, host order */
+	bool vlan_list;	      /* send IFLA_VF_VLAN_LIST (needed for 802.1ad) */
+	uint32_t min_tx_rate; /* Mbit/s */
+	uint32_t max_tx_rate; /* Mbit/s */
+	uint32_t value;
+};
+
+/* The kernel's name of the attribute ("IFLA_VF_MAC", ...). */
+const char *rtnl_vf_attr_name(const struct rtnl_vf_set *s);
+
+/* Large enough for any request built below. */
+#define RTNL_SETLINK_MSG_SIZE 128
+
+/*
+ * Builds RTM_SETLINK (NLM_F_REQUEST | NLM_F_ACK, AF_UNSPEC, ifi_index) with
+ * IFLA_VFINFO_LIST > IFLA_VF_INFO > the one attribute of s, into buf (4-byte
+ * aligned). No I/O. Returns the message length, 0 when size is too small.
+ */
+size_t rtnl_build_setvf(void *buf, size_t size, uint32_t seq, int ifindex,
+			const struct rtnl_vf_set *s);
+
+/*
+ * Builds RTM_NEWLINK (NLM_F_REQUEST | NLM_F_ACK) setting IFF_UP on ifindex,
+ * as `ip link set DEV up` does. Returns the length, 0 when size is too small.
+ */
+size_t rtnl_build_link_up(void *buf, size_t size, uint32_t seq, int ifindex);
+
+/* EAGAIN and EBUSY: the driver asks to try again (i40e: "VF still in reset"). */
+bool rtnl_error_is_transient(int err);
+
+/* How long rtnl_vf_set_send() keeps retrying a transient answer, and its pause. */
+#define RTNL_RETRY_TOTAL_MS 2000
+#define RTNL_RETRY_PAUSE_MS 50
+
+/*
+ * Sends one VF setting for the PF ifindex and waits for the kernel's answer,
+ * retrying (bounded by RTNL_RETRY_TOTAL_MS) while it is transient. Returns 0
+ * when the kernel answered: ack->error is 0 (accepted) or its -errno, with
+ * ack->msg its extended-ack text. Returns -errno, with e set, when the socket
+ * failed. *tries gets the number of requests sent (may be NULL).
+ */
+int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
+		     struct nl_ack *ack, unsigned int *tries, struct sriov_err *e);
+
+/*
+ * What the link said about itself in an RTM_NEWLINK: flags, the current and
+ * the permanent hardware address (IFLA_PERM_ADDRESS, kernel >= 5.6).
+ */
+struct link_summary {
+	int ifindex;
+	char ifname[16];
+	unsigned int flags; /* IFF_UP, IFF_RUNNING, IFF_LOWER_UP, ... */
+	bool up;	    /* IFF_UP: administratively up */
+	bool carrier;	    /* IFF_LOWER_UP: the link has carrier */
+	bool has_addr;
+	uint8_t addr[6];
+	bool has_perm_addr;
+	uint8_t perm_addr[6];
+};
+
+/* Parses one RTM_NEWLINK message (pure). Returns 0 or -EINVAL. */
+int link_summary_parse(const void *msg, size_t len, struct link_summary *out,
+		       struct sriov_err *e);
+
+/* RTM_GETLINK for ifindex without the VF list. Returns 0 or -errno. */
+int rtnl_get_link_summary(struct rtnl *nl, int ifindex, struct link_summary *out,
+			  struct sriov_err *e);
+
+/*
+ * Brings the link up (IFF_UP) unless it is up already, then waits up to
+ * wait_ms for the carrier (IFF_LOWER_UP). Returns 0 or -errno (the kernel's
+ * refusal, with its extended-ack text in e). *was_up and *out (the summary
+ * after the wait) may be NULL; *waited_ms gets the time spent waiting.
+ */
+int rtnl_link_up_wait(struct rtnl *nl, int ifindex, unsigned int wait_ms, bool *was_up,
+		      struct link_summary *out, unsigned int *waited_ms,
+		      struct sriov_err *e);
 
 #endif

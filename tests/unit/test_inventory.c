@@ -23,21 +23,6 @@
 
 static char tree[TREE_PATH_MAX];
 
-static int setup(void **state)
-{
-	(void)state;
-	tree_new(tree);
-	tree_build_igb(tree);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tree_remove(tree);
-	return 0;
-}
-
 static int read_tree(struct inventory *inv, struct sriov_err *e)
 {
 	struct sriov_root *r;
@@ -609,7 +594,7 @@ static void test_recorded_rtnl_garbage(void **state)
 	sriov_inventory_free(&inv);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) TREE_IGB_TEST(f, tree)
 
 int main(void)
 {

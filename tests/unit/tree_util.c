@@ -312,6 +312,19 @@ void tree_build_igb(const char *root)
 	tree_symlink(root, "sys/class/net/lo", "../../devices/virtual/net/lo");
 }
 
+int tree_igb_setup(void **state)
+{
+	tree_new(*state);
+	tree_build_igb(*state);
+	return 0;
+}
+
+int tree_igb_teardown(void **state)
+{
+	tree_remove(*state);
+	return 0;
+}
+
 /* ---- the recorded rtnetlink reply --------------------------------------- */
 
 /* The kernel opens these nests with nla_nest_start_noflag(). */

@@ -54,6 +54,17 @@ void tree_path(const char *root, const char *rel, char *out);
 void tree_build_igb(const char *root);
 
 /*
+ * cmocka setup and teardown for a test on a fresh tree_build_igb() tree in
+ * dir (TREE_PATH_MAX bytes), which the test reads from a variable of its
+ * own: T(f) = TREE_IGB_TEST(f, tree) with static char tree[TREE_PATH_MAX].
+ */
+int tree_igb_setup(void **state);
+int tree_igb_teardown(void **state);
+#define TREE_IGB_TEST(f, dir)                                                            \
+	cmocka_unit_test_prestate_setup_teardown(f, tree_igb_setup, tree_igb_teardown,   \
+						 dir)
+
+/*
  * PF config space: 8086:10c9 rev 01, class 020000, subsystem 8086:a03c, a
  * PCIe capability at 0x40, extended list ARI at 0x100 -> SR-IOV at 0x160
  * (InitialVFs 8, TotalVFs 8, NumVFs 2, VFE|MSE, offset 128, stride 2, VF

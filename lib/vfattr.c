@@ -1,0 +1,983 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PF-side VF settings: the values users write, checked before anything is
+ * sent; "mac auto"; and the kernel requests that carry one VF's settings,
+ * sent, read back and explained.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <linux/if_ether.h>
+
+#include "sriov/vfattr.h"
+#include "sriov/devarg.h"
+#include "hex.h"
+#include "sysfs_paths.h"
+
+/* Where `capture` stores each PF's RTM_NEWLINK (lib/capture.c, lib/inventory.c). */
+#define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
+#define RECORDED_RTNL_MAX (1u << 20)
+
+#define FN_NAME_MAX 32 /* a PCI function's directory name, with room */
+
+static const char *const key_names[VF_KEY_COUNT] = {
+	[VF_KEY_MAC] = "mac",
+	[VF_KEY_VLAN] = "vlan",
+	[VF_KEY_QOS] = "qos",
+	[VF_KEY_PROTO] = "proto",
+	[VF_KEY_MIN_TX_RATE] = "min_tx_rate",
+	[VF_KEY_MAX_TX_RATE] = "max_tx_rate",
+	[VF_KEY_SPOOFCHK] = "spoofchk",
+	[VF_KEY_TRUST] = "trust",
+	[VF_KEY_STATE] = "state",
+	[VF_KEY_QUERY_RSS] = "query_rss",
+};
+
+const char *vf_key_name(enum vf_key key)
+{
+	return key < VF_KEY_COUNT ? key_names[key] : "?";
+}
+
+int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++) {
+		if (!strcmp(name, key_names[k])) {
+			*key = (enum vf_key)k;
+			return 0;
+		}
+	}
+	return sriov_err_set(e, -EINVAL,
+			     "unknown VF setting '%s': the settings are mac, vlan, qos, "
+			     "proto, min_tx_rate, max_tx_rate, spoofchk, trust, state, "
+			     "query_rss",
+			     name);
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+/* "aa:bb:cc:dd:ee:ff" exactly; false for anything else. */
+static bool mac_text_parse(const char *text, uint8_t mac[6])
+{
+	if (strlen(text) != VF_MAC_STRLEN - 1)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		const char *p = text + 3 * i;
+		int hi = hex_digit_value(p[0]), lo = hex_digit_value(p[1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':'))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov_err *e)
+{
+	static const uint8_t zero[6];
+
+	if (!mac_text_parse(text, mac))
+		return sriov_err_set(e, -EINVAL,
+				     "%s: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff, "
+				     "or auto)",
+				     key, text);
+	if (mac[0] & 0x01)
+		return sriov_err_set(e, -EINVAL,
+				     "%s: '%s' is a multicast address; a VF needs a "
+				     "unicast MAC (first octet even)",
+				     key, text);
+	if (!memcmp(mac, zero, sizeof(zero)))
+		return sriov_err_set(e, -EINVAL,
+				     "%s: '%s' is the zero address; a VF needs a unicast "
+				     "MAC (or auto)",
+				     key, text);
+	return 0;
+}
+
+int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e)
+{
+	static const char *const yes[] = {"on", "yes", "1", "true"};
+	static const char *const no[] = {"off", "no", "0", "false"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(text, yes[i])) {
+			*v = true;
+			return 0;
+		}
+		if (!strcasecmp(text, no[i])) {
+			*v = false;
+			return 0;
+		}
+	}
+	return sriov_err_set(e, -EINVAL,
+			     "%s: '%s' is not on or off (on, off, yes, no, 1, 0, true, "
+			     "false)",
+			     key, text);
+}
+
+int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
+		  uint32_t *v, struct sriov_err *e)
+{
+	const char *sep = unit ? " " : "";
+	uint64_t n = 0;
+	size_t len = strspn(text, "0123456789");
+
+	if (len == 0 || text[len] != '\0')
+		return sriov_err_set(e, -EINVAL, "%s: '%s' is not a number (0-%u%s%s)",
+				     key, text, max, sep, unit ? unit : "");
+	for (size_t i = 0; i < len && n <= max; i++)
+		n = n * 10 + (uint64_t)(text[i] - '0');
+	if (n > max)
+		return sriov_err_set(e, -ERANGE, "%s: '%s' is out of range 0-%u%s%s", key,
+				     text, max, sep, unit ? unit : "");
+	*v = (uint32_t)n;
+	return 0;
+}
+
+int vf_proto_parse(const char *key, const char *text, uint16_t *proto,
+		   struct sriov_err *e)
+{
+	if (!strcasecmp(text, "802.1Q")) {
+		*proto = ETH_P_8021Q;
+		return 0;
+	}
+	if (!strcasecmp(text, "802.1ad")) {
+		*proto = ETH_P_8021AD;
+		return 0;
+	}
+	return sriov_err_set(e, -EINVAL,
+			     "%s: '%s' is not a VLAN protocol (802.1Q or 802.1ad)", key,
+			     text);
+}
+
+int vf_state_parse(const char *key, const char *text, enum vf_link_state *state,
+		   struct sriov_err *e)
+{
+	if (!strcasecmp(text, "auto"))
+		*state = VF_LINK_STATE_AUTO;
+	else if (!strcasecmp(text, "enable"))
+		*state = VF_LINK_STATE_ENABLE;
+	else if (!strcasecmp(text, "disable"))
+		*state = VF_LINK_STATE_DISABLE;
+	else
+		return sriov_err_set(e, -EINVAL,
+				     "%s: '%s' is not a link state (auto, enable, "
+				     "disable)",
+				     key, text);
+	return 0;
+}
+
+/* ---- values as text ------------------------------------------------------ */
+
+void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN])
+{
+	snprintf(buf, VF_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
+}
+
+const char *vf_link_state_name(int state)
+{
+	switch (state) {
+	case VF_LINK_STATE_AUTO:
+		return "auto";
+	case VF_LINK_STATE_ENABLE:
+		return "enable";
+	case VF_LINK_STATE_DISABLE:
+		return "disable";
+	default:
+		return NULL;
+	}
+}
+
+const char *vf_vlan_proto_name(uint16_t proto)
+{
+	if (proto == ETH_P_8021Q)
+		return "802.1Q";
+	if (proto == ETH_P_8021AD)
+		return "802.1ad";
+	return NULL;
+}
+
+/* ---- settings ------------------------------------------------------------- */
+
+static int settings_parse_mac(struct vf_settings *s, const char *text,
+			      struct sriov_err *e)
+{
+	if (!strcmp(text, "auto")) {
+		s->mac_auto = true;
+		return 0;
+	}
+	return vf_mac_parse("mac", text, s->mac, e);
+}
+
+static int settings_parse(struct vf_settings *s, enum vf_key key, const char *text,
+			  struct sriov_err *e)
+{
+	const char *name = key_names[key];
+	uint32_t v;
+	int r;
+
+	switch (key) {
+	case VF_KEY_MAC:
+		return settings_parse_mac(s, text, e);
+	case VF_KEY_VLAN:
+		r = vf_uint_parse(name, text, 4095, NULL, &v, e);
+		s->vlan = (uint16_t)v;
+		return r;
+	case VF_KEY_QOS:
+		r = vf_uint_parse(name, text, 7, NULL, &v, e);
+		s->qos = (uint8_t)v;
+		return r;
+	case VF_KEY_PROTO:
+		return vf_proto_parse(name, text, &s->vlan_proto, e);
+	case VF_KEY_MIN_TX_RATE:
+		return vf_uint_parse(name, text, UINT32_MAX, "Mbit/s", &s->min_tx_rate,
+				     e);
+	case VF_KEY_MAX_TX_RATE:
+		return vf_uint_parse(name, text, UINT32_MAX, "Mbit/s", &s->max_tx_rate,
+				     e);
+	case VF_KEY_SPOOFCHK:
+		return vf_bool_parse(name, text, &s->spoofchk, e);
+	case VF_KEY_TRUST:
+		return vf_bool_parse(name, text, &s->trust, e);
+	case VF_KEY_STATE:
+		return vf_state_parse(name, text, &s->state, e);
+	case VF_KEY_QUERY_RSS:
+		return vf_bool_parse(name, text, &s->query_rss, e);
+	default:
+		return sriov_err_set(e, -EINVAL, "unknown VF setting %d", (int)key);
+	}
+}
+
+static const char *allowed_values(enum vf_key key)
+{
+	switch (key) {
+	case VF_KEY_MAC:
+		return "aa:bb:cc:dd:ee:ff or auto";
+	case VF_KEY_VLAN:
+		return "0-4095";
+	case VF_KEY_QOS:
+		return "0-7";
+	case VF_KEY_PROTO:
+		return "802.1Q or 802.1ad";
+	case VF_KEY_MIN_TX_RATE:
+	case VF_KEY_MAX_TX_RATE:
+		return "Mbit/s";
+	case VF_KEY_STATE:
+		return "auto, enable or disable";
+	default:
+		return "on or off";
+	}
+}
+
+int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
+		    struct sriov_err *e)
+{
+	enum vf_key k;
+	int r;
+
+	r = vf_key_lookup(key, &k, e);
+	if (r < 0)
+		return r;
+	if (vf_settings_has(s, k))
+		return sriov_err_set(e, -EINVAL, "%s: given twice", key);
+	if (!value)
+		return sriov_err_set(e, -EINVAL, "%s: missing value (%s)", key,
+				     allowed_values(k));
+	r = settings_parse(s, k, value, e);
+	if (r < 0)
+		return r;
+	s->given |= 1u << k;
+	return 0;
+}
+
+int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
+		      struct sriov_err *e)
+{
+	bool both_rates = vf_settings_has(s, VF_KEY_MIN_TX_RATE) &&
+			  vf_settings_has(s, VF_KEY_MAX_TX_RATE);
+
+	if (!s->given)
+		return sriov_err_set(e, -EINVAL,
+				     "nothing to set: give KEY VALUE pairs (mac, vlan, "
+				     "qos, proto, min_tx_rate, max_tx_rate, spoofchk, "
+				     "trust, state, query_rss)");
+	if (both_rates && s->max_tx_rate && s->min_tx_rate > s->max_tx_rate)
+		return sriov_err_set(e, -EINVAL,
+				     "min_tx_rate %u is above max_tx_rate %u (Mbit/s; "
+				     "max_tx_rate 0 means no limit)",
+				     s->min_tx_rate, s->max_tx_rate);
+	if (vf_settings_has(s, VF_KEY_MAC) && !s->mac_auto && n_vfs > 1) {
+		sriov_err_set(e, -EINVAL,
+			      "mac: one address for %u VFs would give them all the same "
+			      "MAC",
+			      n_vfs);
+		sriov_err_hint(e, "use 'mac auto', or set one VF at a time");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- mac auto --------------------------------------------------------------- */
+
+#define FNV64_OFFSET 0xcbf29ce484222325ULL
+#define FNV64_PRIME  0x100000001b3ULL
+
+static uint64_t fnv1a64(uint64_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= FNV64_PRIME;
+	}
+	return h;
+}
+
+/* MurmurHash3's 64-bit finaliser: every input bit reaches every output bit. */
+static uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+void vf_mac_auto(const uint8_t perm[6], unsigned int index, uint8_t out[6])
+{
+	const uint8_t idx[4] = {(uint8_t)(index >> 24), (uint8_t)(index >> 16),
+				(uint8_t)(index >> 8), (uint8_t)index};
+	uint64_t h = FNV64_OFFSET;
+
+	h = fnv1a64(h, (const uint8_t *)VF_MAC_AUTO_TAG, strlen(VF_MAC_AUTO_TAG));
+	h = fnv1a64(h, perm, 6);
+	h = fmix64(fnv1a64(h, idx, sizeof(idx)));
+	out[0] = (uint8_t)((perm[0] | 0x02) & 0xfe);
+	for (int i = 1; i < 6; i++)
+		out[i] = (uint8_t)(h >> (64 - 8 * i));
+}
+
+static int no_perm_mac(const char *ifname, const char *why, struct sriov_err *e)
+{
+	sriov_err_set(e, -ENODATA,
+		      "mac auto: no permanent MAC for %s: the kernel sent no "
+		      "IFLA_PERM_ADDRESS and %s",
+		      ifname, why);
+	sriov_err_hint(e, "give the VF MAC explicitly (mac aa:bb:cc:dd:ee:ff), one VF "
+			  "at a time");
+	return -ENODATA;
+}
+
+static int perm_from_sysfs(struct sriov_root *r, const char *ifname, uint8_t mac[6],
+			   struct sriov_err *e)
+{
+	char path[96], text[80];
+	uint64_t type;
+
+	if (!sriov_name_is_safe(ifname))
+		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
+	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/addr_assign_type", ifname);
+	if (sriov_read_u64(r, path, 10, &type, NULL) < 0)
+		return no_perm_mac(ifname, "its addr_assign_type is unreadable", e);
+	if (type != 0) {
+		snprintf(text, sizeof(text),
+			 "its address is not the permanent one "
+			 "(addr_assign_type %llu)",
+			 (unsigned long long)type);
+		return no_perm_mac(ifname, text, e);
+	}
+	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/address", ifname);
+	if (sriov_read_attr(r, path, text, sizeof(text), NULL) < 0 ||
+	    vf_mac_parse("address", text, mac, NULL) < 0)
+		return no_perm_mac(ifname, "its sysfs address is not a unicast MAC", e);
+	return 0;
+}
+
+int vf_pf_perm_mac(struct sriov_root *r, const char *ifname,
+		   const struct link_summary *sum, uint8_t mac[6], const char **source,
+		   struct sriov_err *e)
+{
+	int ret;
+
+	if (sum && sum->has_perm_addr) {
+		memcpy(mac, sum->perm_addr, 6);
+		if (source)
+			*source = "IFLA_PERM_ADDRESS";
+		return 0;
+	}
+	ret = perm_from_sysfs(r, ifname, mac, e);
+	if (ret == 0 && source)
+		*source = "sysfs address";
+	return ret;
+}
+
+/* ---- the PF ----------------------------------------------------------------- */
+
+static int not_sriov(const char *arg, const char *addr, struct sriov_err *e)
+{
+	sriov_err_set(e, -ENODEV,
+		      "%s (%s) is not an SR-IOV physical function nor one of its VFs",
+		      arg, addr);
+	sriov_err_hint(e, "run `sriovctl list` to see the SR-IOV devices");
+	return -ENODEV;
+}
+
+/* The index N of the PF's virtfnN link that points to vf. */
+static int virtfn_index(struct sriov_dir *pf, const char *vf, struct sriov_err *e)
+{
+	struct sriov_dirent *ents;
+	char name[FN_NAME_MAX];
+	size_t n;
+	int ret = -ENODEV;
+
+	if (sriov_list_dir(pf->root, pf->path, &ents, &n, e) < 0)
+		return -ENODEV;
+	for (size_t i = 0; i < n && ret < 0; i++) {
+		char *end;
+		long idx;
+
+		if (strncmp(ents[i].name, "virtfn", 6))
+			continue;
+		idx = strtol(ents[i].name + 6, &end, 10);
+		if (*end || idx < 0 ||
+		    sriov_dir_read_link_base(pf, ents[i].name, name, sizeof(name), NULL) <
+			    0)
+			continue;
+		if (!strcmp(name, vf))
+			ret = (int)idx;
+	}
+	free(ents);
+	return ret;
+}
+
+/* The index of vf among the virtfnN links of PF pf, or -ENODEV. */
+static int index_under_pf(struct sriov_root *r, const char *pf, const char *vf)
+{
+	struct sriov_dir d;
+	char path[96];
+	int idx;
+
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf);
+	if (sriov_dir_open(r, path, &d, NULL) < 0)
+		return -ENODEV;
+	idx = virtfn_index(&d, vf, NULL);
+	sriov_dir_close(&d);
+	return idx;
+}
+
+/*
+ * The PF of VF vf: its physfn link, or (trees captured without that link)
+ * the PF whose virtfnN link points to vf. Returns the index, or -ENODEV.
+ */
+static int find_pf_of_vf(struct sriov_root *r, struct sriov_dir *vfdir, const char *vf,
+			 char pf[FN_NAME_MAX])
+{
+	struct sriov_dirent *ents;
+	int idx = -ENODEV;
+	size_t n;
+
+	if (sriov_dir_read_link_base(vfdir, "physfn", pf, FN_NAME_MAX, NULL) == 0)
+		return index_under_pf(r, pf, vf);
+	if (sriov_list_dir(r, SYS_PCI_DEVICES, &ents, &n, NULL) < 0)
+		return -ENODEV;
+	for (size_t i = 0; i < n && idx < 0; i++) {
+		if (strlen(ents[i].name) >= FN_NAME_MAX || !strcmp(ents[i].name, vf))
+			continue;
+		idx = index_under_pf(r, ents[i].name, vf);
+		if (idx >= 0)
+			memcpy(pf, ents[i].name, strlen(ents[i].name) + 1);
+	}
+	free(ents);
+	return idx;
+}
+
+/* DEV named a VF: its PF and index become the reference. */
+static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_dir *vf,
+			  struct vf_pf_ref *out, struct sriov_err *e)
+{
+	char pf[FN_NAME_MAX];
+	int idx;
+
+	idx = find_pf_of_vf(r, vf, out->addr_str, pf);
+	if (idx < 0 || pci_addr_parse(pf, &out->addr) < 0)
+		return not_sriov(arg, out->addr_str, e);
+	out->dev_is_vf = true;
+	out->has_vf_spec = true;
+	snprintf(out->vf_spec, sizeof(out->vf_spec), "%d", idx);
+	pci_addr_format(&out->addr, out->addr_str);
+	return 0;
+}
+
+/* The PF's first netdev, by name, and its ifindex. */
+static void locate_netdev(struct sriov_root *r, const char *pfdir, struct vf_pf_ref *out)
+{
+	struct sriov_dirent *ents;
+	char path[160];
+	uint64_t v;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/net", pfdir);
+	if (sriov_list_dir(r, path, &ents, &n, NULL) < 0)
+		return;
+	if (n && sriov_name_is_safe(ents[0].name) &&
+	    strlen(ents[0].name) < sizeof(out->ifname))
+		memcpy(out->ifname, ents[0].name, strlen(ents[0].name) + 1);
+	free(ents);
+	if (!out->ifname[0])
+		return;
+	snprintf(path, sizeof(path), "%s/net/%s/ifindex", pfdir, out->ifname);
+	if (sriov_read_u64(r, path, 10, &v, NULL) == 0 && v > 0 && v < INT32_MAX)
+		out->ifindex = (int)v;
+}
+
+/* DEV's function: a PF stays itself, a VF becomes its PF and index. */
+static int locate_pf(struct sriov_root *r, const char *arg, const struct dev_ref *ref,
+		     struct vf_pf_ref *out, struct sriov_err *e)
+{
+	struct sriov_dir d;
+	char path[96];
+	int ret = 0;
+
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", ref->addr_str);
+	if (sriov_dir_open(r, path, &d, e) < 0)
+		return -ENODEV;
+	if (sriov_dir_has(&d, "sriov_numvfs") < 0)
+		ret = ref->has_vf_spec ? not_sriov(arg, ref->addr_str, e)
+				       : locate_from_vf(r, arg, &d, out, e);
+	sriov_dir_close(&d);
+	return ret;
+}
+
+/* The PF's VF count and netdev. */
+static int read_pf(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
+		   struct sriov_err *e)
+{
+	struct sriov_dir d;
+	char path[96];
+	long long v;
+	int ret;
+
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", out->addr_str);
+	if (sriov_dir_open(r, path, &d, e) < 0)
+		return -ENODEV;
+	ret = sriov_dir_read_int(&d, "sriov_numvfs", 10, &v, e);
+	sriov_dir_close(&d);
+	if (ret < 0 || v < 0 || v > INT32_MAX)
+		return not_sriov(arg, out->addr_str, e);
+	out->num_vfs = (int)v;
+	locate_netdev(r, path, out);
+	return 0;
+}
+
+int vf_pf_locate(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
+		 struct sriov_err *e)
+{
+	struct dev_ref ref;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = sriov_dev_resolve(r, arg, &ref, e);
+	if (ret < 0)
+		return ret;
+	out->addr = ref.addr;
+	snprintf(out->addr_str, sizeof(out->addr_str), "%s", ref.addr_str);
+	out->has_vf_spec = ref.has_vf_spec;
+	snprintf(out->vf_spec, sizeof(out->vf_spec), "%s", ref.vf_spec);
+	ret = locate_pf(r, arg, &ref, out, e);
+	if (ret < 0)
+		return ret;
+	return read_pf(r, arg, out, e);
+}
+
+/* ---- the PF's current view ------------------------------------------------- */
+
+static int link_read_recorded(struct sriov_root *r, const char *ifname,
+			      struct link_vfs *vfs, struct link_summary *sum,
+			      struct sriov_err *e)
+{
+	char path[96];
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (!sriov_name_is_safe(ifname))
+		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
+	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
+	buf = malloc(RECORDED_RTNL_MAX);
+	if (!buf)
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	ret = sriov_read_file(r, path, buf, RECORDED_RTNL_MAX, &len, e);
+	if (ret == 0)
+		ret = link_vfs_parse(buf, len, vfs, e);
+	if (ret == 0)
+		ret = link_summary_parse(buf, len, sum, e);
+	free(buf);
+	return ret;
+}
+
+static int link_read_host(struct rtnl *nl, int ifindex, struct link_vfs *vfs,
+			  struct link_summary *sum, struct sriov_err *e)
+{
+	size_t raw_len = 0;
+	void *raw = NULL;
+	int ret;
+
+	ret = rtnl_get_link_vfs(nl, ifindex, vfs, &raw, &raw_len, e);
+	if (ret == 0)
+		ret = link_summary_parse(raw, raw_len, sum, e);
+	free(raw);
+	return ret;
+}
+
+int vf_pf_link_read(struct sriov_root *r, struct rtnl *nl, const char *ifname,
+		    int ifindex, struct link_vfs *vfs, struct link_summary *sum,
+		    struct sriov_err *e)
+{
+	int ret;
+
+	memset(vfs, 0, sizeof(*vfs));
+	memset(sum, 0, sizeof(*sum));
+	if (sriov_root_is_host(r))
+		ret = link_read_host(nl, ifindex, vfs, sum, e);
+	else
+		ret = link_read_recorded(r, ifname, vfs, sum, e);
+	if (ret < 0) {
+		link_vfs_free(vfs);
+		memset(sum, 0, sizeof(*sum));
+	}
+	return ret;
+}
+
+const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index)
+{
+	for (size_t i = 0; l && i < l->n_vfs; i++)
+		if (l->vfs[i].index == index)
+			return &l->vfs[i];
+	return NULL;
+}
+
+/* ---- requests --------------------------------------------------------------- */
+
+enum rtnl_vf_attr vf_key_attr(enum vf_key key)
+{
+	switch (key) {
+	case VF_KEY_MAC:
+		return RTNL_VF_MAC;
+	case VF_KEY_VLAN:
+	case VF_KEY_QOS:
+	case VF_KEY_PROTO:
+		return RTNL_VF_VLAN;
+	case VF_KEY_MIN_TX_RATE:
+	case VF_KEY_MAX_TX_RATE:
+		return RTNL_VF_RATE;
+	case VF_KEY_SPOOFCHK:
+		return RTNL_VF_SPOOFCHK;
+	case VF_KEY_TRUST:
+		return RTNL_VF_TRUST;
+	case VF_KEY_STATE:
+		return RTNL_VF_LINK_STATE;
+	case VF_KEY_QUERY_RSS:
+		return RTNL_VF_RSS_QUERY_EN;
+	default:
+		return RTNL_VF_ATTR_COUNT;
+	}
+}
+
+static const char *or_unknown(const char *name)
+{
+	return name ? name : "?";
+}
+
+void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size)
+{
+	char mac[VF_MAC_STRLEN];
+
+	buf[0] = '\0';
+	if (key >= VF_KEY_COUNT || vf_key_attr(key) != s->attr)
+		return;
+	switch (key) {
+	case VF_KEY_MAC:
+		vf_mac_format(s->mac, mac);
+		snprintf(buf, size, "%s", mac);
+		break;
+	case VF_KEY_VLAN:
+		snprintf(buf, size, "%u", s->vlan);
+		break;
+	case VF_KEY_QOS:
+		snprintf(buf, size, "%u", s->qos);
+		break;
+	case VF_KEY_PROTO:
+		snprintf(buf, size, "%s", or_unknown(vf_vlan_proto_name(s->vlan_proto)));
+		break;
+	case VF_KEY_MIN_TX_RATE:
+		snprintf(buf, size, "%u", s->min_tx_rate);
+		break;
+	case VF_KEY_MAX_TX_RATE:
+		snprintf(buf, size, "%u", s->max_tx_rate);
+		break;
+	case VF_KEY_STATE:
+		snprintf(buf, size, "%s", or_unknown(vf_link_state_name((int)s->value)));
+		break;
+	default: /* spoofchk, trust, query_rss */
+		snprintf(buf, size, "%s", s->value ? "on" : "off");
+		break;
+	}
+}
+
+static void plan_vlan(const struct vf_settings *s, const struct vf_info *cur,
+		      struct rtnl_vf_set *rq)
+{
+	bool cur_vlan = cur && cur->has_vlan;
+
+	rq->attr = RTNL_VF_VLAN;
+	rq->vlan = vf_settings_has(s, VF_KEY_VLAN) ? s->vlan : cur_vlan ? cur->vlan : 0;
+	rq->qos = vf_settings_has(s, VF_KEY_QOS) ? s->qos : cur_vlan ? cur->qos : 0;
+	if (vf_settings_has(s, VF_KEY_PROTO))
+		rq->vlan_proto = s->vlan_proto;
+	else if (cur_vlan && cur->vlan_proto)
+		rq->vlan_proto = cur->vlan_proto;
+	else
+		rq->vlan_proto = ETH_P_8021Q;
+	rq->vlan_list = vf_settings_has(s, VF_KEY_PROTO) || rq->vlan_proto != ETH_P_8021Q;
+}
+
+static void plan_rate(const struct vf_settings *s, const struct vf_info *cur,
+		      struct rtnl_vf_set *rq)
+{
+	bool cur_rate = cur && cur->has_rate;
+
+	rq->attr = RTNL_VF_RATE;
+	rq->min_tx_rate = vf_settings_has(s, VF_KEY_MIN_TX_RATE) ? s->min_tx_rate
+			  : cur_rate				 ? cur->min_tx_rate
+								 : 0;
+	rq->max_tx_rate = vf_settings_has(s, VF_KEY_MAX_TX_RATE) ? s->max_tx_rate
+			  : cur_rate				 ? cur->max_tx_rate
+								 : 0;
+}
+
+static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
+{
+	switch (attr) {
+	case RTNL_VF_MAC:
+		return vf_settings_has(s, VF_KEY_MAC);
+	case RTNL_VF_VLAN:
+		return vf_settings_has(s, VF_KEY_VLAN) ||
+		       vf_settings_has(s, VF_KEY_QOS) || vf_settings_has(s, VF_KEY_PROTO);
+	case RTNL_VF_RATE:
+		return vf_settings_has(s, VF_KEY_MIN_TX_RATE) ||
+		       vf_settings_has(s, VF_KEY_MAX_TX_RATE);
+	case RTNL_VF_SPOOFCHK:
+		return vf_settings_has(s, VF_KEY_SPOOFCHK);
+	case RTNL_VF_TRUST:
+		return vf_settings_has(s, VF_KEY_TRUST);
+	case RTNL_VF_LINK_STATE:
+		return vf_settings_has(s, VF_KEY_STATE);
+	case RTNL_VF_RSS_QUERY_EN:
+		return vf_settings_has(s, VF_KEY_QUERY_RSS);
+	default:
+		return false;
+	}
+}
+
+static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
+		     const struct vf_info *cur, const uint8_t auto_mac[6],
+		     struct rtnl_vf_set *rq)
+{
+	rq->attr = attr;
+	switch (attr) {
+	case RTNL_VF_MAC:
+		memcpy(rq->mac, s->mac_auto && auto_mac ? auto_mac : s->mac, 6);
+		break;
+	case RTNL_VF_VLAN:
+		plan_vlan(s, cur, rq);
+		break;
+	case RTNL_VF_RATE:
+		plan_rate(s, cur, rq);
+		break;
+	case RTNL_VF_SPOOFCHK:
+		rq->value = s->spoofchk;
+		break;
+	case RTNL_VF_TRUST:
+		rq->value = s->trust;
+		break;
+	case RTNL_VF_LINK_STATE:
+		rq->value = (uint32_t)s->state;
+		break;
+	case RTNL_VF_RSS_QUERY_EN:
+		rq->value = s->query_rss;
+		break;
+	default:
+		break;
+	}
+}
+
+size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
+			const struct vf_info *cur, const uint8_t auto_mac[6],
+			struct rtnl_vf_set out[RTNL_VF_ATTR_COUNT])
+{
+	size_t n = 0;
+
+	for (int a = 0; a < RTNL_VF_ATTR_COUNT; a++) {
+		if (!plan_has(s, (enum rtnl_vf_attr)a))
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].vf = index;
+		plan_one(s, (enum rtnl_vf_attr)a, cur, auto_mac, &out[n]);
+		n++;
+	}
+	return n;
+}
+
+/* ---- send, read back, explain ---------------------------------------------- */
+
+int vf_settings_send(struct rtnl *nl, int ifindex, struct vf_set_result *res, size_t n,
+		     struct sriov_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = rtnl_vf_set_send(nl, ifindex, &res[i].req, &res[i].ack,
+					 &res[i].tries, e);
+
+		if (r < 0)
+			return r;
+		res[i].sent = true;
+	}
+	return 0;
+}
+
+/* A {0,1,-1} setting as reported: UNKNOWN when the driver reports nothing. */
+static enum vf_readback readback_flag(uint32_t sent, int now, uint32_t *seen)
+{
+	if (now < 0)
+		return VF_READBACK_UNKNOWN;
+	*seen = (uint32_t)now;
+	return (uint32_t)now == sent ? VF_READBACK_MATCH : VF_READBACK_DIFFERS;
+}
+
+static enum vf_readback readback_vlan(const struct rtnl_vf_set *sent,
+				      const struct vf_info *now, struct rtnl_vf_set *seen)
+{
+	if (!now->has_vlan)
+		return VF_READBACK_UNKNOWN;
+	seen->vlan = now->vlan;
+	seen->qos = now->qos;
+	seen->vlan_proto = now->vlan_proto ? now->vlan_proto : sent->vlan_proto;
+	if (seen->vlan != sent->vlan || seen->qos != sent->qos ||
+	    seen->vlan_proto != sent->vlan_proto)
+		return VF_READBACK_DIFFERS;
+	return VF_READBACK_MATCH;
+}
+
+static enum vf_readback readback_rate(const struct rtnl_vf_set *sent,
+				      const struct vf_info *now, struct rtnl_vf_set *seen)
+{
+	if (!now->has_rate)
+		return VF_READBACK_UNKNOWN;
+	seen->min_tx_rate = now->min_tx_rate;
+	seen->max_tx_rate = now->max_tx_rate;
+	if (seen->min_tx_rate != sent->min_tx_rate ||
+	    seen->max_tx_rate != sent->max_tx_rate)
+		return VF_READBACK_DIFFERS;
+	return VF_READBACK_MATCH;
+}
+
+static enum vf_readback readback_mac(const struct rtnl_vf_set *sent,
+				     const struct vf_info *now, struct rtnl_vf_set *seen)
+{
+	if (!now->has_mac)
+		return VF_READBACK_UNKNOWN;
+	memcpy(seen->mac, now->mac, 6);
+	return memcmp(seen->mac, sent->mac, 6) ? VF_READBACK_DIFFERS : VF_READBACK_MATCH;
+}
+
+enum vf_readback vf_set_readback(const struct rtnl_vf_set *sent,
+				 const struct vf_info *now, struct rtnl_vf_set *seen)
+{
+	*seen = *sent;
+	if (!now)
+		return VF_READBACK_UNKNOWN;
+	switch (sent->attr) {
+	case RTNL_VF_MAC:
+		return readback_mac(sent, now, seen);
+	case RTNL_VF_VLAN:
+		return readback_vlan(sent, now, seen);
+	case RTNL_VF_RATE:
+		return readback_rate(sent, now, seen);
+	case RTNL_VF_SPOOFCHK:
+		return readback_flag(sent->value, now->spoofchk, &seen->value);
+	case RTNL_VF_TRUST:
+		return readback_flag(sent->value, now->trust, &seen->value);
+	case RTNL_VF_LINK_STATE:
+		return readback_flag(sent->value, now->link_state, &seen->value);
+	case RTNL_VF_RSS_QUERY_EN:
+		return readback_flag(sent->value, now->query_rss, &seen->value);
+	default:
+		return VF_READBACK_UNKNOWN;
+	}
+}
+
+void vf_settings_verify(struct vf_set_result *res, size_t n, const struct link_vfs *after)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!res[i].sent || res[i].ack.error)
+			continue;
+		res[i].readback = vf_set_readback(
+			&res[i].req, vf_info_find(after, res[i].req.vf), &res[i].seen);
+	}
+}
+
+bool vf_set_failed(const struct vf_set_result *r)
+{
+	return r->sent && (r->ack.error || r->readback == VF_READBACK_DIFFERS);
+}
+
+static void explain_hint(const struct vf_set_result *r, const char *ifname,
+			 bool pf_carrier, struct sriov_err *e)
+{
+	int err = r->ack.error;
+
+	if (r->req.attr == RTNL_VF_RATE && err == -EINVAL && !pf_carrier)
+		sriov_err_hint(e,
+			       "the PF link %s is down, and drivers such as igb accept "
+			       "a rate only with link: rerun with --pf-up (or 'ip link "
+			       "set %s up' and wait for carrier)",
+			       ifname, ifname);
+	else if (r->req.attr == RTNL_VF_RATE && err == -EINVAL)
+		sriov_err_hint(e, "the rate must not exceed the link speed; some drivers "
+				  "(igb) take no min_tx_rate");
+	else if (err == -EOPNOTSUPP)
+		sriov_err_hint(e, "the driver of %s does not support this VF setting",
+			       ifname);
+	else if (err == -EPROTONOSUPPORT && r->req.attr == RTNL_VF_VLAN)
+		sriov_err_hint(e, "the driver of %s supports only 802.1Q VLANs for VFs",
+			       ifname);
+	else if (err == -EPERM || err == -EACCES)
+		sriov_err_hint(e, "changing VF settings needs CAP_NET_ADMIN (root)");
+	else if (rtnl_error_is_transient(err))
+		sriov_err_hint(e,
+			       "the VF was still busy (resetting) after %u tries over "
+			       "%u ms: try again",
+			       r->tries, RTNL_RETRY_TOTAL_MS);
+}
+
+void vf_set_explain(const struct vf_set_result *r, const char *ifname, bool pf_carrier,
+		    struct sriov_err *e)
+{
+	sriov_err_clear(e);
+	if (r->sent && r->ack.error) {
+		sriov_err_set(e, r->ack.error, "%s%s%s", strerror(-r->ack.error),
+			      r->ack.msg[0] ? ": " : "", r->ack.msg);
+		explain_hint(r, ifname, pf_carrier, e);
+		return;
+	}
+	if (r->readback == VF_READBACK_DIFFERS) {
+		sriov_err_set(e, -EIO,
+			      "the driver accepted the setting, but the kernel reports a "
+			      "different value afterwards");
+		sriov_err_hint(e,
+			       "the driver of %s may have adjusted or ignored it; see "
+			       "the kernel log (dmesg)",
+			       ifname);
+	}
+}
