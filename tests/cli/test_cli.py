@@ -34,6 +34,21 @@ def check(name, ok, detail=""):
         print(f"FAIL {name}" + (f": {detail}" if detail else ""))
 
 
+def binary_missing():
+    """True, with the summary line, when the sriovctl binary is not built."""
+    if os.access(SRIOVCTL, os.X_OK):
+        return False
+    print(f"sriovctl binary not found at {SRIOVCTL}")
+    print("0 passed, 1 failed")
+    return True
+
+
+def summary():
+    """Prints the "N passed, N failed" line; returns the exit status."""
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def run(args, cwd=None):
     p = subprocess.run([SRIOVCTL] + args, capture_output=True, text=True, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
@@ -200,16 +215,14 @@ def test_decode_corpus():
 def test_help():
     rc, out, _ = run(["--help"])
     check("--help exits 0", rc == 0)
-    for cmd in ("list", "show", "decode", "capture"):
+    for cmd in ("list", "show", "enable", "disable", "vf", "bind", "unbind", "decode", "capture"):
         check(f"--help lists {cmd}", f"  {cmd} " in out)
         rc, out2, _ = run([cmd, "--help"])
         check(f"{cmd} --help exits 0 and shows usage", rc == 0 and "Usage: sriovctl " + cmd in out2)
 
 
 def main():
-    if not os.access(SRIOVCTL, os.X_OK):
-        print(f"sriovctl binary not found at {SRIOVCTL}")
-        print("0 passed, 1 failed")
+    if binary_missing():
         return 1
     test_help()
     test_bad_input()
@@ -218,8 +231,7 @@ def main():
     check("at least one recorded tree under tests/fixtures", len(archives) > 0)
     for a in archives:
         test_fixture(os.path.join(FIXTURES, a))
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

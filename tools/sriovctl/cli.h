@@ -34,6 +34,7 @@ struct command {
 };
 
 extern const struct command cmd_list, cmd_show, cmd_decode, cmd_capture;
+extern const struct command cmd_enable, cmd_disable, cmd_vf, cmd_bind, cmd_unbind;
 
 /*
  * Options every command takes: --json, --root DIR, -v, --help. Commands
@@ -56,6 +57,14 @@ const char *cli_common_help(void);
 
 /* Opens cli->root ("/" or --root). Prints the error; returns an exit code or 0. */
 int cli_open_root(struct cli *cli);
+
+/*
+ * For commands that change the host: on the live host (no --root) and not
+ * root, prints "sriovctl CMD: changing SR-IOV settings needs root" and
+ * returns EXIT_NOPERM; otherwise 0. Call after argument validation, before
+ * the first change (and not for --dry-run).
+ */
+int cli_require_root(struct cli *cli, const char *cmd);
 
 /* Prints "sriovctl: msg" and the hint to stderr; returns the exit code for err->code. */
 int cli_report(struct cli *cli, const struct sriov_err *err);

@@ -46,7 +46,7 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 	if (ret)
 		return ret;
 	sriov_root_record(cli->root, true);
-	ret = cli_load_inventory(cli, INV_KEEP_RTNL, &inv);
+	ret = cli_load_inventory(cli, INV_KEEP_RTNL | INV_USERS, &inv);
 	if (ret)
 		return ret;
 	sriov_root_record(cli->root, false);

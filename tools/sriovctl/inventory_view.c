@@ -35,6 +35,31 @@ struct json_object *notes_json(const struct inventory *inv)
 	return arr;
 }
 
+const struct pf *pf_of_vf(const struct inventory *inv, const struct pci_addr *a,
+			  unsigned int *index)
+{
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		for (size_t j = 0; j < inv->pfs[i].n_vfs; j++)
+			if (!pci_addr_cmp(&inv->pfs[i].vfs[j].addr, a)) {
+				*index = inv->pfs[i].vfs[j].index;
+				return &inv->pfs[i];
+			}
+	return NULL;
+}
+
+struct json_object *group_members_json(const struct inventory *inv, int id)
+{
+	const struct iommu_group *g = inventory_group(inv, id);
+	struct json_object *arr;
+
+	if (!g)
+		return NULL;
+	arr = json_object_new_array();
+	for (size_t i = 0; i < g->n_members; i++)
+		json_object_array_add(arr, json_object_new_string(g->members[i]));
+	return arr;
+}
+
 const char *pf_device_only(const struct pf *pf)
 {
 	size_t vlen = strlen(pf->vendor_name);

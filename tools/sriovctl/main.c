@@ -14,6 +14,11 @@ static const struct command *const commands[] = {
 	&cmd_list,
 	&cmd_show,
 	&cmd_decode,
+	&cmd_enable,
+	&cmd_disable,
+	&cmd_vf,
+	&cmd_bind,
+	&cmd_unbind,
 	&cmd_capture,
 };
 
@@ -130,6 +135,16 @@ int cli_open_root(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+int cli_require_root(struct cli *cli, const char *cmd)
+{
+	if (cli->root_dir || geteuid() == 0)
+		return 0;
+	fprintf(stderr,
+		"%s %s: changing SR-IOV settings needs root (run it with sudo)\n",
+		cli->prog, cmd);
+	return EXIT_NOPERM;
 }
 
 static const struct command *find_command(const char *name)

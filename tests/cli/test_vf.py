@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""CLI tests for `sriovctl vf ... set|show` against recorded trees.
+
+Under --root there is no kernel: `set` validates everything, `--dry-run`
+prints the requests (with the parts of vlan/qos and of the rates taken from
+the recorded settings), and a real `set` is refused; the tree never changes.
+The "mac auto" values are checked against an independent implementation of
+the derivation documented in sriovctl(1). Ends with "N passed, N failed".
+"""
+import hashlib
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+import test_cli as t  # noqa: E402
+
+IGB = os.path.join(t.FIXTURES, "vm-igb-nvme-vf4.tar")  # eth0, 4 VFs, rtnl recorded
+X710 = os.path.join(t.FIXTURES, "generated-x710-2pf.tar")  # no rtnl recorded
+
+
+def mac_auto(perm, index):
+    """The documented derivation: FNV-1a 64, fmix64, LA unicast first octet."""
+    mask = (1 << 64) - 1
+    h = 0xcbf29ce484222325
+    for b in b"sriovctl-vf-mac-v1" + bytes(perm) + index.to_bytes(4, "big"):
+        h = ((h ^ b) * 0x100000001b3) & mask
+    h ^= h >> 33
+    h = (h * 0xff51afd7ed558ccd) & mask
+    h ^= h >> 33
+    h = (h * 0xc4ceb9fe1a85ec53) & mask
+    h ^= h >> 33
+    out = [(perm[0] | 2) & 0xfe] + [(h >> (64 - 8 * i)) & 0xff for i in range(1, 6)]
+    return ":".join("%02x" % b for b in out)
+
+
+def tree_digest(root):
+    """Every path, link target and file content under root."""
+    d = hashlib.sha256()
+    for top, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            p = os.path.join(top, name)
+            d.update(p.encode())
+            if os.path.islink(p):
+                d.update(os.readlink(p).encode())
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    d.update(f.read())
+    return d.hexdigest()
+
+
+def vf(root, *args):
+    return t.run(["vf"] + list(args) + ["--root", root])
+
+
+def load(out):
+    try:
+        return json.loads(out)
+    except ValueError:
+        return None
+
+
+def test_help():
+    rc, out, _ = t.run(["vf", "--help"])
+    t.check("vf --help exits 0", rc == 0)
+    for word in ("Usage: sriovctl vf", "--pf-up", "--dry-run", "mac auto", "Exit status"):
+        t.check(f"vf --help mentions {word!r}", word in out)
+    rc, out, _ = t.run(["--help"])
+    t.check("--help lists vf", "  vf " in out)
+
+
+def test_dry_run(root):
+    rc, out, err = vf(root, "eth0/0", "set", "vlan", "7", "--dry-run")
+    t.check("dry run exits 0", rc == 0, err)
+    # VF 0 was recorded with vlan 100 qos 3: qos is kept
+    t.check("dry run: qos from the recorded settings",
+            "vf 0 IFLA_VF_VLAN: vlan 7 qos 3 proto 802.1Q" in out, out)
+    t.check("dry run says nothing is sent", "nothing is sent" in out, out)
+
+    rc, out, err = vf(root, "eth0/1-2", "set", "max_tx_rate", "50", "proto", "802.1Q",
+                      "--json", "--dry-run")
+    doc = load(out)
+    t.check("dry run --json parses", rc == 0 and doc is not None, err)
+    if doc is None:
+        return
+    t.check("dry run --json: dry_run true, ok null",
+            doc.get("dry_run") is True and doc.get("ok") is None)
+    t.check("dry run --json: pf and netdev",
+            doc.get("pf") == "0000:01:00.0" and doc.get("netdev") == "eth0", out[:200])
+    reqs = doc.get("requests", [])
+    t.check("dry run --json: one request per attribute per VF", len(reqs) == 4, reqs)
+    attrs = [(r.get("vf"), r.get("attribute")) for r in reqs]
+    t.check("dry run --json: request order",
+            attrs == [(1, "IFLA_VF_VLAN_LIST"), (1, "IFLA_VF_RATE"),
+                      (2, "IFLA_VF_VLAN_LIST"), (2, "IFLA_VF_RATE")], attrs)
+    rate = [r for r in reqs if r.get("attribute") == "IFLA_VF_RATE"]
+    t.check("dry run --json: min_tx_rate kept, max_tx_rate given",
+            all(r.get("min_tx_rate") == 0 and r.get("max_tx_rate") == 50 for r in rate),
+            rate)
+    rows = doc.get("results", [])
+    t.check("dry run --json: one result per VF and key", len(rows) == 4, rows)
+    keys = {(r.get("vf"), r.get("key")): r for r in rows}
+    r = keys.get((1, "max_tx_rate"), {})
+    t.check("dry run --json: result fields",
+            r.get("value") == 50 and r.get("ok") is None and r.get("error") is None
+            and r.get("attribute") == "IFLA_VF_RATE", r)
+    t.check("dry run --json: proto value",
+            keys.get((2, "proto"), {}).get("value") == "802.1Q")
+    t.check("dry run --json: no pf_up unless asked", doc.get("pf_up") is None)
+
+    rc, out, _ = vf(root, "eth0/3", "set", "trust", "yes", "--pf-up", "--dry-run")
+    t.check("dry run --pf-up: the PF is up in the recording", rc == 0
+            and "up already" in out, out)
+
+
+def test_mac_auto(root):
+    rc, out, err = vf(root, "eth0/all", "set", "mac", "auto", "--dry-run", "--json")
+    doc = load(out)
+    t.check("mac auto dry run exits 0", rc == 0 and doc is not None, err)
+    if doc is None:
+        return
+    perm = doc.get("perm_mac", "")
+    t.check("mac auto: the recorded permanent MAC", perm == "52:54:00:12:34:56", perm)
+    pbytes = bytes(int(x, 16) for x in perm.split(":"))
+    macs = {r["vf"]: r["mac"] for r in doc.get("requests", [])}
+    t.check("mac auto: one MAC per VF", sorted(macs) == [0, 1, 2, 3], macs)
+    for i, m in macs.items():
+        t.check(f"mac auto: VF {i} follows the documented derivation",
+                m == mac_auto(pbytes, i), f"{m} != {mac_auto(pbytes, i)}")
+        first = int(m[:2], 16)
+        t.check(f"mac auto: VF {i} locally administered unicast",
+                first & 2 and not first & 1, m)
+    t.check("mac auto: all different", len(set(macs.values())) == 4, macs)
+    again = load(vf(root, "eth0/all", "set", "mac", "auto", "--dry-run", "--json")[1])
+    t.check("mac auto: the same on every run",
+            again is not None and again.get("requests") == doc.get("requests"))
+    # a single VF gets the MAC it gets in a range
+    one = load(vf(root, "eth0/2", "set", "mac", "auto", "--dry-run", "--json")[1])
+    t.check("mac auto: independent of the range",
+            one is not None and one["requests"][0]["mac"] == macs.get(2))
+
+
+def test_vf_address(root):
+    rc, out, err = vf(root, "0000:01:10.4", "set", "spoofchk", "off", "--dry-run")
+    t.check("a VF address stands for PF/index", rc == 0
+            and "vf 2 IFLA_VF_SPOOFCHK: spoofchk off" in out, out + err)
+    rc, out, err = vf(root, "01:10.6", "show", "--json")
+    doc = load(out)
+    t.check("show by VF address", rc == 0 and doc is not None
+            and [v["index"] for v in doc["vfs"]] == [3], out[:300])
+
+
+def test_show(root):
+    full = load(t.run(["show", "--json", "--root", root])[1])
+    pf = next((p for p in (full or {}).get("pfs", []) if p["address"] == "0000:01:00.0"), None)
+    rc, out, err = vf(root, "eth0/1", "show", "--json")
+    doc = load(out)
+    t.check("vf show --json exits 0", rc == 0 and doc is not None, err)
+    if doc is None or pf is None:
+        return
+    t.check("vf show --json: one VF", [v["index"] for v in doc["vfs"]] == [1])
+    want = pf["vfs"][1]
+    got = doc["vfs"][0]
+    same = got == want
+    t.check("vf show --json: the VF object of show --json", same, f"{got} != {want}")
+    t.check("vf show --json: num_vfs", doc.get("num_vfs") == 4)
+    rc, out, _ = vf(root, "eth0", "show")
+    lines = out.splitlines()
+    t.check("vf DEV show: every VF", rc == 0 and len(lines) == 6
+            and lines[1].split()[:2] == ["IDX", "ADDRESS"], out)
+    rc, out, _ = vf(root, "eth0/0,3", "show")
+    rows = [line.split()[0] for line in out.splitlines()[2:]]
+    t.check("vf show: an index list", rc == 0 and rows == ["0", "3"], out)
+
+
+BAD = [
+    # (name, args after "vf", words the message must contain)
+    ("vlan out of range", ["eth0/0", "set", "vlan", "5000"],
+     ["vlan: '5000' is out of range 0-4095"]),
+    ("qos out of range", ["eth0/0", "set", "vlan", "5", "qos", "8"], ["qos", "'8'", "0-7"]),
+    ("negative rate", ["eth0/0", "set", "max_tx_rate", "-5"],
+     ["max_tx_rate", "'-5'", "Mbit/s"]),
+    ("bad proto", ["eth0/0", "set", "proto", "802.1x"], ["'802.1x'", "802.1Q", "802.1ad"]),
+    ("bad state", ["eth0/0", "set", "state", "up"], ["'up'", "auto", "enable", "disable"]),
+    ("bad bool", ["eth0/0", "set", "trust", "maybe"], ["trust", "'maybe'", "on", "off"]),
+    ("multicast mac", ["eth0/0", "set", "mac", "01:00:5e:00:00:01"],
+     ["01:00:5e:00:00:01", "multicast"]),
+    ("zero mac", ["eth0/0", "set", "mac", "00:00:00:00:00:00"], ["zero"]),
+    ("short mac", ["eth0/0", "set", "mac", "02:00:00:00:00"], ["'02:00:00:00:00'"]),
+    ("unknown key", ["eth0/0", "set", "colour", "blue"],
+     ["'colour'", "mac", "vlan", "qos", "proto", "min_tx_rate", "max_tx_rate",
+      "spoofchk", "trust", "state", "query_rss"]),
+    ("key twice", ["eth0/0", "set", "vlan", "1", "vlan", "2"], ["vlan", "twice"]),
+    ("missing value", ["eth0/0", "set", "vlan"], ["vlan", "missing value"]),
+    ("nothing to set", ["eth0/0", "set"], ["KEY VALUE"]),
+    ("min above max", ["eth0/0", "set", "min_tx_rate", "500", "max_tx_rate", "100"],
+     ["min_tx_rate 500", "max_tx_rate 100"]),
+    ("one mac for many", ["eth0/all", "set", "mac", "02:00:00:00:00:01"],
+     ["4 VFs", "mac auto"]),
+    ("index out of range", ["eth0/4", "set", "vlan", "5"], ["4", "0-3"]),
+    ("range out of range", ["eth0/0-6", "set", "vlan", "5"], ["6", "0-3"]),
+    ("bad index list", ["eth0/x", "set", "vlan", "5"], ["x"]),
+    ("no index", ["eth0", "set", "vlan", "5"], ["eth0/INDEX", "eth0/all"]),
+    ("no netdev", ["0000:02:00.0/0", "set", "trust", "on"], ["0000:02:00.0",
+                                                             "network interface"]),
+    ("not SR-IOV", ["0000:00:02.0/0", "set", "trust", "on"], ["0000:00:02.0"]),
+    ("no such device", ["nosuch0/0", "set", "trust", "on"], ["nosuch0"]),
+    ("unknown action", ["eth0/0", "frob"], ["frob", "set", "show"]),
+    ("no action", ["eth0/0"], ["set", "show"]),
+    ("show with --pf-up", ["eth0/0", "show", "--pf-up"], ["--pf-up"]),
+    ("show with extra", ["eth0/0", "show", "more"], ["more"]),
+    ("real set under --root", ["eth0/0", "set", "trust", "on"],
+     ["--root", "no kernel"]),
+    ("real set under --root, JSON", ["eth0/0", "set", "trust", "on", "--json"],
+     ["no kernel"]),
+]
+
+
+def test_bad_input(root):
+    before = tree_digest(root)
+    for name, args, words in BAD:
+        t.expect_usage(f"vf {name}", ["vf"] + args + ["--root", root], words)
+    t.check("bad input: the tree is unchanged", tree_digest(root) == before)
+
+
+def test_no_recording(root):
+    rc, out, err = vf(root, "enp1s0f0/all", "set", "mac", "auto", "--dry-run")
+    t.check("mac auto without a permanent MAC: exit 1", rc == 1 and out == "", out)
+    t.check("mac auto without a permanent MAC: explained",
+            "permanent MAC" in err and "enp1s0f0" in err, err)
+    rc, out, err = vf(root, "enp1s0f0/1", "set", "vlan", "9", "--dry-run")
+    t.check("no recorded settings: qos 0", rc == 0
+            and "vf 1 IFLA_VF_VLAN: vlan 9 qos 0 proto 802.1Q" in out, out)
+    t.check("no recorded settings: noted", "no recorded rtnetlink state" in err, err)
+
+
+def main():
+    if t.binary_missing():
+        return 1
+    test_help()
+    with tempfile.TemporaryDirectory() as tmp:
+        igb = os.path.join(tmp, "igb")
+        x710 = os.path.join(tmp, "x710")
+        os.mkdir(igb)
+        os.mkdir(x710)
+        t.extract(IGB, igb)
+        t.extract(X710, x710)
+        test_dry_run(igb)
+        test_mac_auto(igb)
+        test_vf_address(igb)
+        test_show(igb)
+        test_bad_input(igb)
+        test_no_recording(x710)
+    return t.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

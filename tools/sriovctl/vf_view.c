@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/* The VF rows of `show`, text and JSON, for `show` and `vf PF/INDEXES show`. */
+#include <stdio.h>
+
+#include <linux/if_ether.h>
+
+#include "inventory_view.h"
+#include "usage_view.h"
+#include "vf_view.h"
+
+#define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
+
+#define ROW_FORMAT "    %-4s %-13s %-9s %-15s %-5s %-17s %-9s %-5s %-5s %-7s %s\n"
+
+static bool vf_in(const struct vf *vf, const bool *sel, unsigned int n)
+{
+	return !sel || (vf->index < n && sel[vf->index]);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void settings_json(struct json_object *o, const struct vf *vf)
+{
+	const struct vf_info *vi = &vf->info;
+	bool known = vf->has_info;
+	char mac[VF_MAC_STRLEN];
+
+	vf_mac_format(vi->mac, mac);
+	ADD(o, "mac", known && vi->has_mac ? json_object_new_string(mac) : NULL);
+	ADD(o, "vlan", known && vi->has_vlan ? json_object_new_int(vi->vlan) : NULL);
+	ADD(o, "qos", known && vi->has_vlan ? json_object_new_int(vi->qos) : NULL);
+	ADD(o, "vlan_proto",
+	    known ? json_str_or_null(vf_vlan_proto_name(vi->vlan_proto)) : NULL);
+	ADD(o, "spoofchk", known ? json_tristate(vi->spoofchk) : NULL);
+	ADD(o, "trust", known ? json_tristate(vi->trust) : NULL);
+	ADD(o, "link_state",
+	    known ? json_str_or_null(vf_link_state_name(vi->link_state)) : NULL);
+	ADD(o, "min_tx_rate",
+	    known && vi->has_rate ? json_object_new_int64(vi->min_tx_rate) : NULL);
+	ADD(o, "max_tx_rate",
+	    known && vi->has_rate ? json_object_new_int64(vi->max_tx_rate) : NULL);
+	ADD(o, "query_rss", known ? json_tristate(vi->query_rss) : NULL);
+}
+
+static struct json_object *vf_json(const struct inventory *inv, const struct vf *vf)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *nds = json_object_new_array();
+
+	ADD(o, "index", json_object_new_int((int)vf->index));
+	ADD(o, "address", json_object_new_string(vf->addr_str));
+	ADD(o, "device_id", json_hex16(vf->device_id));
+	ADD(o, "driver", json_str_or_null(vf->driver));
+	for (size_t i = 0; i < vf->n_netdevs; i++)
+		json_object_array_add(nds, json_object_new_string(vf->netdevs[i].name));
+	ADD(o, "netdevs", nds);
+	ADD(o, "iommu_group", json_int_or_null(vf->iommu_group));
+	ADD(o, "iommu_group_members", group_members_json(inv, vf->iommu_group));
+	settings_json(o, vf);
+	ADD(o, "used_by", fn_users_json(&vf->users));
+	if (vf->addr_mismatch) {
+		char predicted[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&vf->predicted, predicted);
+		ADD(o, "predicted_address", json_object_new_string(predicted));
+	}
+	return o;
+}
+
+struct json_object *vf_view_json_array(const struct inventory *inv, const struct pf *pf,
+				       const bool *sel, unsigned int n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t j = 0; j < pf->n_vfs; j++)
+		if (vf_in(&pf->vfs[j], sel, n))
+			json_object_array_add(arr, vf_json(inv, &pf->vfs[j]));
+	return arr;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static const char *onoff(const struct vf *vf, int v)
+{
+	if (!vf->has_info || v < 0)
+		return "-";
+	return v ? "on" : "off";
+}
+
+static void format_mac(char buf[VF_MAC_STRLEN], const struct vf *vf)
+{
+	if (!vf->has_info || !vf->info.has_mac)
+		snprintf(buf, VF_MAC_STRLEN, "-");
+	else
+		vf_mac_format(vf->info.mac, buf);
+}
+
+static void format_vlan(char *buf, size_t size, const struct vf *vf)
+{
+	const struct vf_info *vi = &vf->info;
+
+	if (!vf->has_info || !vi->has_vlan)
+		snprintf(buf, size, "-");
+	else if (!vi->vlan && !vi->qos)
+		snprintf(buf, size, "0");
+	else
+		snprintf(buf, size, "%u/%u%s", vi->vlan, vi->qos,
+			 vi->vlan_proto == ETH_P_8021AD ? "ad" : "");
+}
+
+static void format_rate(char *buf, size_t size, const struct vf *vf)
+{
+	if (!vf->has_info || !vf->info.has_rate)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%u/%u", vf->info.min_tx_rate, vf->info.max_tx_rate);
+}
+
+static void vf_row(FILE *out, const struct vf *vf)
+{
+	char idx[12], mac[VF_MAC_STRLEN], vlan[24], rate[24], group[16];
+	const char *link = vf->has_info ? vf_link_state_name(vf->info.link_state) : NULL;
+
+	snprintf(idx, sizeof(idx), "%u", vf->index);
+	format_mac(mac, vf);
+	format_vlan(vlan, sizeof(vlan), vf);
+	format_rate(rate, sizeof(rate), vf);
+	snprintf(group, sizeof(group), "%d", vf->iommu_group);
+	fprintf(out, ROW_FORMAT, idx, vf->addr_str, or_dash(vf->driver),
+		vf->n_netdevs ? vf->netdevs[0].name : "-",
+		vf->iommu_group < 0 ? "-" : group, mac, vlan,
+		onoff(vf, vf->info.spoofchk), onoff(vf, vf->info.trust), or_dash(link),
+		rate);
+	if (vf->addr_mismatch) {
+		char predicted[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&vf->predicted, predicted);
+		fprintf(out,
+			"         warning: virtfn%u links to %s but offset/stride "
+			"predict "
+			"%s\n",
+			vf->index, vf->addr_str, predicted);
+	}
+	fn_users_print(out, &vf->users, "         in use: ");
+}
+
+void vf_view_table(FILE *out, const struct pf *pf, const bool *sel, unsigned int n)
+{
+	fprintf(out, ROW_FORMAT, "IDX", "ADDRESS", "DRIVER", "NETDEV", "IOMMU", "MAC",
+		"VLAN/QOS", "SPOOF", "TRUST", "LINK", "RATE(min/max)");
+	for (size_t j = 0; j < pf->n_vfs; j++)
+		if (vf_in(&pf->vfs[j], sel, n))
+			vf_row(out, &pf->vfs[j]);
+	if (pf->vf_list_truncated)
+		fprintf(out, "    (the kernel's VF list was truncated: '-' marks unknown "
+			     "settings)\n");
+}
