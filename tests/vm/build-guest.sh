@@ -200,6 +200,15 @@ if [ -x "$bin" ]; then
 		mkdir -p "$st/usr/bin"
 		cp -L "$bin" "$st/usr/bin/sriovctl"
 		copy_libs "$st" "$bin"
+		# capture loads libarchive with dlopen (lib/archive_dl.c): not in ldd's list
+		la="$(/sbin/ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64/ { print $NF; exit }')"
+		if [ -n "$la" ]; then
+			mkdir -p "$st$(dirname "$(usr_path "$la")")"
+			cp -L "$la" "$st$(usr_path "$la")"
+			copy_libs "$st" "$la"
+		else
+			log "WARNING: libarchive.so.13 not found: capture will not work in the guest"
+		fi
 		# do not shadow libraries the base layer already has (identical anyway)
 		make_cpio "$st" >"$cache/sriovctl.cpio.zst.tmp"
 		mv "$cache/sriovctl.cpio.zst.tmp" "$cache/sriovctl.cpio.zst"

@@ -37,8 +37,19 @@ for s in "${scenarios[@]}"; do
 	vrc=0
 	"$here/run-vm.sh" "$s" --guest "$out" --out "$run" || vrc=$?
 	[ "$vrc" -le 1 ] || echo "run-tests: $s: the guest did not finish; the checker will fail" >&2
+	# "# vm-boots: N" in a scenario: boot it again N-1 times with
+	# sriov.boot=K (K = 2..N); the checker gets each run as --boot DIR
+	boots="$(sed -n 's/^# vm-boots: \([0-9]*\)$/\1/p' "$here/scenarios/$s.sh")"
+	bootargs=()
+	for ((k = 2; k <= ${boots:-1}; k++)); do
+		brc=0
+		"$here/run-vm.sh" "$s" --guest "$out" --out "$run.boot$k" \
+			--boot-args "sriov.boot=$k" || brc=$?
+		[ "$brc" -eq 0 ] || vrc=$brc
+		bootargs+=(--boot "$run.boot$k")
+	done
 	crc=0
-	python3 "$here/check_$s.py" "$run" "${hostarg[@]}" >"$run/check.txt" 2>&1 || crc=$?
+	python3 "$here/check_$s.py" "$run" "${bootargs[@]}" "${hostarg[@]}" >"$run/check.txt" 2>&1 || crc=$?
 	grep -v '^ok ' "$run/check.txt" | sed "s/^/[$s] /"
 	line="$(tail -n1 "$run/check.txt")"
 	summary+=("vm $s: $line ($(cat "$run/wall-seconds" 2>/dev/null || echo '?')s boot+run)")

@@ -83,6 +83,21 @@ def parse(path):
     return out
 
 
+def _free_path(dest, rel):
+    """dest/rel, made writable: a name that is also another section's folder
+    ("x" and "x/y") gets the file "x/_" (or "x_" when x is already a file)."""
+    parts = rel.split('/')
+    d = dest
+    for i, part in enumerate(parts[:-1]):
+        nd = os.path.join(d, part)
+        if os.path.isfile(nd):
+            nd = os.path.join(d, part + '_')
+        os.makedirs(nd, exist_ok=True)
+        d = nd
+    p = os.path.join(d, parts[-1])
+    return os.path.join(p, '_') if os.path.isdir(p) else p
+
+
 def split(path, dest):
     out = parse(path)
     os.makedirs(dest, exist_ok=True)
@@ -90,8 +105,7 @@ def split(path, dest):
         for name in out.order:
             s = out.sections[name]
             safe = '/'.join(p for p in name.split('/') if p not in ('', '.', '..'))
-            p = os.path.join(dest, safe)
-            os.makedirs(os.path.dirname(p), exist_ok=True)
+            p = _free_path(dest, safe)
             try:
                 data = s.data
             except ValueError:

@@ -16,7 +16,6 @@ have_sriovctl || note "sriovctl is not in this guest: build it (tests/vm/build-s
 
 "$IP" link set dev "$PFDEV" up
 wait_operstate "$PFDEV" || true
-echo 0 >"$NVME/sriov_drivers_autoprobe"   # NVMe VFs need management commands first
 
 heading "The machine: SR-IOV devices as the kernel's own lspci sees them"
 demo_cmd hw/lspci "$LSPCI" -nn -d ::0200
@@ -29,14 +28,32 @@ demo_cmd before/show-json "$S" show "$PF" --json
 "$LSPCI" -xxxx -s "$PF" >/tmp/pf.txt
 demo_cmd before/decode "$S" decode /tmp/pf.txt
 
-heading "Enable 4 VFs on $PF ($PFDEV) and 2 on the NVMe, through sysfs"
-f="/sys/bus/pci/devices/$PF/sriov_numvfs"
-demo_cmd enable/igb --as "echo 4 > $f" sh -c "echo 4 > $f"
-f="/sys/bus/pci/devices/${NVME##*/}/sriov_numvfs"
-demo_cmd enable/nvme --as "echo 2 > $f" sh -c "echo 2 > $f"
-demo_cmd enable/vf0 "$IP" link set dev "$PFDEV" vf 0 mac 02:00:00:5e:10:00 vlan 100 qos 3
-demo_cmd enable/vf1 "$IP" link set dev "$PFDEV" vf 1 spoofchk off trust on
+heading "Enable 4 VFs on $PF ($PFDEV) and 2 on the NVMe (its VFs stay driverless)"
+demo_cmd enable/igb "$S" enable "$PFDEV" 4
+demo_cmd enable/nvme "$S" enable "${NVME##*/}" 2 --autoprobe no
+demo_cmd enable/too-many "$S" enable "$PFDEV" 8
+
+heading "Per-VF settings over rtnetlink: one process, one socket"
+demo_cmd vf/set0 "$S" vf "$PFDEV/0" set mac 02:00:00:5e:10:00 vlan 100 qos 3
+demo_cmd vf/set1 "$S" vf "$PFDEV/1" set mac auto spoofchk off trust on
+demo_cmd vf/bad "$S" vf "$PFDEV/0" set vlan 4096
+demo_cmd vf/show "$S" vf "$PFDEV/0-1" show
+demo_cmd vf/ip "$IP" link show dev "$PFDEV"
+
+heading "Hand VF 2 to vfio-pci, as for a VM"
+demo_cmd bind/vfio "$S" bind "$PFDEV/2" vfio-pci
+VF2="$(basename "$(readlink "$IGB/virtfn2")")"
+G="$(basename "$(readlink "$PCI/$VF2/iommu_group")")"
+note "a stand-in for QEMU opens /dev/vfio/$G (its command line says -name guest=demo-vm)"
+sh -c 'exec 3<>"/dev/vfio/$1"; while :; do sleep 1 3<&-; done' holder "$G" \
+	-name guest=demo-vm,debug-threads=on &
+HOLDER=$!
 sleep 1
+demo_cmd held/show "$S" show "$PFDEV/2"
+demo_cmd held/disable "$S" disable "$PFDEV"
+note "the VM stops"
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
 
 heading "After: 4 + 2 VFs"
 demo_cmd after/list "$S" list
@@ -44,5 +61,9 @@ demo_cmd after/show "$S" show
 demo_cmd after/show-json "$S" show "$PF" --json
 "$LSPCI" -xxxx -s "$PF" >/tmp/pf.txt
 demo_cmd after/decode "$S" decode /tmp/pf.txt
-demo_cmd after/ip "$IP" link show dev "$PFDEV"
+
+heading "Give VF 2 back to its driver, then turn SR-IOV off"
+demo_cmd end/bind-default "$S" bind "$VF2" default
+demo_cmd end/disable "$S" disable "$PFDEV"
+demo_cmd end/disable-nvme "$S" disable "${NVME##*/}"
 exit 0
