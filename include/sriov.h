@@ -11,6 +11,8 @@
 #include "sriov/names.h"
 #include "sriov/capture.h"
 #include "sriov/usage.h"
+#include "sriov/bind.h"
+#include "sriov/checks.h"
 #include "sriov/kmsg.h"
 #include "sriov/ops.h"
 #include "sriov/vfattr.h"

@@ -420,6 +420,24 @@ static bool is_record_header(const char *line, const char *end)
 	return parse_header(line, end, &tmp) != NULL;
 }
 
+bool kmsg_line_is_log(const char *line, size_t len)
+{
+	const char *end = line + len, *p;
+	struct kmsg_record tmp;
+
+	if (memchr(line, '\0', len))
+		return false;
+	if (is_record_header(line, end))
+		return true;
+	record_init(&tmp);
+	p = parse_raw_level(line, end, &tmp);
+	if (p != line)
+		return true;
+	if (parse_dmesg_ts(p, end, &tmp))
+		return true;
+	return skip_syslog_prefix(p, end) != p;
+}
+
 static int log_append(struct kmsg_log *log, const struct kmsg_record *rec, size_t *cap)
 {
 	if (log->n == *cap) {
@@ -508,7 +526,9 @@ struct kmsg_reader {
 	int fd;
 };
 
-int kmsg_open(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *e)
+/* Opens /dev/kmsg; at its end when to_end, else at the first record it holds. */
+static int kmsg_open_at(struct sriov_root *r, bool to_end, struct kmsg_reader **out,
+			struct sriov_err *e)
 {
 	struct kmsg_reader *k;
 	int fd;
@@ -517,7 +537,7 @@ int kmsg_open(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *
 	fd = sriov_root_openat(r, "/dev/kmsg", O_RDONLY | O_NONBLOCK, e);
 	if (fd < 0)
 		return fd;
-	if (lseek(fd, 0, SEEK_END) < 0) {
+	if (to_end && lseek(fd, 0, SEEK_END) < 0) {
 		int err = -errno;
 
 		close(fd);
@@ -532,6 +552,16 @@ int kmsg_open(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *
 	k->fd = fd;
 	*out = k;
 	return 0;
+}
+
+int kmsg_open(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *e)
+{
+	return kmsg_open_at(r, true, out, e);
+}
+
+int kmsg_open_all(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *e)
+{
+	return kmsg_open_at(r, false, out, e);
 }
 
 void kmsg_close(struct kmsg_reader *k)

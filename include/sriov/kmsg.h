@@ -96,6 +96,15 @@ int kmsg_parse_text_line(const char *line, size_t len, struct kmsg_record *rec);
  */
 int kmsg_parse_text(const char *text, size_t len, struct kmsg_log *log);
 
+/*
+ * True when line (without its newline) has the shape of a kernel log line:
+ * a /dev/kmsg record header ("6,123,4567,-;"), a dmesg timestamp
+ * ("[   12.345678]"), a raw level ("<6>") or a syslog/journal "kernel:" tag.
+ * kmsg_parse_text() takes any line as a bare message; this tells a saved
+ * kernel log from some other file.
+ */
+bool kmsg_line_is_log(const char *line, size_t len);
+
 /* Classifies a message text. Pure. */
 enum kmsg_kind kmsg_classify(const char *text);
 
@@ -130,6 +139,12 @@ struct kmsg_reader;
  * the caller goes on without the log.
  */
 int kmsg_open(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *e);
+
+/*
+ * Like kmsg_open(), but stays at the start: kmsg_read_new() then returns the
+ * whole log the kernel still holds (what `dmesg` prints).
+ */
+int kmsg_open_all(struct sriov_root *r, struct kmsg_reader **out, struct sriov_err *e);
 
 /*
  * Appends every record written since kmsg_open() (or the previous call) to

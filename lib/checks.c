@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The findings of `sriovctl check`: a growing array of findings, each with
+ * an id, a status, the evidence read and the remedy, and the driver that
+ * runs the platform rules and then the rules of each PF.
+ */
+#include <errno.h>
+#include <libkmod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov/checks.h"
+
+const char *check_status_name(enum check_status s)
+{
+	switch (s) {
+	case CHECK_PASS:
+		return "pass";
+	case CHECK_WARN:
+		return "warn";
+	case CHECK_FAIL:
+		return "fail";
+	case CHECK_SKIP:
+		return "skip";
+	}
+	return "unknown";
+}
+
+void findings_free(struct findings *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static int findings_grow(struct findings *f)
+{
+	size_t ncap = f->cap ? f->cap * 2 : 16;
+	struct finding *grown;
+
+	grown = realloc(f->v, ncap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	f->v = grown;
+	f->cap = ncap;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+struct finding *findings_add(struct findings *f, const char *id, const char *subject,
+			     enum check_status status, const char *fmt, ...)
+{
+	struct finding *fd;
+	va_list ap;
+
+	if (f->n == f->cap && findings_grow(f) < 0)
+		return NULL;
+	fd = &f->v[f->n++];
+	memset(fd, 0, sizeof(*fd));
+	copy_str(fd->id, sizeof(fd->id), id);
+	copy_str(fd->subject, sizeof(fd->subject), subject);
+	fd->status = status;
+	va_start(ap, fmt);
+	vsnprintf(fd->summary, sizeof(fd->summary), fmt, ap);
+	va_end(ap);
+	return fd;
+}
+
+/* Appends one line to buf ('\n' before it unless buf is empty); truncates when full. */
+static void append_line(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t len = strnlen(buf, size);
+
+	if (len + 1 >= size)
+		return;
+	if (len) {
+		buf[len++] = '\n';
+		buf[len] = '\0';
+	}
+	vsnprintf(buf + len, size - len, fmt, ap);
+}
+
+void finding_evidence(struct finding *fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!fd)
+		return;
+	va_start(ap, fmt);
+	append_line(fd->evidence, sizeof(fd->evidence), fmt, ap);
+	va_end(ap);
+}
+
+void finding_remedy(struct finding *fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!fd)
+		return;
+	va_start(ap, fmt);
+	append_line(fd->remedy, sizeof(fd->remedy), fmt, ap);
+	va_end(ap);
+}
+
+int check_run(const struct check_context *c, struct findings *out, struct sriov_err *e)
+{
+	int ret = check_platform(c, out, e);
+
+	if (ret < 0)
+		return ret;
+	if (c->only_pf)
+		return check_pf(c, c->only_pf, out, e);
+	for (size_t i = 0; i < c->inv->n_pfs; i++) {
+		ret = check_pf(c, &c->inv->pfs[i], out, e);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+bool findings_failed(const struct findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].status == CHECK_FAIL)
+			return true;
+	return false;
+}
+
+void findings_count(const struct findings *f, size_t counts[4])
+{
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	for (size_t i = 0; i < f->n; i++)
+		if ((unsigned int)f->v[i].status < 4)
+			counts[f->v[i].status]++;
+}
+
+/* ---- the context ---------------------------------------------------------- */
+
+void check_context_init(struct check_context *c, struct sriov_root *root,
+			const struct inventory *inv)
+{
+	memset(c, 0, sizeof(*c));
+	c->root = root;
+	c->is_host = sriov_root_is_host(root);
+	c->inv = inv;
+	snprintf(c->log_unavailable, sizeof(c->log_unavailable), "not read");
+	snprintf(c->kmod_unavailable, sizeof(c->kmod_unavailable), "not opened");
+}
+
+static void set_reason(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_reason(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+#define KMSG_FILE_MAX (64u << 20) /* a saved log larger than this is not read */
+#define QUOTE_MAX     40	  /* bytes of an odd line quoted in the reason */
+
+/* Says where text stops looking like a kernel log: its first non-blank line, quoted. */
+static void describe_not_log(const char *text, size_t len, char *why, size_t size)
+{
+	const char *p = text, *end = text + len;
+	char quote[QUOTE_MAX * 4 + 1];
+
+	for (unsigned int lineno = 1; p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+		size_t n = 0;
+
+		for (const char *q = p; q < lend && n < QUOTE_MAX; q++, n++)
+			quote[n] = (*q >= 0x20 && *q < 0x7f) ? *q : '.';
+		quote[n] = '\0';
+		if (strspn(quote, " \t.") < n) {
+			set_reason(why, size, "line %u: \"%s%s\"", lineno, quote,
+				   (size_t)(lend - p) > n ? "..." : "");
+			return;
+		}
+		p = lend < end ? lend + 1 : end;
+	}
+	set_reason(why, size, "%s", len ? "no text" : "empty file");
+}
+
+/* True when at least one line of text is a kernel log line. */
+static bool text_is_log(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+
+		if (kmsg_line_is_log(p, (size_t)(lend - p)))
+			return true;
+		p = lend < end ? lend + 1 : end;
+	}
+	return false;
+}
+
+static int load_log_file(struct check_context *c, struct kmsg_log *log, const char *file,
+			 struct sriov_err *e)
+{
+	char *text, why[160];
+	size_t len;
+	int ret;
+
+	set_reason(c->log_source, sizeof(c->log_source), "%s", file);
+	ret = sriov_read_user_file(file, KMSG_FILE_MAX, &text, &len, e);
+	if (ret < 0)
+		return ret;
+	if (!text_is_log(text, len)) {
+		describe_not_log(text, len, why, sizeof(why));
+		set_reason(c->log_unavailable, sizeof(c->log_unavailable),
+			   "%s: not a kernel log (%s)", file, why);
+		free(text);
+		return 0;
+	}
+	ret = kmsg_parse_text(text, len, log);
+	free(text);
+	if (ret < 0)
+		return sriov_err_set(e, ret, "%s: %s", file, strerror(-ret));
+	c->log_available = true;
+	return 0;
+}
+
+static int load_host_log(struct check_context *c, struct kmsg_log *log,
+			 struct sriov_err *e)
+{
+	struct kmsg_reader *k;
+	struct sriov_err why;
+	int ret;
+
+	set_reason(c->log_source, sizeof(c->log_source), "/dev/kmsg");
+	sriov_err_clear(&why);
+	ret = kmsg_open_all(c->root, &k, &why);
+	if (ret == 0) {
+		ret = kmsg_read_new(k, log, &why);
+		kmsg_close(k);
+	}
+	if (ret == -ENOMEM)
+		return sriov_err_set(e, ret, "/dev/kmsg: out of memory");
+	if (ret < 0) {
+		set_reason(c->log_unavailable, sizeof(c->log_unavailable), "%s%s",
+			   why.msg[0] ? why.msg : strerror(-ret),
+			   ret == -EPERM || ret == -EACCES
+				   ? " (kernel.dmesg_restrict: run as root, or pass a "
+				     "saved log with --kmsg FILE)"
+				   : "");
+		return 0;
+	}
+	c->log_available = true;
+	return 0;
+}
+
+int check_context_load_log(struct check_context *c, struct kmsg_log *log,
+			   const char *file, struct sriov_err *e)
+{
+	c->log = log;
+	c->log_available = false;
+	if (file)
+		return load_log_file(c, log, file, e);
+	if (c->is_host)
+		return load_host_log(c, log, e);
+	c->log_source[0] = '\0';
+	set_reason(c->log_unavailable, sizeof(c->log_unavailable),
+		   "a --root tree holds no kernel log: pass a saved one with --kmsg FILE "
+		   "(dmesg > FILE on that host)");
+	return 0;
+}
+
+/* libkmod prints its own errors to stderr; the rules report what they need. */
+static void kmod_quiet(void *data, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+	(void)data;
+	(void)priority;
+	(void)file;
+	(void)line;
+	(void)fn;
+	(void)format;
+	(void)args;
+}
+
+/* The tree's /lib/modules/<osrelease> as a path in the caller's file system. */
+static int tree_modules_dir(struct check_context *c, char *dir, size_t size)
+{
+	char release[128], rel_path[192];
+	struct sriov_err e;
+
+	sriov_err_clear(&e);
+	if (sriov_read_attr(c->root, "/proc/sys/kernel/osrelease", release,
+			    sizeof(release), &e) < 0) {
+		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
+			   "the tree's kernel release is unknown (%s)", e.msg);
+		return -ENOENT;
+	}
+	if (!sriov_name_is_safe(release)) {
+		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
+			   "/proc/sys/kernel/osrelease: not a kernel release name");
+		return -EINVAL;
+	}
+	snprintf(rel_path, sizeof(rel_path), "/lib/modules/%s", release);
+	if (sriov_path_exists(c->root, rel_path) < 0) {
+		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
+			   "%s: not in the tree (the kernel's modules were not captured)",
+			   rel_path);
+		return -ENOENT;
+	}
+	if ((size_t)snprintf(dir, size, "%s%s", sriov_root_dir(c->root), rel_path) >=
+	    size) {
+		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
+			   "%s: path too long", rel_path);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static struct kmod_ctx *open_tree_kmod(struct check_context *c)
+{
+	static const char *const conf_dirs[] = {"/etc/modprobe.d", "/run/modprobe.d",
+						"/usr/local/lib/modprobe.d",
+						"/lib/modprobe.d"};
+	char dir[4096], conf[4][4096];
+	const char *confs[5];
+
+	if (tree_modules_dir(c, dir, sizeof(dir)) < 0)
+		return NULL;
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(conf[i], sizeof(conf[i]), "%s%s", sriov_root_dir(c->root),
+			 conf_dirs[i]);
+		confs[i] = conf[i];
+	}
+	confs[4] = NULL;
+	return kmod_new(dir, confs);
+}
+
+void check_context_open_kmod(struct check_context *c)
+{
+	c->kmod = c->is_host ? kmod_new(NULL, NULL) : open_tree_kmod(c);
+	if (!c->kmod) {
+		if (c->is_host)
+			set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
+				   "libkmod: cannot open the running kernel's module "
+				   "index");
+		return;
+	}
+	c->kmod_unavailable[0] = '\0';
+	kmod_set_log_fn(c->kmod, kmod_quiet, NULL);
+}
+
+void check_context_release(struct check_context *c)
+{
+	if (c->kmod)
+		kmod_unref(c->kmod);
+	c->kmod = NULL;
+}
