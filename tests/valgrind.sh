@@ -70,6 +70,10 @@ vg 0 bind eth0/0 vfio-pci --dry-run --json "${v[@]}"
 vg 0 bind eth0/0-3 vfio-pci --dry-run "${v[@]}"
 vg 2 bind eth0/0 ../evil "${v[@]}"
 vg 0 unbind eth0/1 --dry-run "${v[@]}"
+vg 0 check "${v[@]}"
+vg 1 check --json eth0 --kmsg "$top/tests/data/kmsg/bus-range.kmsg" "${v[@]}"
+vg 0 check --kmsg "$top/tests/data/check/platform/not-a-log.txt" "${v[@]}"
+vg 2 check --kmsg "$tmp/nosuch.log" "${v[@]}"
 vg 0 list
 vg 0 --help
 echo "valgrind: $pass passed, $fail failed"

@@ -38,13 +38,18 @@ for s in "${scenarios[@]}"; do
 	"$here/run-vm.sh" "$s" --guest "$out" --out "$run" || vrc=$?
 	[ "$vrc" -le 1 ] || echo "run-tests: $s: the guest did not finish; the checker will fail" >&2
 	# "# vm-boots: N" in a scenario: boot it again N-1 times with
-	# sriov.boot=K (K = 2..N); the checker gets each run as --boot DIR
+	# sriov.boot=K (K = 2..N); the checker gets each run as --boot DIR.
+	# "# vm-boot-K-args: ARGS" adds run-vm.sh arguments for boot K
+	# (e.g. --no-iommu: no intel-iommu device, no intel_iommu=on)
 	boots="$(sed -n 's/^# vm-boots: \([0-9]*\)$/\1/p' "$here/scenarios/$s.sh")"
 	bootargs=()
 	for ((k = 2; k <= ${boots:-1}; k++)); do
 		brc=0
+		extra=()
+		read -ra extra < <(sed -n "s/^# vm-boot-$k-args: //p" "$here/scenarios/$s.sh" |
+			tail -n1) || true
 		"$here/run-vm.sh" "$s" --guest "$out" --out "$run.boot$k" \
-			--boot-args "sriov.boot=$k" || brc=$?
+			--boot-args "sriov.boot=$k" "${extra[@]}" || brc=$?
 		[ "$brc" -eq 0 ] || vrc=$brc
 		bootargs+=(--boot "$run.boot$k")
 	done

@@ -27,6 +27,24 @@ static void capture_help(FILE *out)
 		cli_common_help());
 }
 
+/*
+ * Runs the check rules only so that the root records what they read
+ * (/proc/cpuinfo, ACPI tables, boot loader files, resource files, bridge
+ * config space...): `check --root` on the capture then sees what it saw
+ * here. The findings are dropped; the kernel log and the module index are
+ * not archived (check --kmsg FILE takes a saved log).
+ */
+static void record_check_inputs(struct cli *cli, const struct inventory *inv)
+{
+	struct check_context c;
+	struct findings f = {0};
+
+	check_context_init(&c, cli->root, inv);
+	check_run(&c, &f, NULL);
+	findings_free(&f);
+	check_context_release(&c);
+}
+
 static int capture_run(struct cli *cli, int argc, char **argv)
 {
 	struct inventory inv;
@@ -49,6 +67,7 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 	ret = cli_load_inventory(cli, INV_KEEP_RTNL | INV_USERS, &inv);
 	if (ret)
 		return ret;
+	record_check_inputs(cli, &inv);
 	sriov_root_record(cli->root, false);
 	sriov_err_clear(&err);
 	ret = sriov_capture_write(cli->root, &inv, argv[first], &err);

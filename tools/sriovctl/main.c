@@ -11,15 +11,8 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_list,
-	&cmd_show,
-	&cmd_decode,
-	&cmd_enable,
-	&cmd_disable,
-	&cmd_vf,
-	&cmd_bind,
-	&cmd_unbind,
-	&cmd_capture,
+	&cmd_list,    &cmd_show, &cmd_check, &cmd_decode, &cmd_enable,
+	&cmd_disable, &cmd_vf,	 &cmd_bind,  &cmd_unbind, &cmd_capture,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -141,8 +134,7 @@ int cli_require_root(struct cli *cli, const char *cmd)
 {
 	if (cli->root_dir || geteuid() == 0)
 		return 0;
-	fprintf(stderr,
-		"%s %s: changing SR-IOV settings needs root (run it with sudo)\n",
+	fprintf(stderr, "%s %s: changing SR-IOV settings needs root (run it with sudo)\n",
 		cli->prog, cmd);
 	return EXIT_NOPERM;
 }

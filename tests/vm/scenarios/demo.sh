@@ -1,7 +1,8 @@
 #!/bin/sh
 # User-facing demo (tests/vm/demo.sh prints it): what "$S" shows on a
 # real kernel with an emulated Intel 82576 (igb) and an emulated NVMe
-# controller, before and after enabling VFs. Add new commands at the end.
+# controller, before and after enabling VFs. Add new commands at the end (check comes
+# first, right after the hardware listing).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . /scenarios/lib.sh
 # busybox ash runs its own applets (ip!) before $PATH: call the real tools
@@ -20,6 +21,9 @@ wait_operstate "$PFDEV" || true
 heading "The machine: SR-IOV devices as the kernel's own lspci sees them"
 demo_cmd hw/lspci "$LSPCI" -nn -d ::0200
 demo_cmd hw/lspci-nvme "$LSPCI" -nn -d ::0108
+
+heading "Pre-flight: is this host ready for SR-IOV and VFIO?"
+demo_cmd check/all "$S" check
 
 heading "Before: no VFs enabled"
 demo_cmd before/list "$S" list
