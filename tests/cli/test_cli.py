@@ -215,7 +215,7 @@ def test_decode_corpus():
 def test_help():
     rc, out, _ = run(["--help"])
     check("--help exits 0", rc == 0)
-    for cmd in ("list", "show", "enable", "disable", "vf", "bind", "unbind", "decode", "capture"):
+    for cmd in ("check", "list", "show", "enable", "disable", "vf", "bind", "unbind", "decode", "capture"):
         check(f"--help lists {cmd}", f"  {cmd} " in out)
         rc, out2, _ = run([cmd, "--help"])
         check(f"{cmd} --help exits 0 and shows usage", rc == 0 and "Usage: sriovctl " + cmd in out2)
