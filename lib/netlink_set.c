@@ -26,6 +26,7 @@
 #include <linux/rtnetlink.h>
 
 #include "sriov/netlink.h"
+#include "clock.h"
 #include "nl_compat.h"
 #include "rtnl_sock.h"
 
@@ -230,28 +231,11 @@ static int transact(struct rtnl *nl, void *msg, struct nl_ack *ack, struct sriov
 	return recv_ack(nl, nlh->nlmsg_seq, ack, e);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(unsigned int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (long)(ms % 1000) * 1000000};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
 		     struct nl_ack *ack, unsigned int *tries, struct sriov_err *e)
 {
 	uint32_t msg[RTNL_SETLINK_MSG_SIZE / sizeof(uint32_t)];
-	uint64_t start = now_ms();
+	long long start = mono_ms();
 	unsigned int n = 0;
 	int r;
 
@@ -272,9 +256,9 @@ int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
 		if (r < 0)
 			return r;
 		if (!rtnl_error_is_transient(ack->error) ||
-		    now_ms() - start >= RTNL_RETRY_TOTAL_MS)
+		    mono_ms() - start >= RTNL_RETRY_TOTAL_MS)
 			return 0;
-		pause_ms(RTNL_RETRY_PAUSE_MS);
+		sleep_ms(RTNL_RETRY_PAUSE_MS);
 	}
 }
 
@@ -426,7 +410,7 @@ int rtnl_link_up_wait(struct rtnl *nl, int ifindex, unsigned int wait_ms, bool *
 		      struct sriov_err *e)
 {
 	struct link_summary s;
-	uint64_t start;
+	long long start;
 	int r;
 
 	if (waited_ms)
@@ -441,17 +425,17 @@ int rtnl_link_up_wait(struct rtnl *nl, int ifindex, unsigned int wait_ms, bool *
 		if (r < 0)
 			return r;
 	}
-	start = now_ms();
+	start = mono_ms();
 	for (;;) {
 		r = rtnl_get_link_summary(nl, ifindex, &s, e);
 		if (r < 0)
 			return r;
-		if (s.carrier || now_ms() - start >= wait_ms)
+		if (s.carrier || mono_ms() - start >= wait_ms)
 			break;
-		pause_ms(RTNL_RETRY_PAUSE_MS);
+		sleep_ms(RTNL_RETRY_PAUSE_MS);
 	}
 	if (waited_ms)
-		*waited_ms = (unsigned int)(now_ms() - start);
+		*waited_ms = (unsigned int)(mono_ms() - start);
 	if (out)
 		*out = s;
 	return 0;

@@ -18,6 +18,8 @@
 #include <libkmod.h>
 
 #include "sriov/bind.h"
+#include "sriov/ops.h"
+#include "clock.h"
 #include "inventory_scan.h"
 #include "sysfs_paths.h"
 
@@ -651,61 +653,30 @@ void bind_plan_free(struct bind_plan *p)
 
 /* ---- carrying it out ------------------------------------------------------- */
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (long)(ms % 1000) * 1000000};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /*
- * Writes in a child process, so that a write the kernel keeps waiting on
- * (unbinding a vfio device that a VM holds blocks until it is released)
- * cannot hang the command: after timeout_ms the child is left to finish.
+ * Writes in a child process (sriov_write_attr_bounded), so that a write the
+ * kernel keeps waiting on (unbinding a vfio device that a VM holds blocks
+ * until it is released) cannot hang the command: after timeout_ms the child
+ * is left to finish.
  */
 static int write_bounded(struct sriov_root *r, const struct bind_step *s, int timeout_ms,
 			 struct sriov_err *e)
 {
-	int status, waited = 0;
-	pid_t pid = fork();
+	int pid, ret;
 
-	if (pid < 0)
-		return sriov_err_set(e, -errno, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int ret;
-
-		/* a writer left blocked must not hold the caller's pipes open */
-		for (int fd = 0; fd <= 2; fd++)
-			close(fd);
-		ret = sriov_write_attr(r, s->path, s->value, NULL);
-
-		_exit(ret < 0 ? (-ret & 0xff) : 0);
-	}
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (waited >= timeout_ms) {
-			sriov_err_set(e, -ETIMEDOUT,
-				      "writing %s to %s has not returned after %d s: the "
-				      "kernel is waiting, e.g. for the device's user to "
-				      "release it",
-				      s->value, s->path, timeout_ms / 1000);
-			sriov_err_hint(e,
-				       "the write completes by itself once the kernel "
-				       "lets go (process %d); see the kernel log",
-				       (int)pid);
-			return -ETIMEDOUT;
-		}
-		sleep_ms(10);
-		waited += 10;
-	}
-	if (!WIFEXITED(status))
-		return sriov_err_set(e, -EINTR, "writing %s to %s: writer killed",
-				     s->value, s->path);
-	if (WEXITSTATUS(status))
-		return sriov_err_set(e, -WEXITSTATUS(status), "writing %s to %s: %s",
-				     s->value, s->path, strerror(WEXITSTATUS(status)));
-	return 0;
+	ret = sriov_write_attr_bounded(r, s->path, s->value, timeout_ms, &pid, NULL, NULL,
+				       e);
+	if (ret != -ETIMEDOUT)
+		return ret;
+	sriov_err_set(e, -ETIMEDOUT,
+		      "writing %s to %s has not returned after %d s: the kernel is "
+		      "waiting, e.g. for the device's user to release it",
+		      s->value, s->path, timeout_ms / 1000);
+	sriov_err_hint(e,
+		       "the write completes by itself once the kernel lets go "
+		       "(process %d); see the kernel log",
+		       pid);
+	return -ETIMEDOUT;
 }
 
 static bool write_may_block(const struct bind_step *s)

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "sriov/ops.h"
+#include "clock.h"
 #include "sysfs_paths.h"
 
 #define ATTR_NUMVFS    "sriov_numvfs"
@@ -29,23 +30,6 @@
 #define SETTLE_MS	300  /* no change in links, drivers, netdev names for this long */
 #define DRIVER_GRACE_MS 1000 /* VFs no driver claims: settled after this long */
 #define PROGRESS_MS	1000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (long)(ms % 1000) * 1000000};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 static void progress(const struct numvfs_request *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -92,7 +76,7 @@ child_write(struct sriov_root *r, const char *path, const char *val)
 /* 1 when the child ended (status filled), 0 when it still runs after ms, or -errno. */
 static int wait_child(pid_t pid, int pidfd, int ms, int *status)
 {
-	long long end = now_ms() + ms;
+	long long end = mono_ms() + ms;
 
 	if (pidfd >= 0) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
@@ -111,7 +95,7 @@ static int wait_child(pid_t pid, int pidfd, int ms, int *status)
 			return 1;
 		if (got < 0 && errno != EINTR)
 			return -errno;
-		if (now_ms() >= end)
+		if (mono_ms() >= end)
 			return 0;
 		sleep_ms(10);
 	}
@@ -138,7 +122,7 @@ int sriov_write_attr_bounded(struct sriov_root *r, const char *path, const char 
 			     void (*progress_fn)(void *ctx, const char *msg), void *ctx,
 			     struct sriov_err *e)
 {
-	long long start = now_ms(), deadline = start + (timeout_ms > 0 ? timeout_ms : 1);
+	long long start = mono_ms(), deadline = start + (timeout_ms > 0 ? timeout_ms : 1);
 	int pidfd, status = 0, ret = 0;
 	pid_t pid;
 
@@ -150,16 +134,16 @@ int sriov_write_attr_bounded(struct sriov_root *r, const char *path, const char 
 		child_write(r, path, val);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	while (ret == 0) {
-		long long left = deadline - now_ms();
+		long long left = deadline - mono_ms();
 		char msg[160];
 
 		if (left <= 0)
 			break;
 		ret = wait_child(pid, pidfd, left < PROGRESS_MS ? (int)left : PROGRESS_MS,
 				 &status);
-		if (ret == 0 && progress_fn && now_ms() < deadline) {
+		if (ret == 0 && progress_fn && mono_ms() < deadline) {
 			snprintf(msg, sizeof(msg), "writing %s to %s: %llds", val, path,
-				 (now_ms() - start) / 1000);
+				 (mono_ms() - start) / 1000);
 			progress_fn(ctx, msg);
 		}
 	}
@@ -551,11 +535,11 @@ static int run_write(struct numvfs_run *run, struct numvfs_step *st, struct srio
 			  NULL); /* before the write: only new lines */
 	progress(run->req, "%s: writing %s to %s", run->pf->addr_str, st->value,
 		 st->attr);
-	t0 = now_ms();
+	t0 = mono_ms();
 	ret = sriov_write_attr_bounded(run->r, path, st->value, run->timeout_ms,
 				       &run->res->pending_pid, run->req->progress,
 				       run->req->progress_ctx, e);
-	st->elapsed_ms = (long)(now_ms() - t0);
+	st->elapsed_ms = (long)(mono_ms() - t0);
 	st->error = ret;
 	if (ret == 0 || ret == -ETIMEDOUT)
 		run->res->changed = true;
@@ -755,7 +739,7 @@ static int wait_result(struct numvfs_run *run, struct numvfs_step *st,
 static int run_wait(struct numvfs_run *run, struct numvfs_step *st, bool autoprobe,
 		    struct sriov_err *e)
 {
-	struct settle w = {.start = now_ms()};
+	struct settle w = {.start = mono_ms()};
 	struct sriov_dir pfdir;
 	struct vf_states s;
 	int count = run->req->count, ret;
@@ -770,7 +754,7 @@ static int run_wait(struct numvfs_run *run, struct numvfs_step *st, bool autopro
 
 		read_vf_states(run->r, &pfdir, count, &s);
 		w.udev_busy = sriov_path_exists(run->r, UDEV_QUEUE) == 0;
-		t = now_ms();
+		t = mono_ms();
 		if (first || s.sig != w.sig) {
 			w.sig = s.sig;
 			w.changed_at = t;
@@ -789,7 +773,7 @@ static int run_wait(struct numvfs_run *run, struct numvfs_step *st, bool autopro
 		sleep_ms(POLL_MS);
 	}
 	sriov_dir_close(&pfdir);
-	st->elapsed_ms = (long)(now_ms() - w.start);
+	st->elapsed_ms = (long)(mono_ms() - w.start);
 	return wait_result(run, st, &s, &w, autoprobe, done, e);
 }
 
