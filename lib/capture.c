@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include "sriov/capture.h"
 #include "archive_dl.h"
+#include "recorded.h"
 
 #define MAX_LINK_HOPS	  40
 #define MAX_CAPTURED_FILE (1 << 20)
@@ -339,14 +340,15 @@ static int emit_extras(struct capture *c, const struct inventory *inv)
 		ret = emit(c, ".sriovctl/capture-info", AE_IFREG, NULL, info,
 			   strlen(info));
 	if (ret == 0)
-		ret = emit(c, ".sriovctl/rtnl", AE_IFDIR, NULL, NULL, 0);
+		ret = emit(c, RECORDED_RTNL_DIR + 1, AE_IFDIR, NULL, NULL, 0);
 	for (size_t i = 0; ret == 0 && i < inv->n_pfs; i++) {
 		const struct pf *pf = &inv->pfs[i];
 
 		if (!pf->rtnl_raw || !pf->n_netdevs ||
 		    !sriov_name_is_safe(pf->netdevs[0].name))
 			continue;
-		snprintf(path, sizeof(path), ".sriovctl/rtnl/%s", pf->netdevs[0].name);
+		snprintf(path, sizeof(path), "%s/%s", RECORDED_RTNL_DIR + 1,
+			 pf->netdevs[0].name);
 		ret = emit(c, path, AE_IFREG, NULL, pf->rtnl_raw, pf->rtnl_raw_len);
 	}
 	if (ret == 0)

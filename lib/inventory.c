@@ -16,8 +16,7 @@
 #include "sriov/names.h"
 #include "inventory_scan.h"
 #include "sysfs_paths.h"
-
-#define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
+#include "recorded.h"
 
 static void add_note(struct inventory *inv, const char *note)
 {
@@ -277,18 +276,39 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 
 /* ---- rtnetlink VF settings -------------------------------------------- */
 
-static int load_recorded_vfs(struct sriov_root *r, const char *ifname, struct link_vfs *l)
+int recorded_rtnl_read(struct sriov_root *r, const char *ifname, char **msg, size_t *len,
+		       struct sriov_err *e)
 {
-	static __thread char buf[1 << 20];
 	char path[96];
-	size_t len;
 	int ret;
 
+	*msg = NULL;
+	if (!sriov_name_is_safe(ifname))
+		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
 	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
-	ret = sriov_read_file(r, path, buf, sizeof(buf), &len, NULL);
+	*msg = malloc(RECORDED_RTNL_MAX);
+	if (!*msg)
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	ret = sriov_read_file(r, path, *msg, RECORDED_RTNL_MAX, len, e);
+	if (ret < 0) {
+		free(*msg);
+		*msg = NULL;
+	}
+	return ret;
+}
+
+static int load_recorded_vfs(struct sriov_root *r, const char *ifname, struct link_vfs *l)
+{
+	size_t len;
+	char *msg;
+	int ret;
+
+	ret = recorded_rtnl_read(r, ifname, &msg, &len, NULL);
 	if (ret < 0)
 		return ret;
-	return link_vfs_parse(buf, len, l, NULL);
+	ret = link_vfs_parse(msg, len, l, NULL);
+	free(msg);
+	return ret;
 }
 
 static void attach_vf_info(struct pf *pf, const struct link_vfs *l)

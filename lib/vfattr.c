@@ -16,10 +16,9 @@
 #include "sriov/devarg.h"
 #include "hex.h"
 #include "sysfs_paths.h"
+#include "recorded.h"
 
 /* Where `capture` stores each PF's RTM_NEWLINK (lib/capture.c, lib/inventory.c). */
-#define RECORDED_RTNL_DIR "/.sriovctl/rtnl"
-#define RECORDED_RTNL_MAX (1u << 20)
 
 #define FN_NAME_MAX 32 /* a PCI function's directory name, with room */
 
@@ -597,18 +596,11 @@ static int link_read_recorded(struct sriov_root *r, const char *ifname,
 			      struct link_vfs *vfs, struct link_summary *sum,
 			      struct sriov_err *e)
 {
-	char path[96];
 	size_t len;
 	char *buf;
 	int ret;
 
-	if (!sriov_name_is_safe(ifname))
-		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
-	buf = malloc(RECORDED_RTNL_MAX);
-	if (!buf)
-		return sriov_err_set(e, -ENOMEM, "out of memory");
-	ret = sriov_read_file(r, path, buf, RECORDED_RTNL_MAX, &len, e);
+	ret = recorded_rtnl_read(r, ifname, &buf, &len, e);
 	if (ret == 0)
 		ret = link_vfs_parse(buf, len, vfs, e);
 	if (ret == 0)
@@ -616,7 +608,6 @@ static int link_read_recorded(struct sriov_root *r, const char *ifname,
 	free(buf);
 	return ret;
 }
-
 static int link_read_host(struct rtnl *nl, int ifindex, struct link_vfs *vfs,
 			  struct link_summary *sum, struct sriov_err *e)
 {
