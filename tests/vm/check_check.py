@@ -14,15 +14,13 @@ JSON, DEV narrows the PF findings, --kmsg reads dmesg text and /dev/kmsg
 records, a file that is not a kernel log makes the log unavailable (no
 crash), a missing --kmsg file is exit 2. Ends with "N passed, N failed".
 """
-import json
 import os
 import re
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vmout  # noqa: E402
-from check_inventory import Checker  # noqa: E402
+import vmrun  # noqa: E402
 
 IGB = '0000:01:00.0'
 NVME = '0000:02:00.0'
@@ -30,45 +28,7 @@ STATUSES = ('pass', 'warn', 'fail', 'skip')
 COUNT_LINE = re.compile(r'^(\d+) passed, (\d+) warnings?, (\d+) failed, (\d+) skipped$')
 
 
-class Run:
-    def __init__(self, c, path, label):
-        self.c = c
-        self.label = label
-        self.out = None
-        if os.path.isdir(path):
-            path = os.path.join(path, 'output.txt')
-        if not os.path.exists(path) or os.path.getsize(path) == 0:
-            c.fail(label, 'no output at %s (the guest did not run the scenario)' % path)
-            return
-        self.out = vmout.parse(path)
-        if c.true(label + ': scenario started', self.out.begin is not None, 'no SCENARIO-BEGIN'):
-            c.true(label + ': scenario finished', self.out.end is not None,
-                   'no SCENARIO-END line: output truncated (guest crashed or timed out)')
-
-    def sec(self, name):
-        return self.out.get(name) if self.out else None
-
-    def text(self, name):
-        s = self.sec(name)
-        return s.text if s else ''
-
-    def rc(self, name):
-        s = self.sec(name)
-        return None if s is None else s.rc
-
-    def json(self, name):
-        where = '%s: %s' % (self.label, name)
-        s = self.sec(name)
-        if s is None:
-            self.c.fail(where, 'section missing')
-            return None
-        try:
-            return json.loads(s.text)
-        except ValueError as e:
-            self.c.fail(where, 'not JSON (%s): %r %r' % (e, s.text[:200],
-                                                        self.text(name + '.stderr')[:200]))
-            return None
-
+class Run(vmrun.Run):
     def is_vm(self):
         m = re.search(r'^flags\s*:(.*)$', self.text('facts/cpu'), re.M)
         return m is not None and 'hypervisor' in m.group(1).split()
@@ -240,21 +200,11 @@ def check_boot2(c, r):
 
 
 def main(argv):
-    args = argv[1:]
-    c = Checker('-v' in args)
-    args = [a for a in args if a != '-v']
-    boot2_path = None
-    if '--boot' in args:
-        i = args.index('--boot')
-        boot2_path = args[i + 1] if i + 1 < len(args) else None
-        del args[i:i + 2]
-    if '--host-sriovctl' in args:
-        i = args.index('--host-sriovctl')
-        del args[i:i + 2]
-    if len(args) != 1:
-        print(__doc__, file=sys.stderr)
+    parsed = vmrun.parse_args(argv, __doc__)
+    if parsed is None:
         return 2
-    r = Run(c, args[0], 'boot 1')
+    c, run1, boot2_path = parsed
+    r = Run(c, run1, 'boot 1')
     if r.out is not None:
         check_boot1(c, r)
     if boot2_path:

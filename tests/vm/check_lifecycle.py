@@ -16,8 +16,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vmout  # noqa: E402
-from check_inventory import Checker  # noqa: E402
+import vmrun  # noqa: E402
 
 IGB = '0000:01:00.0'
 NVME = '0000:02:00.0'
@@ -43,46 +42,7 @@ def parse_state(text):
     return st
 
 
-class Run:
-    def __init__(self, c, path, label):
-        self.c = c
-        self.label = label
-        if os.path.isdir(path):
-            path = os.path.join(path, 'output.txt')
-        self.out = None
-        if not os.path.exists(path) or os.path.getsize(path) == 0:
-            c.fail(label, 'no output at %s (the guest did not run the scenario)' % path)
-            return
-        self.out = vmout.parse(path)
-        if c.true(label + ' scenario started', self.out.begin is not None, 'no SCENARIO-BEGIN'):
-            c.true(label + ' scenario finished', self.out.end is not None,
-                   'no SCENARIO-END line: output truncated (guest crashed or timed out)')
-
-    def sec(self, name):
-        return self.out.get(name) if self.out else None
-
-    def rc(self, name):
-        s = self.sec(name)
-        return None if s is None else s.rc
-
-    def text(self, name):
-        s = self.sec(name)
-        return s.text if s else ''
-
-    def err(self, name):
-        return self.text(name + '.stderr')
-
-    def json(self, name):
-        s = self.sec(name)
-        if s is None:
-            self.c.fail(name, 'section missing')
-            return None
-        try:
-            return json.loads(s.text)
-        except ValueError as e:
-            self.c.fail(name, 'not JSON (%s): %r' % (e, s.text[:200]))
-            return None
-
+class Run(vmrun.Run):
     def state(self, name):
         s = self.sec(name)
         if s is None:
@@ -358,21 +318,11 @@ def check_nvme(c, r):
 
 
 def main(argv):
-    args = argv[1:]
-    c = Checker('-v' in args)
-    args = [a for a in args if a != '-v']
-    boot2_path = None
-    if '--boot' in args:
-        i = args.index('--boot')
-        boot2_path = args[i + 1] if i + 1 < len(args) else None
-        del args[i:i + 2]
-    if '--host-sriovctl' in args:
-        i = args.index('--host-sriovctl')
-        del args[i:i + 2]
-    if len(args) != 1:
-        print(__doc__, file=sys.stderr)
+    parsed = vmrun.parse_args(argv, __doc__)
+    if parsed is None:
         return 2
-    r = Run(c, args[0], 'boot 1')
+    c, run1, boot2_path = parsed
+    r = Run(c, run1, 'boot 1')
     boot2 = Run(c, boot2_path, 'boot 2') if boot2_path else None
     if r.out is not None:
         c.eq('scenario exit status', 0, r.out.end_rc)
