@@ -129,4 +129,50 @@ int sriov_read_user_file(const char *path, size_t max, char **data, size_t *len,
  */
 bool sriov_name_is_safe(const char *name);
 
+/* ---- changing files inside the root (lib/sysroot_write.c) -------------- */
+
+/*
+ * Creates directory path and its missing parents inside r, each with mode
+ * (existing directories are left as they are). 0 or -errno naming the
+ * component that failed.
+ */
+int sriov_mkdir_p(struct sriov_root *r, const char *path, unsigned int mode,
+		  struct sriov_err *e);
+
+/*
+ * Replaces path inside r with data, atomically: a temporary file in the same
+ * directory (mode, O_EXCL), write, fsync, rename over path, fsync of the
+ * directory. A reader sees the old or the new content, never a mix; after a
+ * crash, one of them. The temporary file is removed on failure. 0 or -errno.
+ */
+int sriov_write_file_atomic(struct sriov_root *r, const char *path, const void *data,
+			    size_t len, unsigned int mode, struct sriov_err *e);
+
+/*
+ * Opens path inside r, creating it (mode, subject to the umask) when missing:
+ * openat(flags | O_CREAT) in its parent. A symlink as the last component is
+ * not followed (-ELOOP). Returns the fd or -errno.
+ */
+int sriov_root_open_create(struct sriov_root *r, const char *path, int flags,
+			   unsigned int mode, struct sriov_err *e);
+
+/* rename(2) inside r (both paths inside it). 0 or -errno. */
+int sriov_root_rename(struct sriov_root *r, const char *from, const char *to,
+		      struct sriov_err *e);
+
+/* unlink(2) of a file or symlink inside r. -ENOENT when absent. */
+int sriov_root_unlink(struct sriov_root *r, const char *path, struct sriov_err *e);
+
+/* symlink(2): creates linkpath inside r pointing at target (stored as given). */
+int sriov_root_symlink(struct sriov_root *r, const char *target, const char *linkpath,
+		       struct sriov_err *e);
+
+/*
+ * stat of path inside r; the last component is not followed when nofollow.
+ * 0 or -errno. (struct stat: include <sys/stat.h>.)
+ */
+struct stat;
+int sriov_root_stat(struct sriov_root *r, const char *path, bool nofollow,
+		    struct stat *st, struct sriov_err *e);
+
 #endif
