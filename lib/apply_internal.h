@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_APPLY_INTERNAL_H
+#define SRIOV_APPLY_INTERNAL_H
+
+/*
+ * Shared by plan.c, apply.c, apply_vf.c and restore.c: one run of apply or
+ * restore, with the host as last read, the lock and the journal.
+ */
+#include "sriov/plan.h"
+#include "sriov/inventory.h"
+#include "sriov/journal.h"
+
+struct run {
+	struct sriov_root *r;
+	const struct apply_opts *o;
+	struct apply_result *res;
+	const struct sriov_config *cfg; /* NULL for restore */
+	struct journal j;
+	struct rtnl *nl; /* live host only */
+	struct inventory inv;
+	bool have_inv;
+	int lock_fd;
+	int journaled; /* changes journaled in this run */
+};
+
+int plan_grow(struct plan *p);
+int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define run_note(run, ...) plan_note(&(run)->res->plan, __VA_ARGS__)
+
+/*
+ * The frame of a run: run_open() (rtnetlink on the live host), run_begin()
+ * (the lock unless dry_run, the journal read; an interrupted or corrupt one
+ * noted), run_finish() (rollback when asked, the journal's end state saved;
+ * -EIO when a step failed), run_end() (everything released).
+ */
+int run_open(struct run *run, struct sriov_err *e);
+int run_begin(struct run *run, const char *command, struct sriov_err *e);
+int run_finish(struct run *run, struct sriov_err *e);
+void run_end(struct run *run);
+
+/* plan.c: driver_override ("" none) and a VF's current value of key. */
+void plan_read_override(struct sriov_root *r, const char *addr, char *buf, size_t size);
+void plan_current_value(enum vf_key key, const struct vf_info *in, char *buf,
+			size_t size);
+
+/* Reads the host again into run->inv (INV_USERS). */
+int run_read_host(struct run *run, struct sriov_err *e);
+
+/* Journals step s (STARTED, with its old value) and saves the journal. */
+int run_journal_before(struct run *run, struct plan_step *s, int *index,
+		       struct sriov_err *e);
+/* The same for several steps (one VF's settings), saved once. */
+int run_journal_before_n(struct run *run, struct plan_step **steps, size_t n, int *index,
+			 struct sriov_err *e);
+/* Copies s's outcome into journal step index (saved with the next save). */
+void run_journal_after(struct run *run, int index, const struct plan_step *s);
+
+/* Sets a PF-level step (autoprobe, num_vfs, up) to value. */
+int run_one(struct run *run, struct plan_step *s, const char *value, struct sriov_err *e);
+
+/* apply_vf.c: the VF settings steps, VF by VF; the driver steps. */
+void run_vf_attrs(struct run *run);
+void run_drivers(struct run *run);
+
+/*
+ * Sets VF vf of PF s->pf to the values of steps[0..n-1] (all PLAN_VF_ATTR of
+ * that VF; each step's value is new_value, or old_value when undo). Marks
+ * each step done or failed (undo: undone or failed).
+ */
+void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool undo);
+
+/* Binds s->target to value ("default", "" none, or a driver); undo: old. */
+int run_driver(struct run *run, struct plan_step *s, bool undo, struct sriov_err *e);
+
+/* Puts back a function's driver ("" none) and driver_override ("" none). */
+int run_driver_put_back(struct run *run, const char *target, const char *driver,
+			const char *override, struct sriov_err *e);
+
+/* restore.c: undo this run's done steps, newest first. */
+void run_rollback(struct run *run);
+
+#endif

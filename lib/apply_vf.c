@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VF steps of apply, restore and rollback: a VF's settings (one
+ * rtnetlink request per kernel attribute, read back) and its driver.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov/bind.h"
+#include "sriov/vfattr.h"
+#include "apply_internal.h"
+
+static void step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
+{
+	s->status = PLAN_FAILED;
+	s->error = err ? err : -EIO;
+	snprintf(s->detail, sizeof(s->detail), "%s", msg);
+	snprintf(s->hint, sizeof(s->hint), "%s", hint ? hint : "");
+}
+
+static void fail_all(struct plan_step **steps, size_t n, const struct sriov_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		step_failed(steps[i], err->code, err->msg, err->hint);
+}
+
+static bool mac_is_zero(const char *v)
+{
+	return !strcmp(v, "00:00:00:00:00:00");
+}
+
+/*
+ * The settings to send. A zero MAC (what a VF had before one was set) is
+ * not a value `vf set` accepts, but putting it back is legitimate: it goes
+ * as its own request (*zero_mac).
+ */
+static int settings_of(struct plan_step **steps, size_t n, bool undo,
+		       struct vf_settings *s, bool *zero_mac)
+{
+	struct sriov_err err;
+
+	memset(s, 0, sizeof(*s));
+	*zero_mac = false;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = undo ? steps[i]->old_value : steps[i]->new_value;
+
+		sriov_err_clear(&err);
+		if (!v[0]) {
+			step_failed(steps[i], -ENODATA,
+				    "the value to put back is unknown (the driver "
+				    "did not report it)",
+				    NULL);
+			continue;
+		}
+		if (steps[i]->key == VF_KEY_MAC && mac_is_zero(v)) {
+			*zero_mac = true;
+			continue;
+		}
+		if (vf_settings_add(s, vf_key_name(steps[i]->key), v, &err) < 0)
+			step_failed(steps[i], err.code, err.msg, err.hint);
+	}
+	return 0;
+}
+
+struct vf_send {
+	struct vf_set_result res[RTNL_VF_ATTR_COUNT + 1];
+	size_t n;
+	bool carrier;
+};
+
+static int send_and_verify(struct run *run, const struct plan_step *first,
+			   const struct vf_settings *s, bool zero_mac, struct vf_send *vs,
+			   struct sriov_err *e)
+{
+	struct rtnl_vf_set reqs[RTNL_VF_ATTR_COUNT];
+	struct link_vfs cur = {0}, after = {0};
+	struct link_summary sum = {0};
+	unsigned int vf = (unsigned int)first->vf;
+	int ret;
+
+	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex, &cur,
+			      &sum, e);
+	if (ret < 0)
+		return ret;
+	vs->carrier = sum.carrier;
+	vs->n = s->given ? vf_settings_plan(s, vf, vf_info_find(&cur, vf), NULL, reqs)
+			 : 0;
+	link_vfs_free(&cur);
+	for (size_t i = 0; i < vs->n; i++)
+		vs->res[i].req = reqs[i];
+	if (zero_mac) {
+		memset(&vs->res[vs->n], 0, sizeof(vs->res[0]));
+		vs->res[vs->n].req.attr = RTNL_VF_MAC;
+		vs->res[vs->n].req.vf = vf;
+		vs->n++;
+	}
+	ret = vf_settings_send(run->nl, first->pf_ifindex, vs->res, vs->n, e);
+	if (ret < 0)
+		return ret;
+	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex,
+			      &after, &sum, e);
+	if (ret < 0)
+		return ret;
+	vf_settings_verify(vs->res, vs->n, &after);
+	link_vfs_free(&after);
+	return 0;
+}
+
+static const struct vf_set_result *result_for(const struct vf_send *vs, enum vf_key key)
+{
+	enum rtnl_vf_attr a = vf_key_attr(key);
+
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->res[i].req.attr == a)
+			return &vs->res[i];
+	return NULL;
+}
+
+static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_send *vs,
+			  bool undo)
+{
+	struct sriov_err err;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vf_set_result *r;
+
+		if (steps[i]->status == PLAN_FAILED)
+			continue;
+		r = result_for(vs, steps[i]->key);
+		if (!r) {
+			step_failed(steps[i], -EIO, "internal: no request for this key",
+				    NULL);
+			continue;
+		}
+		if (vf_set_failed(r)) {
+			vf_set_explain(r, steps[i]->pf_ifname, vs->carrier, &err);
+			step_failed(steps[i], err.code ? err.code : -EIO, err.msg,
+				    err.hint);
+			continue;
+		}
+		steps[i]->status = undo ? PLAN_UNDONE : PLAN_DONE;
+	}
+}
+
+void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool undo)
+{
+	struct vf_settings s;
+	struct vf_send vs;
+	struct sriov_err err;
+	bool zero_mac;
+
+	sriov_err_clear(&err);
+	if (!run->nl) {
+		sriov_err_set(&err, -EOPNOTSUPP,
+			      "VF settings go to the kernel over rtnetlink: not under "
+			      "--root");
+		fail_all(steps, n, &err);
+		return;
+	}
+	settings_of(steps, n, undo, &s, &zero_mac);
+	if (!s.given && !zero_mac)
+		return;
+	memset(&vs, 0, sizeof(vs));
+	if (send_and_verify(run, steps[0], &s, zero_mac, &vs, &err) < 0) {
+		fail_all(steps, n, &err);
+		return;
+	}
+	mark_outcomes(steps, n, &vs, undo);
+}
+
+static bool same_vf(const struct plan_step *a, const struct plan_step *b)
+{
+	return a->kind == PLAN_VF_ATTR && a->status == PLAN_PENDING && a->vf == b->vf &&
+	       !strcmp(a->pf, b->pf);
+}
+
+/* Runs the pending VF_ATTR steps, one VF (a run of consecutive steps) at a time. */
+void run_vf_attrs(struct run *run)
+{
+	struct plan *p = &run->res->plan;
+	struct plan_step *group[VF_KEY_COUNT];
+	int jidx[VF_KEY_COUNT];
+	struct sriov_err err;
+
+	for (size_t i = 0; i < p->n;) {
+		size_t n = 0;
+
+		if (p->steps[i].kind != PLAN_VF_ATTR ||
+		    p->steps[i].status != PLAN_PENDING) {
+			i++;
+			continue;
+		}
+		group[n++] = &p->steps[i++];
+		while (i < p->n && n < VF_KEY_COUNT && same_vf(&p->steps[i], group[0]))
+			group[n++] = &p->steps[i++];
+		sriov_err_clear(&err);
+		for (size_t k = 0; k < n; k++)
+			jidx[k] = -1;
+		if (run_journal_before_n(run, group, n, jidx, &err) < 0)
+			fail_all(group, n, &err);
+		else
+			run_vf_values(run, group, n, false);
+		for (size_t k = 0; k < n; k++)
+			run_journal_after(run, jidx[k], group[k]);
+	}
+}
+
+/* ---- drivers ------------------------------------------------------------------ */
+
+static int bind_once(struct run *run, const char *target, enum bind_action action,
+		     const char *driver, const char *const *companions,
+		     size_t n_companions, char *after, size_t size, struct sriov_err *e)
+{
+	struct bind_request req = {
+		.action = action,
+		.driver = driver,
+		.companions = companions,
+		.n_companions = n_companions,
+	};
+	struct bind_plan bp;
+	int ret;
+
+	memset(&bp, 0, sizeof(bp));
+	ret = bind_plan(run->r, target, &req, NULL, &bp, e);
+	if (ret == 0 && !bp.nothing_to_do)
+		ret = bind_apply(run->r, &bp, e);
+	if (after)
+		snprintf(after, size, "%s",
+			 bp.nothing_to_do ? bp.previous_driver : bp.driver_after);
+	bind_plan_free(&bp);
+	return ret;
+}
+
+static size_t vfio_companions(const struct plan *p, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n && n < max; i++)
+		if (p->steps[i].kind == PLAN_DRIVER &&
+		    p->steps[i].status == PLAN_PENDING &&
+		    !strcmp(p->steps[i].new_value, "vfio-pci"))
+			out[n++] = p->steps[i].target;
+	return n;
+}
+
+int run_driver(struct run *run, struct plan_step *s, bool undo, struct sriov_err *e)
+{
+	const char *companions[256];
+	size_t n = 0;
+
+	if (undo)
+		return run_driver_put_back(run, s->target, s->old_value, s->old_extra, e);
+	if (!strcmp(s->new_value, "default"))
+		return bind_once(run, s->target, BIND_DEFAULT, NULL, NULL, 0, NULL, 0, e);
+	if (!strcmp(s->new_value, "vfio-pci"))
+		n = vfio_companions(&run->res->plan, companions, 256);
+	return bind_once(run, s->target, BIND_DRIVER, s->new_value, companions, n, NULL,
+			 0, e);
+}
+
+/*
+ * Puts back a function's driver: driver ("" none bound) with override (""
+ * none set). The override goes first (default clears it); a driver that
+ * came from an override is bound again the same way.
+ */
+int run_driver_put_back(struct run *run, const char *target, const char *driver,
+			const char *override, struct sriov_err *e)
+{
+	char after[80] = "";
+	int ret;
+
+	if (override[0])
+		return bind_once(run, target, BIND_DRIVER, driver[0] ? driver : override,
+				 NULL, 0, NULL, 0, e);
+	ret = bind_once(run, target, BIND_DEFAULT, NULL, NULL, 0, after, sizeof(after),
+			e);
+	if (ret < 0)
+		return ret;
+	if (!driver[0])
+		return after[0] ? bind_once(run, target, BIND_UNBIND, NULL, NULL, 0, NULL,
+					    0, e)
+				: 0;
+	if (strcmp(after, driver))
+		return sriov_err_set(e, -EIO, "%s: %s bound by default, not %s as before",
+				     target, after[0] ? after : "no driver", driver);
+	return 0;
+}
+
+void run_drivers(struct run *run)
+{
+	struct plan *p = &run->res->plan;
+	struct sriov_err err;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_step *s = &p->steps[i];
+		int jidx = -1;
+
+		if (s->kind != PLAN_DRIVER || s->status != PLAN_PENDING)
+			continue;
+		sriov_err_clear(&err);
+		if (run_journal_before(run, s, &jidx, &err) < 0 ||
+		    run_driver(run, s, false, &err) < 0) {
+			step_failed(s, err.code, err.msg, err.hint);
+		} else {
+			s->status = PLAN_DONE;
+		}
+		run_journal_after(run, jidx, s);
+	}
+}
