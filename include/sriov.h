@@ -16,5 +16,10 @@
 #include "sriov/kmsg.h"
 #include "sriov/ops.h"
 #include "sriov/vfattr.h"
+#include "sriov/persist.h"
+#include "sriov/config.h"
+#include "sriov/journal.h"
+#include "sriov/plan.h"
+#include "sriov/export.h"
 
 #endif

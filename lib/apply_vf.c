@@ -11,6 +11,9 @@
 #include "sriov/bind.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
+#include "clock.h"
+
+#define CARRIER_WAIT_MS 10000
 
 static void step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
 {
@@ -144,6 +147,33 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 	}
 }
 
+static bool has_rate(struct plan_step **steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (steps[i]->key == VF_KEY_MIN_TX_RATE ||
+		    steps[i]->key == VF_KEY_MAX_TX_RATE)
+			return true;
+	return false;
+}
+
+/*
+ * igb and others take a rate only while the PF has carrier, and creating
+ * VFs resets the PF link: an up PF may be without carrier for a few
+ * seconds. Waits (bounded) for it; a PF that is down stays down.
+ */
+static void wait_for_carrier(struct run *run, const struct plan_step *s)
+{
+	long start = mono_ms();
+	struct link_summary sum;
+
+	while (mono_ms() - start < CARRIER_WAIT_MS) {
+		if (rtnl_get_link_summary(run->nl, s->pf_ifindex, &sum, NULL) < 0 ||
+		    !sum.up || sum.carrier)
+			return;
+		sleep_ms(100);
+	}
+}
+
 void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool undo)
 {
 	struct vf_settings s;
@@ -162,6 +192,8 @@ void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool und
 	settings_of(steps, n, undo, &s, &zero_mac);
 	if (!s.given && !zero_mac)
 		return;
+	if (has_rate(steps, n))
+		wait_for_carrier(run, steps[0]);
 	memset(&vs, 0, sizeof(vs));
 	if (send_and_verify(run, steps[0], &s, zero_mac, &vs, &err) < 0) {
 		fail_all(steps, n, &err);

@@ -14,6 +14,7 @@ build_pkgs=(
 	gcc make pkg-config meson ninja-build scdoc python3
 	libpci-dev pci.ids libmnl-dev libkmod-dev libjson-c-dev libarchive-dev
 	libinih-dev libcmocka-dev
+	libvirt-clients libxml2-utils
 	valgrind strace
 )
 

@@ -74,6 +74,43 @@ vg 0 check "${v[@]}"
 vg 1 check --json eth0 --kmsg "$top/tests/data/kmsg/bus-range.kmsg" "${v[@]}"
 vg 0 check --kmsg "$top/tests/data/check/platform/not-a-log.txt" "${v[@]}"
 vg 2 check --kmsg "$tmp/nosuch.log" "${v[@]}"
+# export: every format, the configuration (mac auto), refusals
+vg 0 export eth0/0 --format libvirt "${v[@]}"
+vg 0 export eth0/1 --format libvirt --json --unmanaged "${v[@]}"
+vg 0 export eth0 --format libvirt-network "${v[@]}"
+vg 0 export 0000:02:00.1 --format libvirt-hostdev "${v[@]}"
+vg 0 export eth0/0 --format qemu --json "${v[@]}"
+vg 0 export eth0/0 --format proxmox --vmid 100 --hostpci 3 "${v[@]}"
+mkdir -p "$tmp/vm/etc"
+printf '[vf eth0 1]\nmac = auto\nvlan = 9\n' >"$tmp/vm/etc/export-vg.conf"
+chmod 644 "$tmp/vm/etc/export-vg.conf"
+vg 0 export eth0/1 --format libvirt --config /etc/export-vg.conf "${v[@]}"
+vg 2 export eth0 --format libvirt "${v[@]}"
+vg 2 export eth0/9 --format qemu "${v[@]}"
+# persist on its own copy of the VM tree (its configuration would change what
+# export reads): both methods, --remove, refusals; systemctl --root is a child
+# process (not traced), and only runs where systemctl exists
+mkdir "$tmp/persist"
+tar -xf "$top"/tests/fixtures/vm-igb-nvme-vf4.tar -C "$tmp/persist"
+p=(--root "$tmp/persist")
+vg 2 persist "${p[@]}"
+mkdir -p "$tmp/persist/etc"
+printf '[pf eth0]\nnum_vfs = 4\n' >"$tmp/persist/etc/sriovctl.conf"
+chmod 644 "$tmp/persist/etc/sriovctl.conf"
+vg 0 persist --dry-run --json "${p[@]}"
+vg 2 persist --method initrd "${p[@]}"
+if command -v systemctl >/dev/null; then
+	vg 0 persist --json "${p[@]}"
+	vg 0 persist --remove "${p[@]}"
+fi
+vg 1 persist --method modprobe "${p[@]}"
+mkdir -p "$tmp/persist/proc/sys/kernel" "$tmp/persist/lib/modules"
+echo 6.1.0-test >"$tmp/persist/proc/sys/kernel/osrelease"
+cp -r "$top"/tests/data/persist/modules/6.1.0-test "$tmp/persist/lib/modules/"
+vg 0 persist --method modprobe --json "${p[@]}"
+vg 0 persist --method modprobe --remove "${p[@]}"
+printf '[pf 0000:02:00.0]\nnum_vfs = 2\n' >"$tmp/persist/etc/sriovctl.conf"
+vg 2 persist --method modprobe "${p[@]}"
 vg 0 list
 vg 0 --help
 echo "valgrind: $pass passed, $fail failed"

@@ -11,7 +11,6 @@ the driver links do not move, so a bind "fails" its verification there; the
 tests check the refusals, the files written, and that nothing is written when
 nothing may be. Ends with "N passed, N failed".
 """
-import hashlib
 import json
 import os
 import shutil
@@ -87,22 +86,6 @@ def make_tree(tmp, name="root"):
     write(root, f"proc/{HOLDER_PID}/cmdline",
           "qemu-system-x86_64\0-name\0guest=testvm,debug-threads=on\0-m\0512\0")
     return root
-
-
-def tree_digest(root):
-    """Every file's content and every link's target: 'nothing changed' means equal."""
-    h = hashlib.sha256()
-    for dirpath, dirnames, filenames in sorted(os.walk(root)):
-        dirnames.sort()
-        for n in sorted(filenames):
-            p = os.path.join(dirpath, n)
-            h.update(p.encode())
-            if os.path.islink(p):
-                h.update(os.readlink(p).encode())
-            else:
-                with open(p, "rb") as f:
-                    h.update(f.read())
-    return h.hexdigest()
 
 
 def run_root(args, root):
@@ -201,7 +184,7 @@ def test_capture_replays_users(tmp, root):
 
 
 def test_bad_input(root):
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     cases = [
         ("driver with ..", ["bind", "eth0/0", "../../evil"], ["../../evil"]),
         ("driver with /", ["bind", "eth0/0", "vfio/pci"], ["vfio/pci"]),
@@ -219,7 +202,7 @@ def test_bad_input(root):
     ]
     for name, args, words in cases:
         t.expect_usage(f"bind: {name}", args + ["--root", root], words)
-    t.check("bad input: the tree is unchanged", tree_digest(root) == before)
+    t.check("bad input: the tree is unchanged", t.tree_digest(root) == before)
 
 
 def test_help():
@@ -236,7 +219,7 @@ def test_help():
 
 
 def test_dry_run(root):
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     rc, out, err = run_root(["bind", "eth0/0", "vfio-pci", "--dry-run"], root)
     t.check("dry run exits 0", rc == 0, err)
     t.check("dry run says what would change",
@@ -268,14 +251,14 @@ def test_dry_run(root):
             rc == 0 and doc.get("used_by", [{}])[0].get("pid") == HOLDER_PID
             and "in use (forced)" in " ".join(doc.get("warnings", [])), out + err)
     t.check("forced dry run warns on stderr too", "warning:" not in err or "testvm" in err, err)
-    t.check("dry run changed nothing", tree_digest(root) == before)
+    t.check("dry run changed nothing", t.tree_digest(root) == before)
 
 
 # ---- refusals ----------------------------------------------------------------------
 
 
 def test_refusals(root):
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     rc, out, err = run_root(["unbind", VF1], root)
     t.check("unbind of a held VF: exit 1", rc == 1, f"rc={rc}")
     t.check("refusal names pid, command, VM and device",
@@ -292,23 +275,23 @@ def test_refusals(root):
     rc, _, err = run_root(["bind", "eth0/0", "mlx5_core"], root)
     t.check("driver not loaded in the tree: exit 1 with modprobe",
             rc == 1 and "modprobe mlx5_core" in err, err)
-    t.check("refusals changed nothing", tree_digest(root) == before)
+    t.check("refusals changed nothing", t.tree_digest(root) == before)
 
 
 def test_group_checks(tmp):
     root = make_tree(tmp, "groups")
     # group 4: 00:1f.0, 00:1f.2, 00:1f.3; give 00:1f.2 a driver
     symlink(root, "sys/devices/pci0000:00/0000:00:1f.2/driver", "../../../bus/pci/drivers/ahci")
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     rc, _, err = run_root(["bind", "0000:00:1f.0", "vfio-pci"], root)
     t.check("group not viable: exit 1 naming the member and its driver",
             rc == 1 and "0000:00:1f.2 (ahci)" in err and "IOMMU group 4" in err, err)
     os.unlink(path(root, f"{IGB_DIR}/0000:01:10.6/iommu_group"))
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     rc, _, err = run_root(["bind", VF3, "vfio-pci"], root)
     t.check("no IOMMU group: exit 1 explaining the IOMMU",
             rc == 1 and "no IOMMU group" in err and "intel_iommu=on" in err, err)
-    t.check("group refusals changed nothing", tree_digest(root) == before)
+    t.check("group refusals changed nothing", t.tree_digest(root) == before)
     rc, out, err = run_root(["bind", "0000:00:1f.0", "vfio-pci", "--force", "--dry-run"], root)
     t.check("--force goes past a non-viable group, with a warning",
             rc == 0 and "not viable (forced)" in err, err)
@@ -331,7 +314,7 @@ def test_bind_writes(tmp):
     # already so: VF 3 on vfio-pci with its group's node present
     symlink(root, f"{IGB_DIR}/0000:01:10.6/driver", "../../../../bus/pci/drivers/vfio-pci")
     write(root, "dev/vfio/10", "")
-    before = tree_digest(root)
+    before = t.tree_digest(root)
     rc, out, err = run_root(["bind", VF3, "vfio-pci"], root)
     t.check("already bound: exit 0", rc == 0, err)
     t.check("already bound: says so with the node",
@@ -344,7 +327,7 @@ def test_bind_writes(tmp):
     rc, out, _ = run_root(["unbind", "0000:02:00.1"], root)
     t.check("unbind of an unbound VF: exit 0, nothing to do",
             rc == 0 and "nothing to unbind" in out, out)
-    t.check("nothing-to-do commands changed nothing", tree_digest(root) == before)
+    t.check("nothing-to-do commands changed nothing", t.tree_digest(root) == before)
     rc, _, err = run_root(["unbind", VF1, "--force"], root)
     t.check("--force unbinds a held VF (the tree's link stays: exit 1)",
             rc == 1 and read(root, "sys/bus/pci/drivers/vfio-pci/unbind") == VF1

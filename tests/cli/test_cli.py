@@ -6,6 +6,7 @@ their expected outputs are tests/fixtures/NAME.golden/*. Run with --update to
 rewrite the golden files after an intended change (then review the diff).
 Ends with the line "N passed, N failed".
 """
+import hashlib
 import json
 import os
 import subprocess
@@ -52,6 +53,22 @@ def summary():
 def run(args, cwd=None):
     p = subprocess.run([SRIOVCTL] + args, capture_output=True, text=True, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
+
+
+def tree_digest(root):
+    """Every file's content and every link's target: 'nothing changed' means equal."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        dirnames.sort()
+        for n in sorted(filenames):
+            p = os.path.join(dirpath, n)
+            h.update(p.encode())
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode())
+            else:
+                with open(p, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()
 
 
 def extract(archive, dest):
