@@ -23,7 +23,7 @@ cache="$out/cache"
 mkdir -p "$cache"
 bin="${SRIOVCTL_BIN:-$out/sriovctl-build/tools/sriovctl/sriovctl}"
 
-MODULES="igb igbvf nvme nvme-core vfio vfio-pci vfio-pci-core vfio_iommu_type1"
+MODULES="igb igbvf nvme nvme-core vfio vfio-pci vfio-pci-core vfio_iommu_type1 virtio_pci virtio_blk"
 
 log() { printf 'build-guest: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -192,13 +192,28 @@ fi
 
 # --- layer 2: sriovctl ------------------------------------------------------
 if [ -x "$bin" ]; then
-	skey="$(sha256sum "$bin" "${BASH_SOURCE[0]}" | sha256sum | cut -d" " -f1)"
+	# the systemd unit meson generated next to the binary (its ExecStart is
+	# what the apply scenario runs at its second boot)
+	unit="$(dirname "$bin")/../../data/sriovctl.service"
+	example="$repo/data/sriovctl.conf.example"
+	skey="$( (sha256sum "$bin" "${BASH_SOURCE[0]}"; [ -r "$unit" ] && sha256sum "$unit"
+		[ -r "$example" ] && sha256sum "$example") | sha256sum | cut -d" " -f1)"
 	if [ "$(cat "$cache/sriovctl.key" 2>/dev/null || true)" != "$skey" ] || [ ! -s "$cache/sriovctl.cpio.zst" ]; then
 		log "adding sriovctl from $bin"
 		st="$cache/sriovctl-root"
 		rm -rf "$st"
 		mkdir -p "$st/usr/bin"
 		cp -L "$bin" "$st/usr/bin/sriovctl"
+		if [ -r "$example" ]; then # what meson installs; the demo applies it
+			mkdir -p "$st/usr/share/doc/sriovctl/examples"
+			cp "$example" "$st/usr/share/doc/sriovctl/examples/sriovctl.conf"
+		fi
+		if [ -r "$unit" ]; then
+			mkdir -p "$st/usr/lib/systemd/system"
+			cp "$unit" "$st/usr/lib/systemd/system/sriovctl.service"
+		else
+			log "WARNING: no $unit: the guest has no sriovctl.service"
+		fi
 		copy_libs "$st" "$bin"
 		# capture loads libarchive with dlopen (lib/archive_dl.c): not in ldd's list
 		la="$(/sbin/ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64/ { print $NF; exit }')"

@@ -12,7 +12,8 @@ mkdir -p "$out"
 log="$out/sriovctl-build.log"
 {
 	if [ ! -f "$bdir/build.ninja" ]; then
-		meson setup "$bdir" "$repo" -Dtests=false -Db_sanitize=none --buildtype=debugoptimized
+		meson setup "$bdir" "$repo" -Dtests=false -Db_sanitize=none --buildtype=debugoptimized \
+			--prefix=/usr
 	fi
 	ninja -C "$bdir"
 } >"$log" 2>&1 && ok=1 || ok=0

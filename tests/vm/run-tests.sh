@@ -34,9 +34,19 @@ fail=0
 summary=()
 for s in "${scenarios[@]}"; do
 	run="$out/runs/$s"
+	diskarg=()
+	if grep -q '^# vm-disk: yes$' "$here/scenarios/$s.sh"; then
+		# a scratch disk kept across the scenario's boots
+		mkdir -p "$out/runs"
+		rm -f "$run.disk"
+		truncate -s 8M "$run.disk"
+		diskarg=(--disk "$run.disk")
+	fi
 	vrc=0
-	"$here/run-vm.sh" "$s" --guest "$out" --out "$run" || vrc=$?
+	"$here/run-vm.sh" "$s" --guest "$out" --out "$run" "${diskarg[@]}" || vrc=$?
 	[ "$vrc" -le 1 ] || echo "run-tests: $s: the guest did not finish; the checker will fail" >&2
+	# "# vm-disk: yes" in a scenario: every boot gets the same scratch disk
+	# (run-vm.sh --disk), so state can outlive a boot.
 	# "# vm-boots: N" in a scenario: boot it again N-1 times with
 	# sriov.boot=K (K = 2..N); the checker gets each run as --boot DIR.
 	# "# vm-boot-K-args: ARGS" adds run-vm.sh arguments for boot K
@@ -48,7 +58,7 @@ for s in "${scenarios[@]}"; do
 		extra=()
 		read -ra extra < <(sed -n "s/^# vm-boot-$k-args: //p" "$here/scenarios/$s.sh" |
 			tail -n1) || true
-		"$here/run-vm.sh" "$s" --guest "$out" --out "$run.boot$k" \
+		"$here/run-vm.sh" "$s" --guest "$out" --out "$run.boot$k" "${diskarg[@]}" \
 			--boot-args "sriov.boot=$k" "${extra[@]}" || brc=$?
 		[ "$brc" -eq 0 ] || vrc=$brc
 		bootargs+=(--boot "$run.boot$k")

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Boot the test guest under QEMU (TCG) and run one scenario in it.
 #
-#   tests/vm/run-vm.sh SCENARIO [--boot-args "..."] [--no-iommu]
+#   tests/vm/run-vm.sh SCENARIO [--boot-args "..."] [--no-iommu] [--disk FILE]
 #                      [--guest DIR] [--out DIR] [--timeout SECONDS]
 #
+# --disk FILE  a raw image the guest sees as /dev/vda (state kept between boots)
 # --guest DIR  where build-guest.sh put vmlinuz + initramfs.img
 #              (default <repo>/build-vm; built on demand if missing)
 # --out DIR    results (default GUEST/runs/SCENARIO):
@@ -23,6 +24,7 @@ usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 scenario=""
 boot_args=""
 iommu=1
+disk=""
 guest="${VM_GUEST_DIR:-$repo/build-vm}"
 out=""
 tmo="${VM_TIMEOUT:-300}"
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--boot-args) boot_args="${2?}"; shift 2 ;;
 	--no-iommu) iommu=0; shift ;;
+	--disk) disk="${2?}"; shift 2 ;;
 	--guest) guest="${2?}"; shift 2 ;;
 	--out) out="${2?}"; shift 2 ;;
 	--timeout) tmo="${2?}"; shift 2 ;;
@@ -74,6 +77,8 @@ args+=(
 	-device "nvme,id=nvme0,serial=sriovctl0,bus=rp2,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,max_ioqpairs=12,msix_qsize=16"
 	-device "nvme-ns,drive=nv0,bus=nvme0,nsid=1"
 )
+# a scratch disk that outlives the boot (/dev/vda in the guest)
+[ -z "$disk" ] || args+=(-drive "file=$disk,if=virtio,format=raw")
 [ -z "$boot_args" ] || cmdline="$cmdline $boot_args"
 args+=(-append "$cmdline")
 printf '%q ' timeout "$tmo" "$qemu" "${args[@]}" >"$out/qemu.cmd"

@@ -70,4 +70,18 @@ heading "Give VF 2 back to its driver, then turn SR-IOV off"
 demo_cmd end/bind-default "$S" bind "$VF2" default
 demo_cmd end/disable "$S" disable "$PFDEV"
 demo_cmd end/disable-nvme "$S" disable "${NVME##*/}"
+heading "Declarative: the shipped example configuration, applied"
+note "the example (/usr/share/doc/sriovctl/examples/sriovctl.conf) names enp1s0f0; this guest's PF is $PFDEV. igb cannot set a VF's link_state (the kernel answers EOPNOTSUPP), so that line goes too"
+sed -e "s/enp1s0f0/$PFDEV/g" -e '/^link_state/d' \
+	/usr/share/doc/sriovctl/examples/sriovctl.conf >/etc/sriovctl.conf
+chmod 600 /etc/sriovctl.conf
+demo_cmd apply/config grep -v -e '^#' -e '^$' /etc/sriovctl.conf
+demo_cmd apply/dry-run "$S" apply --dry-run
+demo_cmd apply/run "$S" apply
+demo_cmd apply/check "$S" apply --check
+demo_cmd apply/show "$S" vf "$PFDEV/0-2" show
+
+heading "Hand VF 2 to a VM: the libvirt <interface>, and the QEMU argument"
+demo_cmd export/libvirt "$S" export "$PFDEV/2" --format libvirt
+demo_cmd export/qemu "$S" export "$PFDEV/2" --format qemu
 exit 0

@@ -16,27 +16,6 @@ PF="${IGB##*/}"
 NVPF="${NVME##*/}"
 for n in "$IGB"/net/*; do PFDEV="${n##*/}"; done
 
-# state NAME: the kernel's view of both PFs and their VFs, one fact a line
-state() {
-	for _p in "$IGB" "$NVME"; do
-		echo "pf ${_p##*/} numvfs $(cat "$_p/sriov_numvfs") autoprobe $(cat "$_p/sriov_drivers_autoprobe")"
-		for _l in "$_p"/virtfn*; do
-			[ -L "$_l" ] || continue
-			_v="$(readlink "$_l")"
-			_v="${_v##*/}"
-			_d=-
-			[ -L "$PCI/$_v/driver" ] && _d="$(basename "$(readlink "$PCI/$_v/driver")")"
-			_g=-
-			[ -L "$PCI/$_v/iommu_group" ] && _g="$(basename "$(readlink "$PCI/$_v/iommu_group")")"
-			_n=""
-			for _nd in "$PCI/$_v"/net/*; do [ -e "$_nd" ] && _n="$_n ${_nd##*/}"; done
-			echo "vf ${_p##*/} ${_l##*/virtfn} $_v driver $_d group $_g override $(cat "$PCI/$_v/driver_override") net$_n"
-		done
-	done
-	for _f in /dev/vfio/*; do [ -e "$_f" ] && echo "vfio ${_f##*/}"; done
-	return 0
-}
-
 # vf_netdev INDEX: the netdev of the igb PF's VF INDEX
 vf_netdev() {
 	for _nd in "$IGB/virtfn$1"/net/*; do
