@@ -216,7 +216,9 @@ if [ -x "$bin" ]; then
 		fi
 		copy_libs "$st" "$bin"
 		# capture loads libarchive with dlopen (lib/archive_dl.c): not in ldd's list
-		la="$(/sbin/ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64/ { print $NF; exit }')"
+		# awk reads to the end: an early exit would kill ldconfig with SIGPIPE,
+		# which pipefail turns into a failure (seen in CI)
+		la="$(/sbin/ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64/ && !p { p = $NF } END { print p }')"
 		if [ -n "$la" ]; then
 			mkdir -p "$st$(dirname "$(usr_path "$la")")"
 			cp -L "$la" "$st$(usr_path "$la")"
