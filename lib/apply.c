@@ -58,27 +58,6 @@ int run_read_host(struct run *run, struct sriov_err *e)
 	return 0;
 }
 
-/* A [pf] selector that names one device (netdev, address) found on the host. */
-static bool selector_present(const struct cfg_selector *sel, const struct inventory *inv)
-{
-	for (size_t i = 0; i < inv->n_pfs; i++) {
-		const struct pf *pf = &inv->pfs[i];
-		const char *names[8];
-		size_t n = pf->n_netdevs < 8 ? pf->n_netdevs : 8;
-		struct cfg_pf_id id = {.addr = pf->addr,
-				       .vendor = pf->vendor_id,
-				       .device = pf->device_id,
-				       .ifnames = names,
-				       .n_ifnames = n};
-
-		for (size_t k = 0; k < n; k++)
-			names[k] = pf->netdevs[k].name;
-		if (cfg_selector_matches(sel, &id))
-			return true;
-	}
-	return false;
-}
-
 static size_t missing_pfs(struct run *run)
 {
 	struct apply_result *res = run->res;
@@ -87,7 +66,7 @@ static size_t missing_pfs(struct run *run)
 	for (size_t i = 0; i < run->cfg->n_pfs; i++) {
 		const struct cfg_selector *sel = &run->cfg->pfs[i].sel;
 
-		if (sel->kind == CFG_SEL_ID || selector_present(sel, &run->inv))
+		if (sel->kind == CFG_SEL_ID || plan_selector_present(sel, &run->inv))
 			continue;
 		if (res->n_missing < sizeof(res->missing) / sizeof(res->missing[0]))
 			snprintf(res->missing[res->n_missing++], sizeof(res->missing[0]),
@@ -200,22 +179,6 @@ void run_journal_after(struct run *run, int index, const struct plan_step *s)
 
 /* ---- steps ----------------------------------------------------------------- */
 
-static void step_fail(struct plan_step *s, const struct sriov_err *err)
-{
-	s->status = PLAN_FAILED;
-	s->error = err->code ? err->code : -EIO;
-	snprintf(s->detail, sizeof(s->detail), "%s", err->msg);
-	snprintf(s->hint, sizeof(s->hint), "%s", err->hint);
-}
-
-static const struct pf *run_pf(struct run *run, const char *addr)
-{
-	for (size_t i = 0; i < run->inv.n_pfs; i++)
-		if (!strcmp(run->inv.pfs[i].addr_str, addr))
-			return &run->inv.pfs[i];
-	return NULL;
-}
-
 static int set_autoprobe(struct run *run, const char *pf, const char *value,
 			 struct sriov_err *e)
 {
@@ -237,7 +200,7 @@ static int set_num_vfs(struct run *run, const char *addr, const char *value,
 	ret = run_read_host(run, e);
 	if (ret < 0)
 		return ret;
-	pf = run_pf(run, addr);
+	pf = plan_find_pf(&run->inv, addr);
 	if (!pf)
 		return sriov_err_set(e, -ENODEV, "%s: the PF is gone", addr);
 	numvfs_request_init(&req, atoi(value));
@@ -274,20 +237,29 @@ int run_one(struct run *run, struct plan_step *s, const char *value, struct srio
 }
 
 /* Runs steps [from, to) of kind PF-level (autoprobe, count, link up). */
-static void run_pf_step(struct run *run, struct plan_step *s)
+void run_journaled(struct run *run, struct plan_step *s, run_change_fn change)
 {
 	struct sriov_err err;
 	int jidx = -1;
 
 	sriov_err_clear(&err);
-	progress(run, "%s: %s %s -> %s", s->pf, plan_step_key(s),
-		 s->old_value[0] ? s->old_value : "?", s->new_value);
-	if (run_journal_before(run, s, &jidx, &err) < 0 ||
-	    run_one(run, s, s->new_value, &err) < 0)
-		step_fail(s, &err);
+	if (run_journal_before(run, s, &jidx, &err) < 0 || change(run, s, &err) < 0)
+		run_step_failed(s, err.code, err.msg, err.hint);
 	else
 		s->status = PLAN_DONE;
 	run_journal_after(run, jidx, s);
+}
+
+static int set_new_value(struct run *run, struct plan_step *s, struct sriov_err *e)
+{
+	return run_one(run, s, s->new_value, e);
+}
+
+static void run_pf_step(struct run *run, struct plan_step *s)
+{
+	progress(run, "%s: %s %s -> %s", s->pf, plan_step_key(s),
+		 s->old_value[0] ? s->old_value : "?", s->new_value);
+	run_journaled(run, s, set_new_value);
 }
 
 /* ---- the whole run ------------------------------------------------------------ */
@@ -362,14 +334,15 @@ static void fail_predicted(struct run *run, const struct sriov_err *err)
 	for (size_t i = 0; i < p->n; i++) {
 		struct plan_step *s = &p->steps[i];
 
+		char msg[512];
+
 		if (!s->predicted || s->status != PLAN_PENDING)
 			continue;
-		s->status = PLAN_FAILED;
-		s->error = err->code ? err->code : -EIO;
-		snprintf(s->detail, sizeof(s->detail),
+		snprintf(msg, sizeof(msg),
 			 "not run: the VF steps could not be planned once the count "
 			 "changed: %.400s",
 			 err->msg);
+		run_step_failed(s, err->code, msg, NULL);
 	}
 }
 

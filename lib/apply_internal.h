@@ -55,6 +55,32 @@ int run_journal_before_n(struct run *run, struct plan_step **steps, size_t n, in
 /* Copies s's outcome into journal step index (saved with the next save). */
 void run_journal_after(struct run *run, int index, const struct plan_step *s);
 
+/* Marks s failed with err (-EIO when 0), msg and hint (may be NULL). */
+void run_step_failed(struct plan_step *s, int err, const char *msg, const char *hint);
+
+/*
+ * Journals s, makes the change with change(), records the outcome (done or
+ * failed with the reason) and copies it into the journal.
+ */
+typedef int (*run_change_fn)(struct run *run, struct plan_step *s, struct sriov_err *e);
+void run_journaled(struct run *run, struct plan_step *s, run_change_fn change);
+
+/* The PF with address addr in inv, or NULL; VF index of pf (may be NULL), or NULL. */
+const struct pf *plan_find_pf(const struct inventory *inv, const char *addr);
+const struct vf *plan_find_vf(const struct pf *pf, int index);
+
+/* Some PF of inv matches sel. */
+bool plan_selector_present(const struct cfg_selector *sel, const struct inventory *inv);
+
+/* What identifies pf for selectors; names (8 entries) holds its netdev names. */
+void plan_pf_id(const struct pf *pf, const char *names[8], struct cfg_pf_id *id);
+
+/*
+ * Runs the VF_ATTR steps of one VF starting at *i (consecutive, pending),
+ * journaled in one save; advances *i past them.
+ */
+void run_vf_group(struct run *run, size_t *i);
+
 /* Sets a PF-level step (autoprobe, num_vfs, up) to value. */
 int run_one(struct run *run, struct plan_step *s, const char *value, struct sriov_err *e);
 

@@ -15,7 +15,7 @@
 
 #define CARRIER_WAIT_MS 10000
 
-static void step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
+void run_step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
 {
 	s->status = PLAN_FAILED;
 	s->error = err ? err : -EIO;
@@ -26,7 +26,7 @@ static void step_failed(struct plan_step *s, int err, const char *msg, const cha
 static void fail_all(struct plan_step **steps, size_t n, const struct sriov_err *err)
 {
 	for (size_t i = 0; i < n; i++)
-		step_failed(steps[i], err->code, err->msg, err->hint);
+		run_step_failed(steps[i], err->code, err->msg, err->hint);
 }
 
 static bool mac_is_zero(const char *v)
@@ -51,10 +51,10 @@ static int settings_of(struct plan_step **steps, size_t n, bool undo,
 
 		sriov_err_clear(&err);
 		if (!v[0]) {
-			step_failed(steps[i], -ENODATA,
-				    "the value to put back is unknown (the driver "
-				    "did not report it)",
-				    NULL);
+			run_step_failed(steps[i], -ENODATA,
+					"the value to put back is unknown (the driver "
+					"did not report it)",
+					NULL);
 			continue;
 		}
 		if (steps[i]->key == VF_KEY_MAC && mac_is_zero(v)) {
@@ -62,7 +62,7 @@ static int settings_of(struct plan_step **steps, size_t n, bool undo,
 			continue;
 		}
 		if (vf_settings_add(s, vf_key_name(steps[i]->key), v, &err) < 0)
-			step_failed(steps[i], err.code, err.msg, err.hint);
+			run_step_failed(steps[i], err.code, err.msg, err.hint);
 	}
 	return 0;
 }
@@ -133,14 +133,14 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 			continue;
 		r = result_for(vs, steps[i]->key);
 		if (!r) {
-			step_failed(steps[i], -EIO, "internal: no request for this key",
-				    NULL);
+			run_step_failed(steps[i], -EIO,
+					"internal: no request for this key", NULL);
 			continue;
 		}
 		if (vf_set_failed(r)) {
 			vf_set_explain(r, steps[i]->pf_ifname, vs->carrier, &err);
-			step_failed(steps[i], err.code ? err.code : -EIO, err.msg,
-				    err.hint);
+			run_step_failed(steps[i], err.code ? err.code : -EIO, err.msg,
+					err.hint);
 			continue;
 		}
 		steps[i]->status = undo ? PLAN_UNDONE : PLAN_DONE;
@@ -208,34 +208,39 @@ static bool same_vf(const struct plan_step *a, const struct plan_step *b)
 	       !strcmp(a->pf, b->pf);
 }
 
-/* Runs the pending VF_ATTR steps, one VF (a run of consecutive steps) at a time. */
-void run_vf_attrs(struct run *run)
+void run_vf_group(struct run *run, size_t *i)
 {
 	struct plan *p = &run->res->plan;
 	struct plan_step *group[VF_KEY_COUNT];
 	int jidx[VF_KEY_COUNT];
 	struct sriov_err err;
+	size_t n = 0;
+
+	group[n++] = &p->steps[(*i)++];
+	while (*i < p->n && n < VF_KEY_COUNT && same_vf(&p->steps[*i], group[0]))
+		group[n++] = &p->steps[(*i)++];
+	sriov_err_clear(&err);
+	for (size_t k = 0; k < n; k++)
+		jidx[k] = -1;
+	if (run_journal_before_n(run, group, n, jidx, &err) < 0)
+		fail_all(group, n, &err);
+	else
+		run_vf_values(run, group, n, false);
+	for (size_t k = 0; k < n; k++)
+		run_journal_after(run, jidx[k], group[k]);
+}
+
+/* Runs the pending VF_ATTR steps, one VF (a run of consecutive steps) at a time. */
+void run_vf_attrs(struct run *run)
+{
+	struct plan *p = &run->res->plan;
 
 	for (size_t i = 0; i < p->n;) {
-		size_t n = 0;
-
-		if (p->steps[i].kind != PLAN_VF_ATTR ||
-		    p->steps[i].status != PLAN_PENDING) {
-			i++;
-			continue;
-		}
-		group[n++] = &p->steps[i++];
-		while (i < p->n && n < VF_KEY_COUNT && same_vf(&p->steps[i], group[0]))
-			group[n++] = &p->steps[i++];
-		sriov_err_clear(&err);
-		for (size_t k = 0; k < n; k++)
-			jidx[k] = -1;
-		if (run_journal_before_n(run, group, n, jidx, &err) < 0)
-			fail_all(group, n, &err);
+		if (p->steps[i].kind == PLAN_VF_ATTR &&
+		    p->steps[i].status == PLAN_PENDING)
+			run_vf_group(run, &i);
 		else
-			run_vf_values(run, group, n, false);
-		for (size_t k = 0; k < n; k++)
-			run_journal_after(run, jidx[k], group[k]);
+			i++;
 	}
 }
 
@@ -320,24 +325,16 @@ int run_driver_put_back(struct run *run, const char *target, const char *driver,
 	return 0;
 }
 
+static int bind_new_driver(struct run *run, struct plan_step *s, struct sriov_err *e)
+{
+	return run_driver(run, s, false, e);
+}
+
 void run_drivers(struct run *run)
 {
 	struct plan *p = &run->res->plan;
-	struct sriov_err err;
 
-	for (size_t i = 0; i < p->n; i++) {
-		struct plan_step *s = &p->steps[i];
-		int jidx = -1;
-
-		if (s->kind != PLAN_DRIVER || s->status != PLAN_PENDING)
-			continue;
-		sriov_err_clear(&err);
-		if (run_journal_before(run, s, &jidx, &err) < 0 ||
-		    run_driver(run, s, false, &err) < 0) {
-			step_failed(s, err.code, err.msg, err.hint);
-		} else {
-			s->status = PLAN_DONE;
-		}
-		run_journal_after(run, jidx, s);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].kind == PLAN_DRIVER && p->steps[i].status == PLAN_PENDING)
+			run_journaled(run, &p->steps[i], bind_new_driver);
 }

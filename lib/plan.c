@@ -213,17 +213,22 @@ struct pf_job {
 	struct sriov_err *e;
 };
 
+void plan_pf_id(const struct pf *pf, const char *names[8], struct cfg_pf_id *id)
+{
+	size_t n = pf->n_netdevs < 8 ? pf->n_netdevs : 8;
+
+	id->addr = pf->addr;
+	id->vendor = pf->vendor_id;
+	id->device = pf->device_id;
+	for (size_t i = 0; i < n; i++)
+		names[i] = pf->netdevs[i].name;
+	id->ifnames = names;
+	id->n_ifnames = n;
+}
+
 static void pf_id_fill(struct pf_job *j)
 {
-	size_t n = j->pf->n_netdevs < 8 ? j->pf->n_netdevs : 8;
-
-	j->id.addr = j->pf->addr;
-	j->id.vendor = j->pf->vendor_id;
-	j->id.device = j->pf->device_id;
-	for (size_t i = 0; i < n; i++)
-		j->ifnames[i] = j->pf->netdevs[i].name;
-	j->id.ifnames = j->ifnames;
-	j->id.n_ifnames = n;
+	plan_pf_id(j->pf, j->ifnames, &j->id);
 }
 
 static int plan_count(struct pf_job *j)
@@ -322,10 +327,18 @@ static int read_perm_mac(struct pf_job *j)
 	return 0;
 }
 
-static const struct vf *vf_by_index(const struct pf *pf, unsigned int index)
+const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
 {
-	for (size_t i = 0; i < pf->n_vfs; i++)
-		if (pf->vfs[i].index == index)
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		if (!strcmp(inv->pfs[i].addr_str, addr))
+			return &inv->pfs[i];
+	return NULL;
+}
+
+const struct vf *plan_find_vf(const struct pf *pf, int index)
+{
+	for (size_t i = 0; pf && i < pf->n_vfs; i++)
+		if ((int)pf->vfs[i].index == index)
 			return &pf->vfs[i];
 	return NULL;
 }
@@ -474,14 +487,12 @@ static int plan_vfs(struct pf_job *j)
 				     j->pf->addr_str);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
-		const struct vf *vf =
-			j->count_changes ? NULL : vf_by_index(j->pf, (unsigned)i);
+		const struct vf *vf = j->count_changes ? NULL : plan_find_vf(j->pf, i);
 
 		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
-		const struct vf *vf =
-			j->count_changes ? NULL : vf_by_index(j->pf, (unsigned)i);
+		const struct vf *vf = j->count_changes ? NULL : plan_find_vf(j->pf, i);
 
 		ret = plan_vf_driver(j, (unsigned int)i, &wants[i], vf);
 	}
@@ -524,9 +535,7 @@ static int plan_pf(struct pf_job *j)
 	return plan_vfs(j);
 }
 
-/* A [pf]/[vf] selector naming a netdev or address that matches no PF here. */
-static bool selector_matches_any(const struct cfg_selector *sel,
-				 const struct inventory *inv)
+bool plan_selector_present(const struct cfg_selector *sel, const struct inventory *inv)
 {
 	for (size_t i = 0; i < inv->n_pfs; i++) {
 		struct pf_job j = {.pf = &inv->pfs[i]};
@@ -544,7 +553,7 @@ static int note_unmatched(const struct sriov_config *cfg, const struct inventory
 	for (size_t i = 0; i < cfg->n_pfs; i++) {
 		const struct cfg_pf_section *s = &cfg->pfs[i];
 
-		if (selector_matches_any(&s->sel, inv))
+		if (plan_selector_present(&s->sel, inv))
 			continue;
 		if (plan_note(p, "%s:%u: [pf %s] matches no SR-IOV PF on this host",
 			      s->loc.file, s->loc.line, s->sel.text) < 0)
@@ -553,7 +562,7 @@ static int note_unmatched(const struct sriov_config *cfg, const struct inventory
 	for (size_t i = 0; i < cfg->n_vfs; i++) {
 		const struct cfg_vf_section *s = &cfg->vfs[i];
 
-		if (selector_matches_any(&s->sel, inv))
+		if (plan_selector_present(&s->sel, inv))
 			continue;
 		if (plan_note(p, "%s:%u: [vf %s %s] matches no SR-IOV PF on this host",
 			      s->loc.file, s->loc.line, s->sel.text, s->indexes) < 0)

@@ -128,22 +128,6 @@ void run_rollback(struct run *run)
 
 /* ---- restore ------------------------------------------------------------------ */
 
-static const struct pf *find_pf(const struct inventory *inv, const char *addr)
-{
-	for (size_t i = 0; i < inv->n_pfs; i++)
-		if (!strcmp(inv->pfs[i].addr_str, addr))
-			return &inv->pfs[i];
-	return NULL;
-}
-
-static const struct vf *find_vf(const struct pf *pf, int index)
-{
-	for (size_t i = 0; pf && i < pf->n_vfs; i++)
-		if ((int)pf->vfs[i].index == index)
-			return &pf->vfs[i];
-	return NULL;
-}
-
 static enum plan_kind kind_of(enum journal_kind k)
 {
 	switch (k) {
@@ -164,8 +148,8 @@ static enum plan_kind kind_of(enum journal_kind k)
 static void value_now(struct run *run, const struct journal_change *c, char *buf,
 		      size_t size, char *extra, size_t extra_size)
 {
-	const struct pf *pf = find_pf(&run->inv, c->pf);
-	const struct vf *vf = find_vf(pf, c->vf);
+	const struct pf *pf = plan_find_pf(&run->inv, c->pf);
+	const struct vf *vf = plan_find_vf(pf, c->vf);
 
 	buf[0] = extra[0] = '\0';
 	if (!pf)
@@ -207,7 +191,7 @@ static bool restore_order_ok(enum journal_kind k, int pass)
 static int add_restore_step(struct run *run, const struct journal_change *c)
 {
 	struct plan *p = &run->res->plan;
-	const struct pf *pf = find_pf(&run->inv, c->pf);
+	const struct pf *pf = plan_find_pf(&run->inv, c->pf);
 	char now[PLAN_VALUE_MAX], now_extra[PLAN_VALUE_MAX];
 	struct plan_step *s;
 
@@ -262,56 +246,12 @@ static int plan_restore(struct run *run)
 	return 0;
 }
 
-static void restore_one(struct run *run, struct plan_step *s)
+/* The original a restore step puts back (its new_value; a driver with its override). */
+static int put_back(struct run *run, struct plan_step *s, struct sriov_err *e)
 {
-	struct sriov_err err;
-	int jidx = -1, ret;
-
-	sriov_err_clear(&err);
-	ret = run_journal_before(run, s, &jidx, &err);
-	if (ret == 0 && s->kind == PLAN_DRIVER)
-		ret = run_driver_put_back(run, s->target, s->new_value, s->old_extra,
-					  &err);
-	else if (ret == 0)
-		ret = run_one(run, s, s->new_value, &err);
-	if (ret < 0) {
-		s->status = PLAN_FAILED;
-		s->error = err.code ? err.code : -EIO;
-		snprintf(s->detail, sizeof(s->detail), "%s", err.msg);
-		snprintf(s->hint, sizeof(s->hint), "%s", err.hint);
-	} else {
-		s->status = PLAN_DONE;
-	}
-	run_journal_after(run, jidx, s);
-}
-
-static void restore_vf_group(struct run *run, size_t *i)
-{
-	struct plan *p = &run->res->plan;
-	struct plan_step *group[VF_KEY_COUNT];
-	int jidx[VF_KEY_COUNT];
-	struct sriov_err err;
-	size_t n = 0;
-
-	group[n++] = &p->steps[(*i)++];
-	while (*i < p->n && n < VF_KEY_COUNT && p->steps[*i].kind == PLAN_VF_ATTR &&
-	       p->steps[*i].vf == group[0]->vf && !strcmp(p->steps[*i].pf, group[0]->pf))
-		group[n++] = &p->steps[(*i)++];
-	sriov_err_clear(&err);
-	for (size_t k = 0; k < n; k++)
-		jidx[k] = -1;
-	if (run_journal_before_n(run, group, n, jidx, &err) < 0) {
-		for (size_t k = 0; k < n; k++) {
-			group[k]->status = PLAN_FAILED;
-			group[k]->error = err.code;
-			snprintf(group[k]->detail, sizeof(group[k]->detail), "%s",
-				 err.msg);
-		}
-	} else {
-		run_vf_values(run, group, n, false);
-	}
-	for (size_t k = 0; k < n; k++)
-		run_journal_after(run, jidx[k], group[k]);
+	if (s->kind == PLAN_DRIVER)
+		return run_driver_put_back(run, s->target, s->new_value, s->old_extra, e);
+	return run_one(run, s, s->new_value, e);
 }
 
 static void drop_restored(struct run *run)
@@ -338,10 +278,10 @@ static void restore_execute(struct run *run)
 			continue;
 		}
 		if (s->kind == PLAN_VF_ATTR) {
-			restore_vf_group(run, &i);
+			run_vf_group(run, &i);
 			continue;
 		}
-		restore_one(run, s);
+		run_journaled(run, s, put_back);
 		i++;
 	}
 	drop_restored(run);

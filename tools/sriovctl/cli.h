@@ -68,6 +68,17 @@ int cli_open_root(struct cli *cli);
  */
 int cli_require_root(struct cli *cli, const char *cmd);
 
+/*
+ * One progress line on a terminal (stderr), rewritten in place: pass
+ * cli_progress_print as a library progress callback with a struct
+ * cli_progress as its context, and end with cli_progress_end().
+ */
+struct cli_progress {
+	bool shown;
+};
+void cli_progress_print(void *ctx, const char *msg);
+void cli_progress_end(struct cli_progress *p);
+
 /* Prints "sriovctl: msg" and the hint to stderr; returns the exit code for err->code. */
 int cli_report(struct cli *cli, const struct sriov_err *err);
 int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)

@@ -262,7 +262,7 @@ static void report(struct cli *cli, const struct apply_args *a, int ret,
 static int run_apply(struct cli *cli, struct apply_args *a,
 		     const struct sriov_config *cfg)
 {
-	struct progress_line line = {0};
+	struct cli_progress line = {0};
 	struct apply_result res;
 	struct sriov_err err;
 	int ret, code;
@@ -277,12 +277,12 @@ static int run_apply(struct cli *cli, struct apply_args *a,
 	a->o.files = a->files;
 	a->o.n_files = a->n_files;
 	if (isatty(STDERR_FILENO) && !cli->json) {
-		a->o.progress = plan_progress_print;
+		a->o.progress = cli_progress_print;
 		a->o.progress_ctx = &line;
 	}
 	sriov_err_clear(&err);
 	ret = sriov_apply(cli->root, cfg, &a->o, &res, &err);
-	plan_progress_end(&line);
+	cli_progress_end(&line);
 	report(cli, a, ret, &res, &err);
 	code = exit_for(ret, &res, a->check);
 	apply_result_free(&res);

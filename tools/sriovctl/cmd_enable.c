@@ -209,28 +209,6 @@ static int find_pf(struct cli *cli, const char *cmd, const struct inventory *inv
 	return cli_report(cli, &err);
 }
 
-/* ---- progress on a terminal ------------------------------------------------ */
-
-struct progress_line {
-	bool shown;
-};
-
-static void progress_print(void *ctx, const char *msg)
-{
-	struct progress_line *p = ctx;
-
-	fprintf(stderr, "\r\033[K%s", msg);
-	fflush(stderr);
-	p->shown = true;
-}
-
-static void progress_end(struct progress_line *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = false;
-}
-
 /* ---- JSON -------------------------------------------------------------------- */
 
 static struct json_object *steps_json(const struct numvfs_result *res)
@@ -550,7 +528,7 @@ static int execute(struct cli *cli, const struct command *cmd, const struct pf *
 		   struct numvfs_request *req, struct numvfs_result *res, int *op_ret,
 		   struct sriov_err *err)
 {
-	struct progress_line line = {0};
+	struct cli_progress line = {0};
 	int code;
 
 	code = cli_require_root(cli, cmd->name);
@@ -559,13 +537,13 @@ static int execute(struct cli *cli, const struct command *cmd, const struct pf *
 	numvfs_result_free(res);
 	req->dry_run = false;
 	if (isatty(STDERR_FILENO)) {
-		req->progress = progress_print;
+		req->progress = cli_progress_print;
 		req->progress_ctx = &line;
 	}
 	sriov_err_clear(err);
 	warn_forced(pf, res);
 	*op_ret = numvfs_set(cli->root, pf, req, res, err);
-	progress_end(&line);
+	cli_progress_end(&line);
 	return 0;
 }
 

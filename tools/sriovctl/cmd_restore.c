@@ -76,7 +76,7 @@ static int restore_run(struct cli *cli, int argc, char **argv)
 	struct cli_extra_opts extra = {
 		.longopts = restore_opts, .handle = restore_option, .ctx = &o};
 	enum plan_view_mode mode;
-	struct progress_line line = {0};
+	struct cli_progress line = {0};
 	struct apply_result res;
 	struct sriov_err err;
 	int first, code, ret;
@@ -93,12 +93,12 @@ static int restore_run(struct cli *cli, int argc, char **argv)
 	if (code)
 		return code;
 	if (isatty(STDERR_FILENO) && !cli->json) {
-		o.progress = plan_progress_print;
+		o.progress = cli_progress_print;
 		o.progress_ctx = &line;
 	}
 	sriov_err_clear(&err);
 	ret = sriov_restore(cli->root, &o, &res, &err);
-	plan_progress_end(&line);
+	cli_progress_end(&line);
 	mode = o.dry_run ? PLAN_VIEW_DRY_RUN : PLAN_VIEW_RUN;
 	if (ret < 0 && ret != -EIO) {
 		code = cli_report(cli, &err);

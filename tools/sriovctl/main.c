@@ -140,6 +140,22 @@ int cli_require_root(struct cli *cli, const char *cmd)
 	return EXIT_NOPERM;
 }
 
+void cli_progress_print(void *ctx, const char *msg)
+{
+	struct cli_progress *p = ctx;
+
+	fprintf(stderr, "\r\033[K%s", msg);
+	fflush(stderr);
+	p->shown = true;
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)

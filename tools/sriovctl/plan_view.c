@@ -196,22 +196,6 @@ struct json_object *plan_json(const struct apply_result *res, enum plan_view_mod
 
 /* ---- shared option handling ------------------------------------------------------ */
 
-void plan_progress_print(void *ctx, const char *msg)
-{
-	struct progress_line *p = ctx;
-
-	fprintf(stderr, "\r\033[K%s", msg);
-	fflush(stderr);
-	p->shown = true;
-}
-
-void plan_progress_end(struct progress_line *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = false;
-}
-
 int plan_parse_seconds(struct cli *cli, const char *cmd, const char *opt, const char *arg,
 		       double max, int *ms)
 {

@@ -21,13 +21,6 @@ void plan_print(FILE *out, const char *cmd, const struct apply_result *res,
 struct json_object *plan_json(const struct apply_result *res, enum plan_view_mode mode,
 			      const char *const *files, size_t n_files);
 
-/* Progress lines on a terminal (stderr): pass as apply_opts.progress. */
-struct progress_line {
-	bool shown;
-};
-void plan_progress_print(void *ctx, const char *msg);
-void plan_progress_end(struct progress_line *p);
-
 /* Seconds option ("--lock-timeout 5", fractions allowed) into ms; 2 on bad input. */
 int plan_parse_seconds(struct cli *cli, const char *cmd, const char *opt, const char *arg,
 		       double max, int *ms);
