@@ -1004,6 +1004,51 @@ static void note_interrupted(const struct journal *j, struct journal_load_info *
 	info->interrupted = !pid_alive(j->pid);
 }
 
+/*
+ * What the journal says is undone by `restore` as root: only root (or the
+ * caller, for a --root tree of their own) may be able to write it or its
+ * directory. 0, or -EINVAL naming the path, the owner or mode and the fix.
+ */
+static int check_owner_mode(const char *path, const struct stat *st, struct sriov_err *e)
+{
+	unsigned int mode = (unsigned int)st->st_mode & 07777;
+
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		sriov_err_set(e, -EINVAL,
+			      "%s is owned by uid %u, neither root nor you: refusing to "
+			      "trust it",
+			      path, (unsigned int)st->st_uid);
+		sriov_err_hint(e, "check who wrote it, then: chown root %s", path);
+		return -EINVAL;
+	}
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	sriov_err_set(e, -EINVAL,
+		      "%s is writable by other users (mode %04o): refusing to trust it",
+		      path, mode);
+	sriov_err_hint(e, "check its content, then: chmod go-w %s", path);
+	return -EINVAL;
+}
+
+static int check_journal_safe(struct sriov_root *r, struct sriov_err *e)
+{
+	struct stat st;
+	int ret = sriov_root_stat(r, JOURNAL_DIR, false, &st, NULL);
+
+	if (ret == -ENOENT)
+		return 0;
+	if (!ret)
+		ret = check_owner_mode(JOURNAL_DIR, &st, e);
+	if (ret < 0)
+		return ret;
+	ret = sriov_root_stat(r, JOURNAL_FILE, false, &st, NULL);
+	if (ret == -ENOENT || ret == -ELOOP || (!ret && !S_ISREG(st.st_mode)))
+		return 0; /* absent, or set aside below as "not a regular file" */
+	if (!ret)
+		ret = check_owner_mode(JOURNAL_FILE, &st, e);
+	return ret;
+}
+
 int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
 		 struct sriov_err *e)
 {
@@ -1014,6 +1059,9 @@ int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_in
 
 	memset(j, 0, sizeof(*j));
 	memset(info, 0, sizeof(*info));
+	ret = check_journal_safe(r, e);
+	if (ret < 0)
+		return ret;
 	ret = read_journal_file(r, &text, &len, e);
 	if (ret == -ENOENT)
 		return 0;

@@ -233,6 +233,40 @@ def test_lock_and_corrupt_journal(tmp):
             os.path.exists(os.path.join(root, JOURNAL + ".corrupt-1")), os.listdir(os.path.dirname(os.path.join(root, JOURNAL))))
 
 
+def test_unsafe_journal(tmp):
+    """restore undoes what the journal says: one others can write is refused."""
+    root = fresh_tree(tmp, "unsafe")
+    c = conf(tmp, "un.conf", "[pf eth0]\nautoprobe = no\n")
+    c_yes = conf(tmp, "un-yes.conf", "[pf eth0]\nautoprobe = yes\n")
+    rc, out, err, _ = apply(root, c)
+    t.check("unsafe journal: set-up apply", rc == 0, out + err)
+    jpath = os.path.join(root, JOURNAL)
+    jdir = os.path.dirname(jpath)
+    with open(jpath) as f:
+        before = f.read()
+    cases = [("file mode 0666", jpath, 0o666, None, "journal.json is writable by other users"),
+             ("dir mode 0777", jdir, 0o777, None, "sriovctl is writable by other users")]
+    if os.geteuid() == 0:
+        cases.append(("file owned by uid 4242", jpath, 0o600, 4242, "owned by uid 4242"))
+    for name, path, mode, uid, words in cases:
+        old_mode = os.stat(path).st_mode & 0o7777
+        os.chmod(path, mode)
+        if uid is not None:
+            os.chown(path, uid, -1)
+        for cmd in (["restore", "--root", root], ["apply", "--root", root, c_yes]):
+            rc, out, err = t.run(cmd)
+            t.check(f"unsafe journal ({name}): {cmd[0]} exits 2", rc == 2, out + err)
+            t.check(f"unsafe journal ({name}): {cmd[0]} names it", words in err, err)
+        t.check(f"unsafe journal ({name}): autoprobe untouched", read(root, AUTOPROBE) == "0")
+        with open(jpath) as f:
+            t.check(f"unsafe journal ({name}): journal untouched", f.read() == before)
+        os.chmod(path, old_mode)
+        if uid is not None:
+            os.chown(path, 0, -1)
+    rc, out, err = t.run(["restore", "--root", root])
+    t.check("unsafe journal: restore works once fixed", rc == 0 and read(root, AUTOPROBE) == "1", out + err)
+
+
 def test_help():
     for cmd, words in (("apply", ["--dry-run", "--check", "--rollback-on-error", "journal"]),
                        ("restore", ["--dry-run", "journal"])):
@@ -253,6 +287,7 @@ def main():
         test_apply_journal_restore(tmp)
         test_rollback(tmp)
         test_lock_and_corrupt_journal(tmp)
+        test_unsafe_journal(tmp)
         test_help()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -101,9 +101,10 @@ static int restore_run(struct cli *cli, int argc, char **argv)
 	cli_progress_end(&line);
 	mode = o.dry_run ? PLAN_VIEW_DRY_RUN : PLAN_VIEW_RUN;
 	if (ret < 0 && ret != -EIO) {
+		/* before any change: a bad tree or an untrusted journal is exit 2 */
 		code = cli_report(cli, &err);
 		apply_result_free(&res);
-		return code == EXIT_USAGE ? EXIT_FAIL : code;
+		return code;
 	}
 	if (cli->json) {
 		struct json_object *j = plan_json(&res, mode, NULL, 0);
