@@ -20,6 +20,7 @@ static const struct symbol symbols[] = {
 	SYM(write_new, archive_write_new),
 	SYM(write_set_format_pax_restricted, archive_write_set_format_pax_restricted),
 	SYM(write_open_filename, archive_write_open_filename),
+	SYM(write_open_fd, archive_write_open_fd),
 	SYM(write_header, archive_write_header),
 	SYM(write_data, archive_write_data),
 	SYM(write_close, archive_write_close),

@@ -17,6 +17,7 @@ struct archive_api {
 	__typeof__(archive_write_new) *write_new;
 	__typeof__(archive_write_set_format_pax_restricted) *write_set_format_pax_restricted;
 	__typeof__(archive_write_open_filename) *write_open_filename;
+	__typeof__(archive_write_open_fd) *write_open_fd;
 	__typeof__(archive_write_header) *write_header;
 	__typeof__(archive_write_data) *write_data;
 	__typeof__(archive_write_close) *write_close;

@@ -95,6 +95,7 @@ struct capture {
 	int root_fd;
 	const struct archive_api *api;
 	struct archive *ar;
+	int out_fd; /* the archive file, -1 for standard output */
 	struct path_set done;
 	struct sriov_err *e;
 	char *buf;
@@ -363,8 +364,27 @@ static int open_archive(struct capture *c, const char *out_path)
 		return sriov_err_set(c->e, -ENOMEM, "out of memory");
 	if (c->api->write_set_format_pax_restricted(c->ar) != ARCHIVE_OK)
 		return ar_fail(c, "format");
-	if (c->api->write_open_filename(c->ar, strcmp(out_path, "-") ? out_path : NULL) !=
-	    ARCHIVE_OK)
+	if (!strcmp(out_path, "-")) {
+		if (c->api->write_open_filename(c->ar, NULL) != ARCHIVE_OK)
+			return ar_fail(c, "standard output");
+		return 0;
+	}
+	/*
+	 * The caller's file, not the --root tree's. Run as root in a directory
+	 * others can write (/tmp), a symlink planted at the name must not turn
+	 * this into a write to the file it points at.
+	 */
+	c->out_fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			 0644);
+	if (c->out_fd < 0 && errno == ELOOP)
+		return sriov_err_set(
+			c->e, -EINVAL,
+			"%s is a symbolic link: refusing to write the capture "
+			"through it",
+			out_path);
+	if (c->out_fd < 0)
+		return sriov_err_set(c->e, -errno, "%s: %s", out_path, strerror(errno));
+	if (c->api->write_open_fd(c->ar, c->out_fd) != ARCHIVE_OK)
 		return sriov_err_set(c->e, -EIO, "%s: %s", out_path,
 				     c->api->error_string(c->ar));
 	return 0;
@@ -373,7 +393,7 @@ static int open_archive(struct capture *c, const char *out_path)
 int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 			const char *out_path, struct sriov_err *e)
 {
-	struct capture c = {.root = r, .e = e};
+	struct capture c = {.root = r, .out_fd = -1, .e = e};
 	int ret;
 
 	/*
@@ -401,6 +421,8 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 		ret = ar_fail(&c, "close");
 	if (c.ar)
 		c.api->write_free(c.ar);
+	if (c.out_fd >= 0 && close(c.out_fd) < 0 && ret == 0)
+		ret = sriov_err_set(e, -errno, "%s: %s", out_path, strerror(errno));
 	set_free(&c.done);
 	close(c.root_fd);
 	free(c.buf);

@@ -139,6 +139,18 @@ def check_replay(base, root, tmp):
     a = run(["show", "--json", "--root", root])[1]
     b = run(["show", "--json", "--root", again])[1]
     check(f"{base}: capture replays identically", a == b and a != "")
+    victim = os.path.join(tmp, "victim")
+    with open(victim, "w") as f:
+        f.write("keep\n")
+    link = os.path.join(tmp, "planted.tar")
+    os.symlink(victim, link)
+    rc, _, err = run(["capture", link, "--root", root])
+    with open(victim) as f:
+        kept = f.read() == "keep\n"
+    check(f"{base}: capture refuses a symlink at its output name",
+          rc == 2 and "symbolic link" in err and kept, f"rc={rc} {err}")
+    os.unlink(link)
+    os.unlink(victim)
 
 
 def check_selection(base, root):
