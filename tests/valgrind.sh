@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs the main commands of a non-sanitized build under valgrind against a
 # recorded tree and a dump; any error or leak fails. Ends with "N passed, N failed".
+# Each run's result goes to build-valgrind/results.tsv (scripts/figures.sh).
 set -euo pipefail
 
 top="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
@@ -24,6 +25,8 @@ mkdir -p "$tmp/vm/sys/bus/pci/drivers/vfio-pci"
 
 pass=0
 fail=0
+results="$build/results.tsv"
+printf 'command\targs\texpected\tresult\n' >"$results"
 # vg RC ARGS...: run sriovctl ARGS under valgrind; a valgrind error or leak,
 # or an exit status other than RC, fails
 vg() {
@@ -35,12 +38,15 @@ vg() {
 		echo "valgrind FAIL: sriovctl $*"
 		cat "$tmp/vg.log"
 		fail=$((fail + 1))
+		printf '%s\t%s\t%s\tvalgrind error\n' "$1" "$*" "$want" >>"$results"
 	elif [ "$rc" != "$want" ]; then
 		echo "valgrind FAIL: sriovctl $*: exit status $rc, expected $want"
 		grep -v "unhandled amd64-linux syscall: 437\|You may be able to\|This could cause\|possible causes\|syscall table\|README_MISSING_SYSCALL\|Nevertheless we consider\|so we must" "$tmp/vg.log" | head -n 5
 		fail=$((fail + 1))
+		printf '%s\t%s\t%s\texit %s\n' "$1" "$*" "$want" "$rc" >>"$results"
 	else
 		pass=$((pass + 1))
+		printf '%s\t%s\t%s\tclean\n' "$1" "$*" "$want" >>"$results"
 	fi
 }
 dump="$top/tests/data/pci-dumps/intel-82576-10c9-pciutils-cap-pcie-2.txt"
@@ -111,6 +117,22 @@ vg 0 persist --method modprobe --json "${p[@]}"
 vg 0 persist --method modprobe --remove "${p[@]}"
 printf '[pf 0000:02:00.0]\nnum_vfs = 2\n' >"$tmp/persist/etc/sriovctl.conf"
 vg 2 persist --method modprobe "${p[@]}"
+# apply and restore on their own copy: a plan, the changes a tree can take
+# (autoprobe, driver_override), the journal, --check, then restore
+mkdir "$tmp/apply"
+tar -xf "$top"/tests/fixtures/vm-igb-nvme-vf4.tar -C "$tmp/apply"
+a=(--root "$tmp/apply")
+printf '[pf eth0]\nautoprobe = no\n[pf 0000:02:00.0]\nautoprobe = no\n' >"$tmp/apply.conf"
+chmod 600 "$tmp/apply.conf"
+printf '[pf eth0]\nnum_vfs = 99\n' >"$tmp/apply-bad.conf"
+chmod 600 "$tmp/apply-bad.conf"
+vg 0 apply --dry-run --json "$tmp/apply.conf" "${a[@]}"
+vg 1 apply --check "$tmp/apply.conf" "${a[@]}"
+vg 0 apply --json "$tmp/apply.conf" "${a[@]}"
+vg 0 apply --check "$tmp/apply.conf" "${a[@]}"
+vg 2 apply "$tmp/apply-bad.conf" "${a[@]}"
+vg 0 restore --dry-run --json "${a[@]}"
+vg 0 restore "${a[@]}"
 vg 0 list
 vg 0 --help
 echo "valgrind: $pass passed, $fail failed"
