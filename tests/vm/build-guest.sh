@@ -169,6 +169,9 @@ if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "
 	install_file "$st" /bin/ip /usr/bin/ip
 	copy_libs "$st" /usr/bin/lspci
 	copy_libs "$st" /bin/ip
+	# util-linux's setpriv (busybox's cannot change uid): "not root" tests
+	install_file "$st" /usr/bin/setpriv
+	copy_libs "$st" /usr/bin/setpriv
 	install_file "$st" /bin/busybox /usr/bin/busybox
 	while read -r a; do
 		name="${a##*/}"

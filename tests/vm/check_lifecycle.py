@@ -301,6 +301,18 @@ def check_netuse(c, r):
         c.eq('disable: no virtfn links', {}, igb_vfs(st))
 
 
+def check_privilege(c, r):
+    """Not root: each changing command exits 3 before touching the host."""
+    for cmd in ('enable', 'disable', 'vfset', 'bind', 'unbind', 'apply', 'restore', 'persist'):
+        name = 'privilege/' + cmd
+        check_rc(c, r, name, 3)
+        c.true(name + ': says it needs root', 'needs root' in r.err(name), r.err(name))
+    check_rc(c, r, 'privilege/show', 0)
+    before, after = r.state('privilege/before'), r.state('privilege/state')
+    if before and after:
+        c.eq('privilege: the host is unchanged', before, after)
+
+
 def check_nvme(c, r):
     check_rc(c, r, 'nvme/enable', 0)
     st = r.state('nvme/state')
@@ -336,6 +348,7 @@ def main(argv):
         check_bad(c, r)
         check_vfio(c, r)
         check_netuse(c, r)
+        check_privilege(c, r)
         check_nvme(c, r)
     print('%d passed, %d failed' % (c.passed, c.failed))
     return 1 if c.failed or c.passed == 0 else 0

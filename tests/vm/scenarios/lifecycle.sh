@@ -127,6 +127,24 @@ section netuse/state state
 "$IP" addr flush dev "$N1"
 "$IP" link set dev "$N1" down
 
+# --- not root: every command that changes the host refuses (exit 3) --------
+printf '[pf %s]\nnum_vfs = 2\n' "$PFDEV" >/tmp/priv.conf
+chmod 644 /tmp/priv.conf
+# util-linux's setpriv by path: busybox ash runs its own applet for a bare
+# name, and busybox's setpriv cannot change uids
+nobody() { /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+section privilege/before state
+section privilege/enable nobody "$S" enable "$PFDEV" 2
+section privilege/disable nobody "$S" disable "$PFDEV"
+section privilege/vfset nobody "$S" vf "$PFDEV/0" set trust on
+section privilege/bind nobody "$S" bind "$VF0" vfio-pci
+section privilege/unbind nobody "$S" unbind "$VF0"
+section privilege/apply nobody "$S" apply /tmp/priv.conf
+section privilege/restore nobody "$S" restore
+section privilege/persist nobody "$S" persist --remove
+section privilege/show nobody "$S" show "$PFDEV" --json
+section privilege/state state
+
 section disable "$S" disable "$PFDEV" --json
 section disable.state state
 
