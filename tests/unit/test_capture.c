@@ -518,8 +518,8 @@ static void test_write_errors(void **state)
 	assert_int_equal(sriov_root_open(tree, &r, NULL), 0);
 	memset(&inv, 0, sizeof(inv));
 	sriov_err_clear(&e);
-	assert_int_equal(sriov_capture_write(r, &inv, archive_path, &e), -EIO);
-	assert_int_equal(e.code, -EIO);
+	assert_int_equal(sriov_capture_write(r, &inv, archive_path, &e), -ENOENT);
+	assert_int_equal(e.code, -ENOENT);
 	assert_non_null(strstr(e.msg, archive_path));
 	sriov_root_close(r);
 }
