@@ -202,12 +202,17 @@ static int set_num_vfs(struct run *run, const char *addr, const char *value,
 		return ret;
 	pf = plan_find_pf(&run->inv, addr);
 	if (!pf)
-		return sriov_err_set(e, -ENODEV, "%s: the PF is gone", addr);
+		return sriov_err_set(e, -ENODEV, "%s: the PF is no longer on this host",
+				     addr);
 	numvfs_request_init(&req, atoi(value));
 	if (run->o->numvfs_timeout_ms > 0)
 		req.timeout_ms = run->o->numvfs_timeout_ms;
 	memset(&nres, 0, sizeof(nres));
 	ret = numvfs_set(run->r, pf, &req, &nres, e);
+	if (nres.pending_pid) {
+		run->pending_pid = nres.pending_pid;
+		run->numvfs_pending = true;
+	}
 	numvfs_result_free(&nres);
 	return ret;
 }
@@ -243,10 +248,12 @@ void run_journaled(struct run *run, struct plan_step *s, run_change_fn change)
 	int jidx = -1;
 
 	sriov_err_clear(&err);
-	if (run_journal_before(run, s, &jidx, &err) < 0 || change(run, s, &err) < 0)
+	if (run_journal_before(run, s, &jidx, &err) < 0 || change(run, s, &err) < 0) {
+		run_explain_removed(run, s->target, &err);
 		run_step_failed(s, err.code, err.msg, err.hint);
-	else
+	} else {
 		s->status = PLAN_DONE;
+	}
 	run_journal_after(run, jidx, s);
 }
 
@@ -346,6 +353,27 @@ static void fail_predicted(struct run *run, const struct sriov_err *err)
 	}
 }
 
+/*
+ * A sriov_numvfs write still runs in the kernel: it holds the PF's device
+ * lock, and reading the PF (sriov_numvfs, driver_override) would wait for
+ * it, without a bound. The steps left are not run.
+ */
+static void stop_after_pending_write(struct run *run)
+{
+	struct plan *p = &run->res->plan;
+	char msg[200];
+
+	snprintf(msg, sizeof(msg),
+		 "not run: a write to sriov_numvfs is still running in the kernel "
+		 "(pid %d)",
+		 run->pending_pid);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].status == PLAN_PENDING)
+			run_step_failed(&p->steps[i], -ETIMEDOUT, msg,
+					"run apply again once that write has finished "
+					"(the lock is held until then)");
+}
+
 static void execute(struct run *run)
 {
 	struct plan *p = &run->res->plan;
@@ -357,6 +385,10 @@ static void execute(struct run *run)
 			continue;
 		run_pf_step(run, &p->steps[i]);
 		counts_changed |= p->steps[i].kind == PLAN_NUM_VFS;
+		if (run->numvfs_pending) {
+			stop_after_pending_write(run);
+			return;
+		}
 	}
 	sriov_err_clear(&err);
 	if (counts_changed && replan_vfs(run, &err) < 0)
@@ -382,32 +414,52 @@ void run_end(struct run *run)
 	if (run->have_inv)
 		sriov_inventory_free(&run->inv);
 	journal_free(&run->j);
-	sriov_lock_release(run->lock_fd);
+	if (run->pending_pid)
+		sriov_lock_hand_over(run->lock_fd, run->pending_pid);
+	else
+		sriov_lock_release(run->lock_fd);
+}
+
+/*
+ * Reads the journal (a dry run or a run with nothing to do only peeks: a
+ * corrupt journal stays where it is) and notes what the last run left: an
+ * interruption or a corrupt file. An unsafe journal is an error.
+ */
+static int read_journal(struct run *run, bool peek, struct sriov_err *e)
+{
+	struct journal_load_info *info = &run->res->journal;
+	int ret;
+
+	ret = peek ? journal_peek(run->r, &run->j, info, e)
+		   : journal_load(run->r, &run->j, info, e);
+	if (ret < 0)
+		return ret;
+	if (info->interrupted)
+		run_note(run,
+			 "the previous run (pid %ld) was interrupted after %zu "
+			 "change(s); %s",
+			 info->previous_pid, info->previous_steps,
+			 peek ? "the next run finishes it" : "this run finishes it");
+	if (info->corrupt && !info->set_aside[0])
+		run_note(run,
+			 "the journal is corrupt (%s): left as it is; a run that "
+			 "changes something sets it aside",
+			 info->reason);
+	else if (info->corrupt)
+		run_note(run, "the journal was corrupt (%s): set aside as %s",
+			 info->reason, info->set_aside);
+	return 0;
 }
 
 int run_begin(struct run *run, const char *command, struct sriov_err *e)
 {
-	int ret;
-
 	if (!run->o->dry_run)
 		run->lock_fd =
 			sriov_lock_acquire(run->r, command, run->o->lock_timeout_ms,
 					   run->o->progress, run->o->progress_ctx, e);
 	if (run->lock_fd < 0 && !run->o->dry_run)
 		return run->lock_fd;
-	ret = journal_load(run->r, &run->j, &run->res->journal, e);
-	if (ret < 0)
-		return ret;
-	if (run->res->journal.interrupted)
-		run_note(run,
-			 "the previous run (pid %ld) was interrupted after %zu "
-			 "change(s); this run finishes it",
-			 run->res->journal.previous_pid,
-			 run->res->journal.previous_steps);
-	if (run->res->journal.corrupt)
-		run_note(run, "the journal was corrupt (%s): set aside as %s",
-			 run->res->journal.reason, run->res->journal.set_aside);
-	return 0;
+	return read_journal(run, run->o->dry_run, e);
 }
 
 static enum journal_state final_state(const struct apply_result *res)
@@ -473,6 +525,9 @@ int sriov_apply(struct sriov_root *r, const struct sriov_config *cfg,
 	/* every input error shows here, before the lock or the journal is touched */
 	if (ret == 0)
 		ret = plan_compute(r, run.nl, cfg, &run.inv, &res->plan, &res->diags, e);
+	/* a dry run, --check or nothing to do: what the journal says, unchanged */
+	if (ret == 0 && (o->dry_run || !res->plan.n))
+		ret = read_journal(&run, true, e);
 	if (ret == 0 && !o->dry_run && res->plan.n)
 		ret = replan_locked(&run, e);
 	if (ret == 0 && !o->dry_run && res->plan.n) {

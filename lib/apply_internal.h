@@ -21,6 +21,14 @@ struct run {
 	bool have_inv;
 	int lock_fd;
 	int journaled; /* changes journaled in this run */
+	/*
+	 * A sysfs write that timed out and still runs in the kernel (its
+	 * child holds the lock: run_end() hands it over); 0 none. After one
+	 * on sriov_numvfs, reading the PF blocks (the kernel holds its device
+	 * lock): the run stops.
+	 */
+	int pending_pid;
+	bool numvfs_pending;
 };
 
 int plan_grow(struct plan *p);
@@ -54,6 +62,13 @@ int run_journal_before_n(struct run *run, struct plan_step **steps, size_t n, in
 			 struct sriov_err *e);
 /* Copies s's outcome into journal step index (saved with the next save). */
 void run_journal_after(struct run *run, int index, const struct plan_step *s);
+
+/*
+ * When e says ENODEV/ENOENT and the function addr has left
+ * /sys/bus/pci/devices meanwhile (hot-unplug, `remove`): says so in e,
+ * keeping the original message, with the remedy.
+ */
+void run_explain_removed(struct run *run, const char *addr, struct sriov_err *e);
 
 /* Marks s failed with err (-EIO when 0), msg and hint (may be NULL). */
 void run_step_failed(struct plan_step *s, int err, const char *msg, const char *hint);

@@ -12,6 +12,7 @@
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
 #include "clock.h"
+#include "sysfs_paths.h"
 
 #define CARRIER_WAIT_MS 10000
 
@@ -21,6 +22,23 @@ void run_step_failed(struct plan_step *s, int err, const char *msg, const char *
 	s->error = err ? err : -EIO;
 	snprintf(s->detail, sizeof(s->detail), "%s", msg);
 	snprintf(s->hint, sizeof(s->hint), "%s", hint ? hint : "");
+}
+
+void run_explain_removed(struct run *run, const char *addr, struct sriov_err *e)
+{
+	char path[96], was[sizeof(e->msg)];
+	int code = e->code;
+
+	if (code != -ENODEV && code != -ENOENT)
+		return;
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", addr);
+	if (!sriov_name_is_safe(addr) || sriov_path_exists(run->r, path) == 0)
+		return;
+	snprintf(was, sizeof(was), "%s", e->msg);
+	sriov_err_set(e, code, "%s: device removed during the run (it left %s): %.300s",
+		      addr, SYS_PCI_DEVICES, was);
+	sriov_err_hint(e, "once it is back (hot-plug, or echo 1 > /sys/bus/pci/rescan), "
+			  "run apply again: it finishes the job");
 }
 
 static void fail_all(struct plan_step **steps, size_t n, const struct sriov_err *err)
@@ -196,6 +214,7 @@ void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool und
 		wait_for_carrier(run, steps[0]);
 	memset(&vs, 0, sizeof(vs));
 	if (send_and_verify(run, steps[0], &s, zero_mac, &vs, &err) < 0) {
+		run_explain_removed(run, steps[0]->target, &err);
 		fail_all(steps, n, &err);
 		return;
 	}
@@ -263,6 +282,8 @@ static int bind_once(struct run *run, const char *target, enum bind_action actio
 	ret = bind_plan(run->r, target, &req, NULL, &bp, e);
 	if (ret == 0 && !bp.nothing_to_do)
 		ret = bind_apply(run->r, &bp, e);
+	if (bp.pending_pid)
+		run->pending_pid = bp.pending_pid;
 	if (after)
 		snprintf(after, size, "%s",
 			 bp.nothing_to_do ? bp.previous_driver : bp.driver_after);

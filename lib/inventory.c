@@ -28,6 +28,16 @@ static void add_note(struct inventory *inv, const char *note)
 	snprintf(inv->notes[inv->n_notes++], sizeof(inv->notes[0]), "%s", note);
 }
 
+/* A sysfs file or link of a PF that makes no sense: noted, and the inventory marked. */
+static void add_damage(struct inventory *inv, const struct pf *pf, const char *what)
+{
+	char note[sizeof(inv->notes[0])];
+
+	snprintf(note, sizeof(note), SYS_PCI_DEVICES "/%s/%s", pf->addr_str, what);
+	add_note(inv, note);
+	inv->damaged = true;
+}
+
 /* ---- PF attributes ---------------------------------------------------- */
 
 static int read_small_int(struct sriov_dir *d, const char *name, int base)
@@ -252,7 +262,18 @@ static int read_vf(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf
 	return copy_netdevs(sc, vf->addr_str, false, NULL, &vf->netdevs, &vf->n_netdevs);
 }
 
-static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf)
+static void add_vf_damage(struct inventory *inv, const struct pf *pf, int index)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what),
+		 "virtfn%d: missing, or not a link to a PCI function: VF %d is not shown",
+		 index, index);
+	add_damage(inv, pf, what);
+}
+
+static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf,
+		    struct inventory *inv)
 {
 	int count = pf->num_vfs >= 0 ? pf->num_vfs : pf->caps.sriov.num_vfs;
 	size_t n = 0;
@@ -269,6 +290,8 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 			return ret;
 		if (ret == 0)
 			n++;
+		else
+			add_vf_damage(inv, pf, i);
 	}
 	pf->n_vfs = n;
 	return 0;
@@ -374,8 +397,12 @@ static int read_pf(struct sriov_root *r, const struct scan *sc,
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : 0;
 	read_pf_attrs(&d, pf);
+	if (pf->total_vfs < 0)
+		add_damage(inv, pf, "sriov_totalvfs: unreadable or not a number");
+	if (pf->num_vfs < 0)
+		add_damage(inv, pf, "sriov_numvfs: unreadable or not a number");
 	read_pf_config(r, &d, pf, inv);
-	ret = read_vfs(&d, sc, pf);
+	ret = read_vfs(&d, sc, pf, inv);
 	sriov_dir_close(&d);
 	if (ret < 0)
 		return ret;

@@ -1049,8 +1049,8 @@ static int check_journal_safe(struct sriov_root *r, struct sriov_err *e)
 	return ret;
 }
 
-int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
-		 struct sriov_err *e)
+static int load(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
+		bool set_aside_corrupt, struct sriov_err *e)
 {
 	struct sriov_err why = {0};
 	char *text = NULL;
@@ -1079,10 +1079,23 @@ int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_in
 	if (ret < 0) {
 		snprintf(info->reason, sizeof(info->reason), "%.*s",
 			 (int)sizeof(info->reason) - 1, why.msg);
-		return set_aside(r, info, e);
+		info->corrupt = !set_aside_corrupt;
+		return set_aside_corrupt ? set_aside(r, info, e) : 0;
 	}
 	note_interrupted(j, info);
 	return 0;
+}
+
+int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
+		 struct sriov_err *e)
+{
+	return load(r, j, info, true, e);
+}
+
+int journal_peek(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
+		 struct sriov_err *e)
+{
+	return load(r, j, info, false, e);
 }
 
 int journal_save(struct sriov_root *r, const struct journal *j, struct sriov_err *e)

@@ -19,6 +19,8 @@
 #define LOCK_POLL_MS	 100
 #define LOCK_PROGRESS_MS 1000
 
+#define HOLDER_WRITE "write" /* sriov_lock_hand_over(): a write left running */
+
 /* "pid 123 (sriovctl apply)" from what the holder wrote, or a vaguer name. */
 static void describe_holder(int fd, char *buf, size_t size)
 {
@@ -35,14 +37,19 @@ static void describe_holder(int fd, char *buf, size_t size)
 	text[n] = '\0';
 	if (sscanf(text, "%ld %16[a-z_-]", &pid, command) != 2 || pid <= 0)
 		return;
-	snprintf(buf, size, "pid %ld (sriovctl %s)", pid, command);
+	if (!strcmp(command, HOLDER_WRITE))
+		snprintf(buf, size,
+			 "pid %ld (a sysfs write sriovctl left running in the kernel)",
+			 pid);
+	else
+		snprintf(buf, size, "pid %ld (sriovctl %s)", pid, command);
 }
 
 /* Writes "PID COMMAND\n" into the lock we now hold. */
-static int write_holder(int fd, const char *command)
+static int write_holder(int fd, long pid, const char *command)
 {
 	char text[64];
-	int len = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), command);
+	int len = snprintf(text, sizeof(text), "%ld %s\n", pid, command);
 
 	if (ftruncate(fd, 0) < 0)
 		return -errno;
@@ -136,7 +143,7 @@ int sriov_lock_acquire(struct sriov_root *r, const char *command, int timeout_ms
 		return fd;
 	ret = wait_for_lock(fd, timeout_ms, progress, ctx, e);
 	if (!ret) {
-		ret = write_holder(fd, command);
+		ret = write_holder(fd, (long)getpid(), command);
 		if (ret < 0)
 			sriov_err_set(e, ret, "%s: recording the holder: %s",
 				      SRIOV_LOCK_FILE, strerror(-ret));
@@ -158,4 +165,15 @@ void sriov_lock_release(int fd)
 	emptied = ftruncate(fd, 0);
 	(void)emptied;
 	close(fd); /* the last reference to the open file: the flock goes with it */
+}
+
+void sriov_lock_hand_over(int fd, long pid)
+{
+	if (fd < 0)
+		return;
+	if (pid <= 0 || write_holder(fd, pid, HOLDER_WRITE) < 0) {
+		sriov_lock_release(fd);
+		return;
+	}
+	close(fd); /* the child's reference keeps the flock until it exits */
 }

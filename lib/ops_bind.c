@@ -660,7 +660,7 @@ void bind_plan_free(struct bind_plan *p)
  * is left to finish.
  */
 static int write_bounded(struct sriov_root *r, const struct bind_step *s, int timeout_ms,
-			 struct sriov_err *e)
+			 int *pending_pid, struct sriov_err *e)
 {
 	int pid, ret;
 
@@ -668,6 +668,7 @@ static int write_bounded(struct sriov_root *r, const struct bind_step *s, int ti
 				       e);
 	if (ret != -ETIMEDOUT)
 		return ret;
+	*pending_pid = pid;
 	sriov_err_set(e, -ETIMEDOUT,
 		      "writing %s to %s has not returned after %d s: the kernel is "
 		      "waiting, e.g. for the device's user to release it",
@@ -713,7 +714,7 @@ static int run_step(struct sriov_root *r, struct bind_plan *p, struct bind_step 
 		return ret;
 	}
 	if (write_may_block(s))
-		ret = write_bounded(r, s, p->timeout_ms, e);
+		ret = write_bounded(r, s, p->timeout_ms, &p->pending_pid, e);
 	else
 		ret = sriov_write_attr(r, s->path, s->value, e);
 	return ret < 0 ? write_hint(p, s, ret, e) : 0;

@@ -237,9 +237,16 @@ static int plan_count(struct pf_job *j)
 	struct plan_step *s;
 
 	j->count = j->want.num_vfs >= 0 ? j->want.num_vfs : pf->num_vfs;
-	if (j->want.num_vfs < 0 && pf->num_vfs < 0)
-		return sriov_err_set(j->e, -ENODEV, "%s: sriov_numvfs is unreadable",
-				     pf->addr_str);
+	/* the current count is what the plan starts from: unknown, no plan */
+	if (pf->num_vfs < 0) {
+		sriov_err_set(j->e, -EINVAL,
+			      "%s: /sys/bus/pci/devices/%s/sriov_numvfs is unreadable or "
+			      "not a number: cannot plan from an unknown VF count",
+			      pf->addr_str, pf->addr_str);
+		sriov_err_hint(j->e, "check the device (dmesg, lspci -vvv -s %s)",
+			       pf->addr_str);
+		return -EINVAL;
+	}
 	if (j->want.num_vfs >= 0 && pf->total_vfs >= 0 && j->count > pf->total_vfs) {
 		sriov_err_set(j->e, -ERANGE,
 			      "%s:%u:%u: num_vfs %d for %s, but its limit is %d "

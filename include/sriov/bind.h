@@ -89,6 +89,7 @@ struct bind_plan {
 	char driver_after[BIND_DRIVER_NAME_MAX + 8];   /* "": none bound */
 	char override_after[BIND_DRIVER_NAME_MAX + 8]; /* "": none set */
 	char vfio_device[32]; /* "/dev/vfio/GROUP" after binding vfio-pci */
+	int pending_pid; /* a write that timed out, still running in the kernel; 0 none */
 };
 
 /*

@@ -91,8 +91,10 @@ struct inventory {
 	struct iommu_group *groups;
 	size_t n_groups;
 	/* notes for the user, e.g. "config space limited to 64 bytes: not root" */
-	char notes[4][256];
+	char notes[8][256];
 	int n_notes;
+	/* a PF's sriov_numvfs/sriov_totalvfs or a virtfnN link made no sense (noted) */
+	bool damaged;
 };
 
 enum inventory_flags {

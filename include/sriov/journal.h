@@ -109,6 +109,13 @@ int journal_load(struct sriov_root *r, struct journal *j, struct journal_load_in
 		 struct sriov_err *e);
 
 /*
+ * journal_load() for a dry run: changes nothing. A corrupt journal is left
+ * where it is: info->corrupt and info->reason are set, info->set_aside is "".
+ */
+int journal_peek(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
+		 struct sriov_err *e);
+
+/*
  * Writes j to JOURNAL_FILE atomically (creating JOURNAL_DIR, mode 0700; file
  * 0600). -EINVAL (naming the field, "steps[3].key: ...") when j holds what
  * journal_load() would refuse, -EFBIG past JOURNAL_MAX_SIZE; nothing written.
@@ -180,5 +187,15 @@ int sriov_lock_acquire(struct sriov_root *r, const char *command, int timeout_ms
 
 /* Releases and closes a lock from sriov_lock_acquire() (fd < 0: nothing). */
 void sriov_lock_release(int fd);
+
+/*
+ * Closes a lock from sriov_lock_acquire() that a child process still holds:
+ * a bounded sysfs write (sriov_write_attr_bounded()) forked while the lock
+ * was taken and still running in the kernel shares the lock's open file, so
+ * the lock stays taken until that write ends. Names pid as the holder for
+ * the waiters ("a sysfs write ... left running"); pid <= 0: the same as
+ * sriov_lock_release().
+ */
+void sriov_lock_hand_over(int fd, long pid);
 
 #endif

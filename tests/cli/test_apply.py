@@ -253,10 +253,13 @@ def test_unsafe_journal(tmp):
         os.chmod(path, mode)
         if uid is not None:
             os.chown(path, uid, -1)
-        for cmd in (["restore", "--root", root], ["apply", "--root", root, c_yes]):
+        for cmd in (["restore", "--root", root], ["apply", "--root", root, c_yes],
+                    ["apply", "--dry-run", "--root", root, c_yes], ["apply", "--check", "--root", root, c],
+                    ["restore", "--dry-run", "--root", root]):
             rc, out, err = t.run(cmd)
-            t.check(f"unsafe journal ({name}): {cmd[0]} exits 2", rc == 2, out + err)
-            t.check(f"unsafe journal ({name}): {cmd[0]} names it", words in err, err)
+            what = " ".join(a for a in cmd if a != root and not a.endswith(".conf"))
+            t.check(f"unsafe journal ({name}): {what} exits 2", rc == 2, out + err)
+            t.check(f"unsafe journal ({name}): {what} names it", words in err, err)
         t.check(f"unsafe journal ({name}): autoprobe untouched", read(root, AUTOPROBE) == "0")
         with open(jpath) as f:
             t.check(f"unsafe journal ({name}): journal untouched", f.read() == before)

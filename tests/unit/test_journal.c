@@ -912,6 +912,43 @@ static void test_lock_waits(void **state)
 	end_holder(&h);
 }
 
+/*
+ * A child forked while the lock is held (a bounded sysfs write) keeps it
+ * after the parent hands it over; waiters name the child, and the lock is
+ * free once the child has exited.
+ */
+static void test_lock_hand_over(void **state)
+{
+	struct sriov_err e;
+	char want[64];
+	pid_t child;
+	int fd, status;
+
+	(void)state;
+	fd = sriov_lock_acquire(root, "apply", 0, NULL, NULL, NULL);
+	assert_true(fd >= 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	sriov_lock_hand_over(fd, child);
+	snprintf(want, sizeof(want), "%ld write\n", (long)child);
+	assert_string_equal(slurp("run/sriovctl.lock"), want);
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_lock_acquire(root, "apply", 0, NULL, NULL, &e),
+			 -EWOULDBLOCK);
+	snprintf(want, sizeof(want), "pid %ld (a sysfs write", (long)child);
+	assert_non_null(strstr(e.msg, want));
+	assert_int_equal(kill(child, SIGKILL), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	fd = sriov_lock_acquire(root, "apply", 0, NULL, NULL, &e);
+	assert_true(fd >= 0);
+	sriov_lock_release(fd);
+	sriov_lock_hand_over(-1, 1);
+}
+
 static void test_lock_bad_command(void **state)
 {
 	(void)state;
@@ -941,6 +978,7 @@ int main(void)
 		T(test_load_corrupt),
 		T(test_lock_held_by_child),
 		T(test_lock_waits),
+		T(test_lock_hand_over),
 		T(test_lock_bad_command),
 	};
 

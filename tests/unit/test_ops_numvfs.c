@@ -604,6 +604,32 @@ static void test_bounded_write_errors(void **state)
 			 0);
 }
 
+/* SRIOVCTL_FAULT_BLOCK_WRITE=ATTR: the writer of .../ATTR waits to be killed. */
+static void test_fault_block_write(void **state)
+{
+	const char *path = "/" TREE_IGB_PF "/secret";
+	struct fixture *f = *state;
+	struct sriov_err e;
+	int pid = 0, status;
+
+	setenv("SRIOVCTL_FAULT_BLOCK_WRITE", "secret", 1);
+	sriov_err_clear(&e);
+	assert_int_equal(
+		sriov_write_attr_bounded(f->root, path, "x", 200, &pid, NULL, NULL, &e),
+		-ETIMEDOUT);
+	assert_true(pid > 0);
+	assert_contains(e.msg, "did not finish");
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	/* only a whole file name matches */
+	setenv("SRIOVCTL_FAULT_BLOCK_WRITE", "ecret", 1);
+	assert_int_equal(
+		sriov_write_attr_bounded(f->root, path, "y", 2000, &pid, NULL, NULL, &e),
+		0);
+	unsetenv("SRIOVCTL_FAULT_BLOCK_WRITE");
+}
+
 static void test_set_write_blocks(void **state)
 {
 	struct fixture *f = *state;
@@ -785,6 +811,7 @@ int main(void)
 		T(test_wait_udev_queue),
 		T(test_bounded_write_blocks),
 		T(test_bounded_write_errors),
+		T(test_fault_block_write),
 		T(test_set_write_blocks),
 		T(test_set_write_fails),
 		T(test_diagnose),

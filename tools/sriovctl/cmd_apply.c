@@ -104,9 +104,15 @@ static int apply_option(struct cli *cli, void *ctx, int opt, const char *arg)
 	case OPT_DEVICE_TIMEOUT:
 		return plan_parse_seconds(cli, "apply", "--device-timeout", arg,
 					  SECONDS_MAX, &a->o.device_timeout_ms);
-	case OPT_TIMEOUT:
-		return plan_parse_seconds(cli, "apply", "--timeout", arg, SECONDS_MAX,
-					  &a->o.numvfs_timeout_ms);
+	case OPT_TIMEOUT: /* a bound of 0 would fail every write: as enable's --timeout */
+		if (plan_parse_seconds(cli, "apply", "--timeout", arg, SECONDS_MAX,
+				       &a->o.numvfs_timeout_ms))
+			return EXIT_USAGE;
+		if (a->o.numvfs_timeout_ms > 0)
+			return 0;
+		return cli_usage_error(cli, "apply",
+				       "--timeout: expected seconds above 0, got '%s'",
+				       arg);
 	default:
 		return cli_usage_error(cli, "apply", "unknown option");
 	}
@@ -220,8 +226,8 @@ static int load_config(struct cli *cli, const struct apply_args *a, bool own_fil
 
 static int exit_for(int ret, const struct apply_result *res, bool check)
 {
-	if (check)
-		return ret < 0 ? EXIT_FAIL : res->plan.n ? EXIT_FAIL : EXIT_OK;
+	if (check && ret == 0)
+		return res->plan.n ? EXIT_FAIL : EXIT_OK;
 	switch (ret) {
 	case 0:
 		return EXIT_OK;

@@ -21,7 +21,10 @@ static void decode_help(FILE *out)
 		"  $ sriovctl decode pf.txt\n"
 		"\n"
 		"A malformed dump (a wrapped device line, a short or non-hex row, a\n"
-		"missing final newline) is rejected with FILE:LINE and the reason.\n"
+		"missing final newline, a function given twice) is rejected with\n"
+		"FILE:LINE and the reason. A damaged capability list (a loop, a\n"
+		"pointer out of range) is decoded up to the damage and reported the\n"
+		"same way; the exit status is then 2.\n"
 		"\n"
 		"Options:\n%s",
 		cli_common_help());
@@ -58,8 +61,57 @@ static void func_text(const struct pci_dump_func *f, const struct pci_caps *caps
 		printf("  no SR-IOV capability\n");
 }
 
-static int decode_funcs(struct cli *cli, const struct pci_dump_func *funcs, size_t n)
+/* A function given twice: "FILE:LINE: 0000:01:00.0 again (first on line N)". */
+static int find_duplicate(struct cli *cli, const char *file,
+			  const struct pci_dump_func *funcs, size_t n)
 {
+	char addr[PCI_ADDR_STRLEN];
+
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++) {
+			if (pci_addr_cmp(&funcs[i].addr, &funcs[j].addr))
+				continue;
+			pci_addr_format(&funcs[i].addr, addr);
+			fprintf(stderr,
+				"%s: %s:%u: function %s again (first on line %u): one "
+				"dump per function\n",
+				cli->prog, file, funcs[i].line, addr, funcs[j].line);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
+/* Names where the walk of a damaged capability list stopped; 1 when one was. */
+static int report_damage(struct cli *cli, const char *file, const struct pci_dump_func *f,
+			 const struct pci_caps *caps)
+{
+	char addr[PCI_ADDR_STRLEN];
+	const struct pci_cap_ref *last =
+		caps->n_refs ? &caps->refs[caps->n_refs - 1] : NULL;
+
+	/* lspci -x: 64 bytes, and the list points past them; not damage */
+	if (!caps->walk_truncated || f->cfg.len < PCI_CFG_STD_SIZE)
+		return 0;
+	pci_addr_format(&f->addr, addr);
+	if (last)
+		fprintf(stderr,
+			"%s: %s:%u: %s: the capability list is damaged after the "
+			"capability at [%x] (a loop, a pointer out of range or a broken "
+			"entry): later capabilities are not shown\n",
+			cli->prog, file, f->line, addr, last->offset);
+	else
+		fprintf(stderr,
+			"%s: %s:%u: %s: the capability list is damaged at its start (a "
+			"pointer out of range or a broken entry)\n",
+			cli->prog, file, f->line, addr);
+	return 1;
+}
+
+static int decode_funcs(struct cli *cli, const char *file,
+			const struct pci_dump_func *funcs, size_t n)
+{
+	int damaged = 0;
+
 	struct json_object *root = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 
@@ -67,6 +119,7 @@ static int decode_funcs(struct cli *cli, const struct pci_dump_func *funcs, size
 		struct pci_caps caps;
 
 		pci_caps_decode(&funcs[i].cfg, &caps, NULL);
+		damaged += report_damage(cli, file, &funcs[i], &caps);
 		if (cli->json) {
 			json_object_array_add(arr, func_json(&funcs[i], &caps));
 			continue;
@@ -79,7 +132,7 @@ static int decode_funcs(struct cli *cli, const struct pci_dump_func *funcs, size
 	if (cli->json)
 		json_print(root);
 	json_object_put(root);
-	return EXIT_OK;
+	return damaged ? EXIT_USAGE : EXIT_OK;
 }
 
 static int decode_run(struct cli *cli, int argc, char **argv)
@@ -110,7 +163,9 @@ static int decode_run(struct cli *cli, int argc, char **argv)
 		cli_report(cli, &err);
 		return EXIT_USAGE;
 	}
-	ret = decode_funcs(cli, funcs, n);
+	ret = find_duplicate(cli, argv[first], funcs, n);
+	if (!ret)
+		ret = decode_funcs(cli, argv[first], funcs, n);
 	pci_dump_free(funcs);
 	return ret;
 }

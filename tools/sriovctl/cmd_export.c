@@ -144,6 +144,11 @@ static int export_opt(struct cli *cli, void *ctx, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_FORMAT:
+		if (x->format_arg)
+			return cli_usage_error(cli, "export",
+					       "--format given twice ('%s' and '%s'): "
+					       "one snippet per run",
+					       x->format_arg, arg);
 		x->format_arg = arg;
 		return 0;
 	case OPT_CONFIG:

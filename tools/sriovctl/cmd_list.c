@@ -104,8 +104,10 @@ static int list_run(struct cli *cli, int argc, char **argv)
 	else
 		list_text(&inv);
 	print_notes(cli, &inv);
+	/* the rows were printed; a damaged sysfs file is still a problem found */
+	ret = inv.damaged ? EXIT_FAIL : EXIT_OK;
 	sriov_inventory_free(&inv);
-	return EXIT_OK;
+	return ret;
 }
 
 const struct command cmd_list = {

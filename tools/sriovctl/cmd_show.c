@@ -255,6 +255,7 @@ static int show_run(struct cli *cli, int argc, char **argv)
 		else
 			show_text(&inv, &sel);
 		print_notes(cli, &inv);
+		ret = inv.damaged ? EXIT_FAIL : EXIT_OK;
 	}
 	free(sel.vf_sel);
 	sriov_inventory_free(&inv);
