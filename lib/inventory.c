@@ -347,6 +347,19 @@ static void attach_vf_info(struct pf *pf, const struct link_vfs *l)
 	}
 }
 
+/* A capture's recorded rtnetlink answer that cannot be read or parsed. */
+static void note_bad_recording(struct inventory *inv, const char *ifname, int err)
+{
+	char note[sizeof(inv->notes[0])];
+
+	snprintf(note, sizeof(note),
+		 RECORDED_RTNL_DIR "/%s: not a recorded rtnetlink answer (%s): the VF "
+				   "settings of %s are unknown",
+		 ifname, strerror(-err), ifname);
+	add_note(inv, note);
+	inv->damaged = true;
+}
+
 static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *pf,
 			     struct inventory *inv, unsigned int flags)
 {
@@ -365,6 +378,8 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 					(flags & INV_KEEP_RTNL) ? &raw_len : NULL, NULL);
 	} else {
 		ret = load_recorded_vfs(r, pf->netdevs[0].name, &l);
+		if (ret < 0 && ret != -ENOENT && ret != -ENOMEM)
+			note_bad_recording(inv, pf->netdevs[0].name, ret);
 	}
 	if (ret < 0) {
 		free(raw);

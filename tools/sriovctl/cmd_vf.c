@@ -269,6 +269,8 @@ static int vf_show(struct cli *cli, const struct vf_opts *o, const char *dev)
 		else
 			show_text(&t);
 		print_notes(cli, &t.inv);
+		/* shown; a damaged sysfs file or recording is still a problem found */
+		ret = t.inv.damaged ? EXIT_FAIL : EXIT_OK;
 	}
 	target_free(&t);
 	return ret;
@@ -397,6 +399,13 @@ static int read_current(struct cli *cli, struct set_job *j)
 	}
 	if (sriov_root_is_host(cli->root))
 		return cli_report(cli, &err);
+	if (ret != -ENOENT) { /* a damaged capture: the plan would be a guess */
+		fprintf(stderr,
+			"%s vf: --root: /.sriovctl/rtnl/%s: not a recorded rtnetlink "
+			"answer (%s): nothing was changed\n",
+			cli->prog, j->ifname, err.msg[0] ? err.msg : strerror(-ret));
+		return EXIT_USAGE;
+	}
 	if (!cli->json && needs_current(&j->s))
 		fprintf(stderr,
 			"note: no recorded rtnetlink state for %s under --root: the "
