@@ -39,6 +39,13 @@ extern const struct command cmd_check;
 extern const struct command cmd_apply, cmd_restore, cmd_persist, cmd_export;
 
 /*
+ * The whole command line: what main() does (sriovctl.c). Returns the exit
+ * code; never calls exit(), keeps no state between calls (the fuzz target
+ * fuzz/fuzz_args.c calls it many times in one process).
+ */
+int sriovctl_main(int argc, char **argv);
+
+/*
  * Options every command takes: --json, --root DIR, -v, --help. Commands
  * build their getopt_long tables from CLI_COMMON_LONGOPTS and pass unknown
  * options to cli_common_option().

@@ -164,7 +164,12 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int parse_global(struct cli *cli, int argc, char **argv)
+/*
+ * The options before the command. Returns CLI_CONTINUE with *first the
+ * index of the command, or the exit code after --version, --help or a
+ * usage error (never exits: sriovctl_main() runs many times in one fuzzer).
+ */
+static int parse_global(struct cli *cli, int argc, char **argv, int *first)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -173,6 +178,7 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 	};
 	int opt;
 
+	optind = 0; /* 0, not 1: glibc starts afresh and re-reads the "+" */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:" CLI_COMMON_SHORTOPTS "V", opts,
 				  NULL)) != -1) {
@@ -180,28 +186,31 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 
 		if (opt == 'V') {
 			printf("sriovctl %s\n", SRIOVCTL_VERSION);
-			exit(EXIT_OK);
+			return EXIT_OK;
 		}
 		if (r == 0) {
 			main_help(stdout);
-			exit(EXIT_OK);
+			return EXIT_OK;
 		}
 		if (r < 0)
-			exit(cli_usage_error(cli, NULL, "%s '%s'",
-					     opt == ':' ? "missing value for option"
-							: "unknown option",
-					     argv[optind - 1]));
+			return cli_usage_error(cli, NULL, "%s '%s'",
+					       opt == ':' ? "missing value for option"
+							  : "unknown option",
+					       argv[optind - 1]);
 	}
-	return optind;
+	*first = optind;
+	return CLI_CONTINUE;
 }
 
-int main(int argc, char **argv)
+int sriovctl_main(int argc, char **argv)
 {
 	struct cli cli = {.prog = "sriovctl"};
 	const struct command *cmd;
 	int first, ret;
 
-	first = parse_global(&cli, argc, argv);
+	ret = parse_global(&cli, argc, argv, &first);
+	if (ret != CLI_CONTINUE)
+		return ret;
 	if (first >= argc) {
 		main_help(stderr);
 		return EXIT_USAGE;
