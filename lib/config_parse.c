@@ -156,7 +156,6 @@ static void snippet(const char *s, size_t len, char *buf, size_t size)
 /* The line before this one should have reached the handler: it did not. */
 static void finish_pending(struct parse_state *st)
 {
-	const char *s = st->cur + st->indent;
 	char text[SNIPPET_MAX + 1];
 
 	if (!st->pending)
@@ -169,7 +168,8 @@ static void finish_pending(struct parse_state *st)
 		       "line");
 		return;
 	}
-	snippet(s, st->cur_len - st->indent, text, sizeof(text));
+	/* st->cur is NULL before the first line: read it only when pending */
+	snippet(st->cur + st->indent, st->cur_len - st->indent, text, sizeof(text));
 	report(st, st->indent + 1,
 	       "expected KEY = VALUE, a [section] header or a comment, not '%s'", text);
 	st->prev_was_key = false;
