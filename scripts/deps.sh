@@ -16,6 +16,7 @@ build_pkgs=(
 	libinih-dev libcmocka-dev
 	libvirt-clients libxml2-utils
 	valgrind strace
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -72,7 +72,7 @@ def valgrind_rows(path):
     for r in rows:
         total, clean = by_cmd.get(r["command"], (0, 0))
         by_cmd[r["command"]] = (total + 1, clean + (r["result"] == "clean"))
-    return [("valgrind", cmd, f"{total} runs", f"{clean} clean", clean == total)
+    return [("valgrind", cmd, f"{total} run{'s' if total != 1 else ''}", f"{clean} clean", clean == total)
             for cmd, (total, clean) in by_cmd.items()]
 
 

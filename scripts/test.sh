@@ -1,7 +1,9 @@
 #!/bin/bash
 # Set up and pass the tests: installs the dependencies (root, apt-get),
 # builds the dev configuration (-Wall -Wextra -Werror, ASan + UBSan), runs
-# the unit and CLI suites, then the real-kernel suite in the QEMU guest.
+# the unit, CLI and bad-input suites, valgrind, every fuzz target for
+# SRIOV_FUZZ_SECONDS (30) with clang's libFuzzer, then the real-kernel suite
+# in the QEMU guest, and prints the hardening figures (scripts/figures.py).
 #   SRIOV_SKIP_DEPS=1  do not run apt-get (dependencies already installed)
 #   SRIOV_SKIP_VM=1    skip the QEMU suite (say so loudly; CI never sets it)
 set -euo pipefail
@@ -25,9 +27,15 @@ meson test -C build-dev --print-errorlogs --num-processes 2
 echo "== valgrind: main commands on a recorded tree"
 "$top/tests/valgrind.sh" "$top"
 
+echo "== fuzzing: every parser for ${SRIOV_FUZZ_SECONDS:-30} s (libFuzzer)"
+"$top/scripts/fuzz.sh" "${SRIOV_FUZZ_SECONDS:-30}"
+
 if [ "${SRIOV_SKIP_VM:-0}" = 1 ]; then
 	echo "== real-kernel tests SKIPPED (SRIOV_SKIP_VM=1)"
 	exit 0
 fi
 echo "== real-kernel tests (QEMU guest)"
 "$top/tests/vm/run-tests.sh"
+
+echo "== figures"
+python3 "$top/scripts/figures.py"
