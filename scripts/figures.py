@@ -44,16 +44,21 @@ def fuzz_rows(path):
     return out
 
 
+def grouped(area, rows, key, good, what, word):
+    """One row per value of key: how many rows, how many with result == good."""
+    by = collections.OrderedDict()
+    for r in rows:
+        total, ok = by.get(r[key], (0, 0))
+        by[r[key]] = (total + 1, ok + (r["result"] == good))
+    return [(area, k, f"{total} {what}{'s' if total != 1 else ''}", f"{ok} {word}", ok == total)
+            for k, (total, ok) in by.items()]
+
+
 def bad_input_rows(path):
     rows = read_tsv(path)
     if rows is None:
         return missing("bad input", path, "run tests/bad-input/run.py build-dev --results FILE")
-    by_cat = collections.OrderedDict()
-    for r in rows:
-        total, ok = by_cat.get(r["category"], (0, 0))
-        by_cat[r["category"]] = (total + 1, ok + (r["result"] == "pass"))
-    return [("bad input", cat, f"{total} cases", f"{ok} handled", ok == total)
-            for cat, (total, ok) in by_cat.items()]
+    return grouped("bad input", rows, "category", "pass", "case", "handled")
 
 
 def fault_rows(path):
@@ -68,12 +73,7 @@ def valgrind_rows(path):
     rows = read_tsv(path)
     if rows is None:
         return missing("valgrind", path, "run tests/valgrind.sh")
-    by_cmd = collections.OrderedDict()
-    for r in rows:
-        total, clean = by_cmd.get(r["command"], (0, 0))
-        by_cmd[r["command"]] = (total + 1, clean + (r["result"] == "clean"))
-    return [("valgrind", cmd, f"{total} run{'s' if total != 1 else ''}", f"{clean} clean", clean == total)
-            for cmd, (total, clean) in by_cmd.items()]
+    return grouped("valgrind", rows, "command", "clean", "run", "clean")
 
 
 def totals(rows):
