@@ -80,9 +80,8 @@ void run_step_failed(struct plan_step *s, int err, const char *msg, const char *
 typedef int (*run_change_fn)(struct run *run, struct plan_step *s, struct sriov_err *e);
 void run_journaled(struct run *run, struct plan_step *s, run_change_fn change);
 
-/* The PF with address addr in inv, or NULL; VF index of pf (may be NULL), or NULL. */
+/* The PF with address addr in inv, or NULL (VFs: inventory_find_vf()). */
 const struct pf *plan_find_pf(const struct inventory *inv, const char *addr);
-const struct vf *plan_find_vf(const struct pf *pf, int index);
 
 /* Some PF of inv matches sel. */
 bool plan_selector_present(const struct cfg_selector *sel, const struct inventory *inv);

@@ -28,14 +28,20 @@ static void add_note(struct inventory *inv, const char *note)
 	snprintf(inv->notes[inv->n_notes++], sizeof(inv->notes[0]), "%s", note);
 }
 
-/* A sysfs file or link of a PF that makes no sense: noted, and the inventory marked. */
+/* Something read that makes no sense: noted, and the inventory marked. */
+static void add_damage_note(struct inventory *inv, const char *note)
+{
+	add_note(inv, note);
+	inv->damaged = true;
+}
+
+/* A sysfs file or link of a PF that makes no sense. */
 static void add_damage(struct inventory *inv, const struct pf *pf, const char *what)
 {
 	char note[sizeof(inv->notes[0])];
 
 	snprintf(note, sizeof(note), SYS_PCI_DEVICES "/%s/%s", pf->addr_str, what);
-	add_note(inv, note);
-	inv->damaged = true;
+	add_damage_note(inv, note);
 }
 
 /* ---- PF attributes ---------------------------------------------------- */
@@ -356,8 +362,7 @@ static void note_bad_recording(struct inventory *inv, const char *ifname, int er
 		 RECORDED_RTNL_DIR "/%s: not a recorded rtnetlink answer (%s): the VF "
 				   "settings of %s are unknown",
 		 ifname, strerror(-err), ifname);
-	add_note(inv, note);
-	inv->damaged = true;
+	add_damage_note(inv, note);
 }
 
 static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *pf,
@@ -634,5 +639,13 @@ const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci
 	for (size_t i = 0; i < inv->n_pfs; i++)
 		if (!pci_addr_cmp(&inv->pfs[i].addr, a))
 			return &inv->pfs[i];
+	return NULL;
+}
+
+const struct vf *inventory_find_vf(const struct pf *pf, int index)
+{
+	for (size_t i = 0; pf && i < pf->n_vfs; i++)
+		if ((int)pf->vfs[i].index == index)
+			return &pf->vfs[i];
 	return NULL;
 }

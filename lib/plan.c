@@ -342,14 +342,6 @@ const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
 	return NULL;
 }
 
-const struct vf *plan_find_vf(const struct pf *pf, int index)
-{
-	for (size_t i = 0; pf && i < pf->n_vfs; i++)
-		if ((int)pf->vfs[i].index == index)
-			return &pf->vfs[i];
-	return NULL;
-}
-
 static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 			 const struct cfg_vf_settings *want, const struct vf *vf)
 {
@@ -494,12 +486,14 @@ static int plan_vfs(struct pf_job *j)
 				     j->pf->addr_str);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
-		const struct vf *vf = j->count_changes ? NULL : plan_find_vf(j->pf, i);
+		const struct vf *vf =
+			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
 		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
-		const struct vf *vf = j->count_changes ? NULL : plan_find_vf(j->pf, i);
+		const struct vf *vf =
+			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
 		ret = plan_vf_driver(j, (unsigned int)i, &wants[i], vf);
 	}

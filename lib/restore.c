@@ -149,7 +149,7 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 		      size_t size, char *extra, size_t extra_size)
 {
 	const struct pf *pf = plan_find_pf(&run->inv, c->pf);
-	const struct vf *vf = plan_find_vf(pf, c->vf);
+	const struct vf *vf = inventory_find_vf(pf, c->vf);
 
 	buf[0] = extra[0] = '\0';
 	if (!pf)

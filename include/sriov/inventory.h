@@ -115,5 +115,7 @@ void sriov_inventory_free(struct inventory *inv);
 
 const struct iommu_group *inventory_group(const struct inventory *inv, int id);
 const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci_addr *a);
+/* VF index of pf as the inventory read it (pf may be NULL), or NULL. */
+const struct vf *inventory_find_vf(const struct pf *pf, int index);
 
 #endif

@@ -143,14 +143,6 @@ static int add_addr(struct bind_cmd *bc, const char *addr)
 	return 0;
 }
 
-static bool pf_has_vf_index(const struct pf *pf, unsigned int index)
-{
-	for (size_t j = 0; j < pf->n_vfs; j++)
-		if (pf->vfs[j].index == index)
-			return true;
-	return false;
-}
-
 static int select_vf_addrs(struct bind_cmd *bc, const struct pf *pf, const char *spec)
 {
 	unsigned int count = 0;
@@ -168,7 +160,7 @@ static int select_vf_addrs(struct bind_cmd *bc, const struct pf *pf, const char 
 	if (vf_index_spec_parse(spec, count, sel, &err) < 0)
 		ret = cli_report(bc->cli, &err);
 	for (unsigned int i = 0; ret == 0 && i < count; i++)
-		if (sel[i] && !pf_has_vf_index(pf, i)) {
+		if (sel[i] && !inventory_find_vf(pf, (int)i)) {
 			sriov_err_set(&err, -ENODEV,
 				      "VF %u of %s is not there: its virtfn%u link is "
 				      "missing or names no PCI function",
