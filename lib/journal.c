@@ -918,14 +918,42 @@ static int read_up_to(int fd, char *buf, size_t size, size_t *got)
 }
 
 /*
+ * What the journal says is undone by `restore` as root: only root (or the
+ * caller, for a --root tree of their own) may be able to write it or its
+ * directory. 0, or -EINVAL naming the path, the owner or mode and the fix.
+ */
+static int check_owner_mode(const char *path, const struct stat *st, struct sriov_err *e)
+{
+	unsigned int mode = (unsigned int)st->st_mode & 07777;
+
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		sriov_err_set(e, -EINVAL,
+			      "%s is owned by uid %u, neither root nor you: refusing to "
+			      "trust it",
+			      path, (unsigned int)st->st_uid);
+		sriov_err_hint(e, "check who wrote it, then: chown root %s", path);
+		return -EINVAL;
+	}
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	sriov_err_set(e, -EINVAL,
+		      "%s is writable by other users (mode %04o): refusing to trust it",
+		      path, mode);
+	sriov_err_hint(e, "check its content, then: chmod go-w %s", path);
+	return -EINVAL;
+}
+
+/*
  * Reads JOURNAL_FILE: 0 with *text (malloc'd, NUL-terminated), -ENOENT when
  * there is none, -EFBIG / -EISDIR for a file that cannot be a journal,
- * other -errno.
+ * -EINVAL (e says why) for one others can write, other -errno. Owner and
+ * mode are those of the file read, not of a name looked up before.
  */
 static int read_journal_file(struct sriov_root *r, char **text, size_t *len,
 			     struct sriov_err *e)
 {
 	int fd = sriov_root_openat(r, JOURNAL_FILE, O_RDONLY | O_NONBLOCK, NULL);
+	bool untrusted = false;
 	struct stat st;
 	char *buf = NULL;
 	int ret = fd;
@@ -934,6 +962,10 @@ static int read_journal_file(struct sriov_root *r, char **text, size_t *len,
 		ret = fstat(fd, &st) < 0 ? -errno : 0;
 	if (!ret && !S_ISREG(st.st_mode))
 		ret = -EISDIR;
+	if (!ret) {
+		ret = check_owner_mode(JOURNAL_FILE, &st, e);
+		untrusted = ret < 0;
+	}
 	if (!ret && st.st_size > JOURNAL_MAX_SIZE)
 		ret = -EFBIG;
 	if (!ret) /* one byte more than its size: a file that grew is seen to */
@@ -944,7 +976,7 @@ static int read_journal_file(struct sriov_root *r, char **text, size_t *len,
 		ret = -EFBIG;
 	if (fd >= 0)
 		close(fd);
-	if (ret < 0 && ret != -ENOENT && ret != -EFBIG && ret != -EISDIR)
+	if (ret < 0 && !untrusted && ret != -ENOENT && ret != -EFBIG && ret != -EISDIR)
 		sriov_err_set(e, ret, "%s: %s", JOURNAL_FILE, strerror(-ret));
 	if (ret < 0) {
 		free(buf);
@@ -1004,49 +1036,15 @@ static void note_interrupted(const struct journal *j, struct journal_load_info *
 	info->interrupted = !pid_alive(j->pid);
 }
 
-/*
- * What the journal says is undone by `restore` as root: only root (or the
- * caller, for a --root tree of their own) may be able to write it or its
- * directory. 0, or -EINVAL naming the path, the owner or mode and the fix.
- */
-static int check_owner_mode(const char *path, const struct stat *st, struct sriov_err *e)
-{
-	unsigned int mode = (unsigned int)st->st_mode & 07777;
-
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		sriov_err_set(e, -EINVAL,
-			      "%s is owned by uid %u, neither root nor you: refusing to "
-			      "trust it",
-			      path, (unsigned int)st->st_uid);
-		sriov_err_hint(e, "check who wrote it, then: chown root %s", path);
-		return -EINVAL;
-	}
-	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
-		return 0;
-	sriov_err_set(e, -EINVAL,
-		      "%s is writable by other users (mode %04o): refusing to trust it",
-		      path, mode);
-	sriov_err_hint(e, "check its content, then: chmod go-w %s", path);
-	return -EINVAL;
-}
-
-static int check_journal_safe(struct sriov_root *r, struct sriov_err *e)
+/* The directory: who can write there can replace the journal. */
+static int check_journal_dir(struct sriov_root *r, struct sriov_err *e)
 {
 	struct stat st;
 	int ret = sriov_root_stat(r, JOURNAL_DIR, false, &st, NULL);
 
 	if (ret == -ENOENT)
 		return 0;
-	if (!ret)
-		ret = check_owner_mode(JOURNAL_DIR, &st, e);
-	if (ret < 0)
-		return ret;
-	ret = sriov_root_stat(r, JOURNAL_FILE, false, &st, NULL);
-	if (ret == -ENOENT || ret == -ELOOP || (!ret && !S_ISREG(st.st_mode)))
-		return 0; /* absent, or set aside below as "not a regular file" */
-	if (!ret)
-		ret = check_owner_mode(JOURNAL_FILE, &st, e);
-	return ret;
+	return ret < 0 ? ret : check_owner_mode(JOURNAL_DIR, &st, e);
 }
 
 static int load(struct sriov_root *r, struct journal *j, struct journal_load_info *info,
@@ -1059,7 +1057,7 @@ static int load(struct sriov_root *r, struct journal *j, struct journal_load_inf
 
 	memset(j, 0, sizeof(*j));
 	memset(info, 0, sizeof(*info));
-	ret = check_journal_safe(r, e);
+	ret = check_journal_dir(r, e);
 	if (ret < 0)
 		return ret;
 	ret = read_journal_file(r, &text, &len, e);

@@ -285,7 +285,7 @@ static int open_flags(int flags)
 
 static int restore_blocking(int fd, int flags)
 {
-	if (fd >= 0 && open_flags(flags) != flags && !(flags & O_NONBLOCK))
+	if (fd >= 0 && open_flags(flags) != flags) /* O_NONBLOCK added, not asked */
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
