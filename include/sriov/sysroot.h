@@ -129,6 +129,38 @@ int sriov_read_user_file(const char *path, size_t max, char **data, size_t *len,
  */
 bool sriov_name_is_safe(const char *name);
 
+/* ---- printf-style paths (lib/sysroot_pathf.c) -------------------------- */
+/*
+ * The calls above with the path given as a format and its arguments, so that
+ * callers never build a path string by hand (util-linux's ul_path_*f()). The
+ * path is formatted into a PATH_MAX buffer: -ENAMETOOLONG, naming the start of
+ * it, when it does not fit. Arguments that become one component (a netdev,
+ * a driver) must still pass sriov_name_is_safe() first.
+ */
+#define SRIOV_PATHF __attribute__((format(printf, 2, 3)))
+#define SRIOV_PATHF_E(n) __attribute__((format(printf, n, n + 1)))
+
+/* Formats a path into buf (size bytes). 0, or -ENAMETOOLONG into e. */
+int sriov_pathf(struct sriov_err *e, char *buf, size_t size, const char *fmt, ...)
+	SRIOV_PATHF_E(4);
+int sriov_readf_file(struct sriov_root *r, char *buf, size_t size, size_t *len,
+		     struct sriov_err *e, const char *fmt, ...) SRIOV_PATHF_E(6);
+int sriov_readf_attr(struct sriov_root *r, char *buf, size_t size, struct sriov_err *e,
+		     const char *fmt, ...) SRIOV_PATHF_E(5);
+int sriov_readf_u64(struct sriov_root *r, int base, uint64_t *val, struct sriov_err *e,
+		    const char *fmt, ...) SRIOV_PATHF_E(5);
+int sriov_readf_link(struct sriov_root *r, char *buf, size_t size, struct sriov_err *e,
+		     const char *fmt, ...) SRIOV_PATHF_E(5);
+int sriov_readf_link_base(struct sriov_root *r, char *buf, size_t size,
+			  struct sriov_err *e, const char *fmt, ...) SRIOV_PATHF_E(5);
+int sriov_list_dirf(struct sriov_root *r, struct sriov_dirent **ents, size_t *n,
+		    struct sriov_err *e, const char *fmt, ...) SRIOV_PATHF_E(5);
+int sriov_pathf_exists(struct sriov_root *r, const char *fmt, ...) SRIOV_PATHF;
+int sriov_writef_attr(struct sriov_root *r, const char *val, struct sriov_err *e,
+		      const char *fmt, ...) SRIOV_PATHF_E(4);
+int sriov_dir_openf(struct sriov_root *r, struct sriov_dir *d, struct sriov_err *e,
+		    const char *fmt, ...) SRIOV_PATHF_E(4);
+
 /* ---- changing files inside the root (lib/sysroot_write.c) -------------- */
 
 /*

@@ -823,6 +823,52 @@ static void test_write_attr(void **state)
 	assert_int_equal(sriov_write_attr(root, "/sys/abs", "x", NULL), -ENOENT);
 }
 
+static void test_pathf(void **state)
+{
+	const char *addr = "0000:01:00.0";
+	struct sriov_dirent *ents = NULL;
+	struct sriov_dir d;
+	struct sriov_err e;
+	char buf[64], longname[5000];
+	uint64_t v;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(sriov_readf_attr(root, buf, sizeof(buf), NULL,
+					  "/sys/devices/pci/%s/%s", addr, "numvfs"),
+			 0);
+	assert_string_equal(buf, "42");
+	assert_int_equal(sriov_readf_u64(root, 0, &v, NULL, "/sys/devices/pci/%s/hex", addr),
+			 0);
+	assert_int_equal(v, 0x1f);
+	assert_int_equal(sriov_readf_link_base(root, buf, sizeof(buf), NULL,
+					       "/sys/devices/pci/%s/driver", addr),
+			 0);
+	assert_string_equal(buf, "igb");
+	assert_int_equal(sriov_pathf_exists(root, "/sys/class/net/%s", "eth0"), 0);
+	assert_int_equal(sriov_pathf_exists(root, "/sys/class/net/%s", "eth9"), -ENOENT);
+	assert_int_equal(sriov_list_dirf(root, &ents, &n, NULL, "/sys/%s", "list"), 0);
+	assert_true(n >= 3);
+	free(ents);
+	assert_int_equal(sriov_writef_attr(root, "5", NULL, "/sys/devices/pci/%s/numvfs",
+					   addr),
+			 0);
+	assert_int_equal(sriov_dir_openf(root, &d, NULL, "/sys/devices/pci/%s", addr), 0);
+	assert_int_equal(sriov_dir_read_attr(&d, "numvfs", buf, sizeof(buf), NULL), 0);
+	assert_memory_equal(buf, "5", 1);
+	sriov_dir_close(&d);
+
+	/* a path that does not fit is refused, naming its start, before any access */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_readf_attr(root, buf, sizeof(buf), &e, "/sys/%s", longname),
+			 -ENAMETOOLONG);
+	assert_non_null(strstr(e.msg, "/sys/aaaa"));
+	assert_non_null(strstr(e.msg, "path too long"));
+	assert_int_equal(sriov_pathf_exists(root, "/sys/%s", longname), -ENAMETOOLONG);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define W(f) cmocka_unit_test_setup_teardown(f, setup_walk, teardown)
 
@@ -846,6 +892,7 @@ int main(void)
 		T(test_recording_grows),
 		T(test_read_user_file),
 		T(test_write_attr),
+		T(test_pathf),
 		/* again, with the user-space walk instead of openat2 */
 		W(test_read_file),
 		W(test_read_link),
