@@ -229,19 +229,6 @@ static int read_chain(struct sriov_root *r, const struct pf *pf, struct chain *c
 	return 0;
 }
 
-static void set_summary(struct finding *fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Replaces the summary of a finding whose verdict changed (truncated when long). */
-static void set_summary(struct finding *fd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fd->summary, sizeof(fd->summary), fmt, ap);
-	va_end(ap);
-}
-
 static void list_append(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -893,10 +880,11 @@ static int rule_acs(const struct check_context *c, const struct pf *pf,
 		return ret;
 	if (ret == -EAGAIN) {
 		fd->status = CHECK_SKIP;
-		set_summary(fd, "ACS not checked: %s", why);
+		finding_set_summary(fd, "ACS not checked: %s", why);
 	} else if (ret == 0) {
 		fd->status = CHECK_WARN;
-		set_summary(fd, "ACS missing on the path to the root port: %s", bad);
+		finding_set_summary(fd, "ACS missing on the path to the root port: %s",
+				    bad);
 		acs_remedy(fd);
 	}
 	return 0;
@@ -1265,10 +1253,11 @@ static int vf_driver_verdict(const struct pf *pf, const struct module_match *mm,
 	finding_evidence(fd, "module index: %s matches", mm->names);
 	if (mm->n_blacklisted) {
 		finding_evidence(fd, "blacklisted in modprobe.d: %s", mm->blacklisted);
-		set_summary(fd,
-			    "VF driver %s is blacklisted: new VFs get no host driver (as "
-			    "wanted when all VFs go to VMs)",
-			    mm->first);
+		finding_set_summary(
+			fd,
+			"VF driver %s is blacklisted: new VFs get no host driver (as "
+			"wanted when all VFs go to VMs)",
+			mm->first);
 		return 0;
 	}
 	if (vfio) {
@@ -1281,7 +1270,7 @@ static int vf_driver_verdict(const struct pf *pf, const struct module_match *mm,
 		blacklist_remedy(pf, mm, fd);
 		return 0;
 	}
-	set_summary(
+	finding_set_summary(
 		fd,
 		"VF driver %s available: the host takes each new VF; when all VFs go to "
 		"VMs, blacklist it (or enable with --autoprobe no)",
