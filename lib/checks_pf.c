@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "sriov/checks.h"
+#include "sriov/vf_limit.h"
 #include "sysfs_paths.h"
 
 #define PCI_CLASS_BRIDGE_PCI 0x0604
@@ -57,16 +58,13 @@ static bool sriov_from_config(const struct pf *pf)
 	return pf->has_caps && pf->caps.has_sriov && pf->caps.sriov.offset != 0;
 }
 
-/* min(capability TotalVFs, sriov_totalvfs); -1 when neither is known. */
+/* The limit sriov_totalvfs or the capability sets (vf_limit.h); -1 when unknown. */
 static int effective_total_vfs(const struct pf *pf)
 {
-	int cap = sriov_from_config(pf) ? pf->caps.sriov.total_vfs : -1;
+	struct vf_limit l;
 
-	if (cap < 0)
-		return pf->total_vfs;
-	if (pf->total_vfs < 0)
-		return cap;
-	return pf->total_vfs < cap ? pf->total_vfs : cap;
+	vf_limit_of(pf, &l);
+	return l.total_vfs;
 }
 
 static int vf_offset(const struct pf *pf)
@@ -264,19 +262,18 @@ static void sriov_limit_evidence(const struct pf *pf, struct finding *fd)
 				 pf->addr_str, pf->total_vfs);
 }
 
-static void totalvfs_origin(const struct pf *pf, int total, char *buf, size_t size)
+/* Where the limit comes from, in the words `show` uses too. */
+static void totalvfs_origin(const struct pf *pf, char *buf, size_t size)
 {
-	if (!sriov_from_config(pf))
-		snprintf(buf, size, "as the kernel reports it in sriov_totalvfs");
-	else if (pf->total_vfs >= 0 && total < pf->caps.sriov.total_vfs)
-		snprintf(buf, size,
-			 "the PF driver %s limits it below the capability's %u",
-			 pf->driver[0] ? pf->driver : "(unbound)",
-			 pf->caps.sriov.total_vfs);
-	else
-		snprintf(buf, size,
-			 "the capability's TotalVFs, set by the device firmware; "
-			 "some make it configurable, e.g. mlx5 NUM_OF_VFS in "
+	struct vf_limit l;
+	size_t len;
+
+	vf_limit_of(pf, &l);
+	vf_limit_describe(pf, &l, buf, size);
+	len = strlen(buf);
+	if (l.source == VF_LIMIT_CAPABILITY && len < size)
+		snprintf(buf + len, size - len,
+			 "; some make it configurable, e.g. mlx5 NUM_OF_VFS in "
 			 "mlxconfig");
 }
 
@@ -324,7 +321,7 @@ static int rule_sriov(const struct check_context *c, const struct pf *pf,
 {
 	int total = effective_total_vfs(pf);
 	struct finding *fd;
-	char origin[160];
+	char origin[256];
 
 	(void)c;
 	if (!sriov_from_config(pf) && pf->has_caps && pf->caps.ext_space_read)
@@ -337,7 +334,7 @@ static int rule_sriov(const struct check_context *c, const struct pf *pf,
 	}
 	if (total == 0)
 		return sriov_zero_total(pf, out);
-	totalvfs_origin(pf, total, origin, sizeof(origin));
+	totalvfs_origin(pf, origin, sizeof(origin));
 	fd = findings_add(out, "pf.sriov", pf->addr_str, CHECK_PASS,
 			  "SR-IOV capable: up to %d VFs (%s)", total, origin);
 	if (!fd)

@@ -19,6 +19,7 @@
 #include <libkmod.h>
 
 #include "sriov/checks.h"
+#include "sriov/vf_limit.h"
 #include "tree_util.h"
 
 #define BRIDGE	    "sys/devices/pci0000:00/0000:00:02.0"
@@ -251,7 +252,8 @@ static void test_sriov_driver_limit(void **state)
 	run_pf(&r, NULL);
 	expect(&r, "pf.sriov", PF_ADDR, CHECK_PASS, "up to 7 VFs");
 	fd = find(&r, "pf.sriov", PF_ADDR);
-	assert_has(fd->summary, "the PF driver igb limits it below the capability's 8");
+	assert_has(fd->summary,
+		   "limited by the PF driver igb; the capability's TotalVFs is 8");
 	assert_has(fd->evidence, "TotalVFs 8");
 	assert_has(fd->evidence, "/sys/bus/pci/devices/0000:01:00.0/sriov_totalvfs: 7");
 	run_free(&r);
@@ -291,8 +293,53 @@ static void test_sriov_config_64_bytes(void **state)
 	expect(&r, "pf.sriov", PF_ADDR, CHECK_PASS, "up to 7 VFs");
 	fd = find(&r, "pf.sriov", PF_ADDR);
 	assert_has(fd->evidence, "capability not read");
+	assert_has(fd->summary, "sriov_totalvfs; the capability was not read");
 	expect(&r, "pf.migration", PF_ADDR, CHECK_SKIP, "needs root");
 	run_free(&r);
+}
+
+/* The source of the limit, decided once for `show` and `check` (vf_limit.h). */
+static void test_vf_limit_sources(void **state)
+{
+	struct pf pf = {.total_vfs = 7, .has_caps = true, .driver = "igb"};
+	struct vf_limit l;
+	char text[160];
+
+	(void)state;
+	pf.caps.has_sriov = true;
+	pf.caps.sriov.offset = 0x160;
+	pf.caps.sriov.total_vfs = 8;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_DRIVER);
+	assert_int_equal(l.total_vfs, 7);
+	assert_string_equal(vf_limit_source_name(l.source), "driver");
+	vf_limit_describe(&pf, &l, text, sizeof(text));
+	assert_string_equal(
+		text, "limited by the PF driver igb; the capability's TotalVFs is 8");
+
+	pf.total_vfs = 8; /* the driver set no lower limit */
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_CAPABILITY);
+	assert_int_equal(l.total_vfs, 8);
+
+	pf.total_vfs = -1; /* sriov_totalvfs unreadable: the capability decides */
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_CAPABILITY);
+	assert_int_equal(l.total_vfs, 8);
+
+	/* filled in from sysfs (offset 0): not the capability as read */
+	pf.total_vfs = 7;
+	pf.caps.sriov.offset = 0;
+	pf.caps.sriov.total_vfs = 7;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_SYSFS);
+	assert_int_equal(l.total_vfs, 7);
+	assert_int_equal(l.cap_total, -1);
+
+	pf.total_vfs = -1;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_UNKNOWN);
+	assert_int_equal(l.total_vfs, -1);
 }
 
 /* ---- pf.iov_bars ---------------------------------------------------------- */
@@ -842,6 +889,7 @@ int main(void)
 		T(test_sriov_driver_limit),
 		T(test_sriov_zero_total),
 		T(test_sriov_config_64_bytes),
+		T(test_vf_limit_sources),
 		T(test_iov_bars_reserved),
 		T(test_iov_bars_missing),
 		T(test_iov_bars_declared_unassigned),
