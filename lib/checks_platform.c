@@ -25,6 +25,7 @@
 #include <libkmod.h>
 
 #include "sriov/checks.h"
+#include "sriov/distro.h"
 
 #define HOST		"host"
 #define CPUINFO_MAX	(64 * 1024)
@@ -57,9 +58,8 @@ struct platform {
 	 * the remedy proposes), else the CPU vendor's.
 	 */
 	enum cpu_vendor iommu;
-	char osrelease[128]; /* /proc/sys/kernel/osrelease; empty when unknown */
-	char os_id[64];	     /* /etc/os-release ID and ID_LIKE; empty when unknown */
-	char os_like[128];
+	char osrelease[128];  /* /proc/sys/kernel/osrelease; empty when unknown */
+	struct distro distro; /* /etc/os-release ID and ID_LIKE; empty when unknown */
 };
 
 /* Kernel arguments to add (each "key=value") and exact tokens to remove. */
@@ -105,30 +105,6 @@ static bool has_word(const char *list, const char *word)
 		if (n == wlen && !strncmp(p, word, n))
 			return true;
 		p += n;
-	}
-	return false;
-}
-
-/* KEY=VALUE (VALUE optionally quoted) of an os-release style file. */
-static bool env_value(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-
-	for (const char *line = text; line && *line;) {
-		const char *end = strchrnul(line, '\n');
-
-		if (!strncmp(line, key, klen) && line[klen] == '=') {
-			const char *v = line + klen + 1;
-			size_t n = end - v;
-
-			if (n >= 2 && (*v == '"' || *v == '\'') && v[n - 1] == *v) {
-				v++;
-				n -= 2;
-			}
-			snprintf(buf, size, "%.*s", (int)n, v);
-			return true;
-		}
-		line = *end ? end + 1 : NULL;
 	}
 	return false;
 }
@@ -301,22 +277,16 @@ static void read_cpu(struct sriov_root *r, struct platform *p)
 
 static void read_os(struct sriov_root *r, struct platform *p)
 {
-	char text[4096];
-
 	if (sriov_read_attr(r, "/proc/sys/kernel/osrelease", p->osrelease,
 			    sizeof(p->osrelease), NULL) < 0 ||
 	    !sriov_name_is_safe(p->osrelease))
 		p->osrelease[0] = '\0';
-	if (sriov_read_file(r, "/etc/os-release", text, sizeof(text), NULL, NULL) < 0 &&
-	    sriov_read_file(r, "/usr/lib/os-release", text, sizeof(text), NULL, NULL) < 0)
-		return;
-	env_value(text, "ID", p->os_id, sizeof(p->os_id));
-	env_value(text, "ID_LIKE", p->os_like, sizeof(p->os_like));
+	distro_read(r, &p->distro);
 }
 
 static bool os_is(const struct platform *p, const char *id)
 {
-	return !strcmp(p->os_id, id) || has_word(p->os_like, id);
+	return distro_is(&p->distro, id);
 }
 
 static bool exists(const struct check_context *c, const char *path)
