@@ -199,15 +199,15 @@ static int tree_modules_dir(struct check_context *c, char *dir, size_t size)
 			   "/proc/sys/kernel/osrelease: not a kernel release name");
 		return -EINVAL;
 	}
-	snprintf(rel_path, sizeof(rel_path), "/lib/modules/%s", release);
-	if (sriov_path_exists(c->root, rel_path) < 0) {
+	if (sriov_pathf(NULL, rel_path, sizeof(rel_path), "/lib/modules/%s", release) <
+		    0 ||
+	    sriov_path_exists(c->root, rel_path) < 0) {
 		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
 			   "%s: not in the tree (the kernel's modules were not captured)",
 			   rel_path);
 		return -ENOENT;
 	}
-	if ((size_t)snprintf(dir, size, "%s%s", sriov_root_dir(c->root), rel_path) >=
-	    size) {
+	if (sriov_pathf(NULL, dir, size, "%s%s", sriov_root_dir(c->root), rel_path) < 0) {
 		set_reason(c->kmod_unavailable, sizeof(c->kmod_unavailable),
 			   "%s: path too long", rel_path);
 		return -ENAMETOOLONG;
@@ -226,8 +226,8 @@ static struct kmod_ctx *open_tree_kmod(struct check_context *c)
 	if (tree_modules_dir(c, dir, sizeof(dir)) < 0)
 		return NULL;
 	for (size_t i = 0; i < 4; i++) {
-		snprintf(conf[i], sizeof(conf[i]), "%s%s", sriov_root_dir(c->root),
-			 conf_dirs[i]);
+		sriov_pathf(NULL, conf[i], sizeof(conf[i]), "%s%s",
+			    sriov_root_dir(c->root), conf_dirs[i]);
 		confs[i] = conf[i];
 	}
 	confs[4] = NULL;

@@ -570,13 +570,10 @@ static const char *const iommu_tables[][2] = {
 /* The index into iommu_tables of the first table present, or -1. */
 static int iommu_table_found(const struct check_context *c)
 {
-	char path[128];
-
-	for (size_t i = 0; i < sizeof(iommu_tables) / sizeof(iommu_tables[0]); i++) {
-		snprintf(path, sizeof(path), ACPI_TABLES "/%s", iommu_tables[i][0]);
-		if (exists(c, path))
+	for (size_t i = 0; i < sizeof(iommu_tables) / sizeof(iommu_tables[0]); i++)
+		if (sriov_pathf_exists(c->root, ACPI_TABLES "/%s", iommu_tables[i][0]) ==
+		    0)
 			return (int)i;
-	}
 	return -1;
 }
 
@@ -753,7 +750,9 @@ static bool vfio_builtin_listed(const struct check_context *c, const struct plat
 
 	if (!p->osrelease[0])
 		return false;
-	snprintf(path, size, "/lib/modules/%s/modules.builtin", p->osrelease);
+	if (sriov_pathf(NULL, path, size, "/lib/modules/%s/modules.builtin",
+			p->osrelease) < 0)
+		return false;
 	text = malloc(BUILTIN_MAX);
 	if (text && sriov_read_file(c->root, path, text, BUILTIN_MAX, NULL, NULL) == 0)
 		found = lists_module_file(text, "vfio-pci.ko") ||
@@ -781,18 +780,15 @@ static bool vfio_module_path(const struct check_context *c, char *path, size_t s
 static bool module_index_usable(const struct check_context *c, const struct platform *p,
 				char *why, size_t size)
 {
-	char path[256];
-
 	if (!c->kmod) {
 		snprintf(why, size, "%s", c->kmod_unavailable);
 		return false;
 	}
-	if (!p->osrelease[0])
+	if (!p->osrelease[0] ||
+	    sriov_pathf_exists(c->root, "/lib/modules/%s/modules.dep.bin",
+			       p->osrelease) == 0)
 		return true;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep.bin", p->osrelease);
-	if (exists(c, path))
-		return true;
-	snprintf(why, size, "%s: not present", path);
+	snprintf(why, size, "/lib/modules/%s/modules.dep.bin: not present", p->osrelease);
 	return false;
 }
 

@@ -232,8 +232,9 @@ static int find_unit(struct sriov_root *r, struct persist_plan *p, struct sriov_
 
 	p->unit_path[0] = '\0';
 	for (size_t i = 0; i < sizeof(unit_dirs) / sizeof(unit_dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/" PERSIST_UNIT_NAME, unit_dirs[i]);
-		if (sriov_root_stat(r, path, true, &st, NULL) == 0) {
+		if (sriov_pathf(NULL, path, sizeof(path), "%s/" PERSIST_UNIT_NAME,
+				unit_dirs[i]) == 0 &&
+		    sriov_root_stat(r, path, true, &st, NULL) == 0) {
 			snprintf(p->unit_path, sizeof(p->unit_path), "%s", path);
 			break;
 		}
