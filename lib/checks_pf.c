@@ -337,11 +337,29 @@ static bool in_list(struct kmod_list *list, const char *name)
 	return false;
 }
 
+/* True when name is one of the ", "-separated names of list. */
+static bool in_names(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, n))
+			return true;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
 static void note_module(struct kmod_module *m, struct kmod_list *allowed,
 			struct module_match *mm)
 {
 	const char *name = kmod_module_get_name(m);
 
+	if (mm->n && in_names(mm->names, name))
+		return; /* the index may list a module twice for one alias */
 	if (!mm->n++)
 		snprintf(mm->first, sizeof(mm->first), "%s", name);
 	list_append(mm->names, sizeof(mm->names), "%s", name);
