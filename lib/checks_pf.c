@@ -16,7 +16,8 @@
  *   pf.iommu_group  the VFs' groups viable for vfio (or, without VFs, the PF's group)
  *   vf.iommu_group  one VF whose group is not viable (subject: the VF)
  *   pf.driver       PF driver bound, or the module to load
- *   pf.vf_driver    module for the VFs' modalias, blacklisted or not
+ *   pf.vf_driver    module for the VFs' modalias, blacklisted or not; a
+ *                   blacklist is advised only when nothing but VFs uses it
  *   vf.zero_mac     one VF with an all-zero MAC (subject: the VF); a pass or
  *                   skip for the PF when none has
  *   pf.migration    SR-IOV IOVCap VF Migration Capable
@@ -548,6 +549,13 @@ void check_pf_facts_free(struct pf_facts *f)
 	free(f->fns);
 	free(f);
 }
+
+/*
+ * ---- judging: the rules ---------------------------------------------------
+ * Each rule_* reads nothing: it turns facts into findings. A new per-PF rule
+ * is a fact read in check_pf_read() (when the inventory lacks it), a rule_*
+ * below and a row of the table at the end.
+ */
 
 /* ---- pf.sriov ------------------------------------------------------------- */
 
