@@ -2,8 +2,10 @@
 /*
  * The per-PF rules of `sriovctl check`: SR-IOV capability and TotalVFs, VF
  * BAR space, bus range, ARI, ACS on the path, IOMMU groups, PF and VF
- * drivers, zero VF MACs, VF migration and PF passthrough. Every rule reads
- * through the root and, when it cannot read what it needs, says so (skip).
+ * drivers, zero VF MACs, VF migration and PF passthrough. check_pf_read()
+ * reads what the rules need through the root into a struct pf_facts
+ * (checks_pf.h); the rules (rule_*) only judge those facts and, when a fact
+ * could not be read, say so (skip).
  *
  * Finding ids (stable; subject is the PF's address unless noted):
  *   pf.sriov        capability present, effective TotalVFs and what limits it
@@ -14,7 +16,8 @@
  *   pf.iommu_group  the VFs' groups viable for vfio (or, without VFs, the PF's group)
  *   vf.iommu_group  one VF whose group is not viable (subject: the VF)
  *   pf.driver       PF driver bound, or the module to load
- *   pf.vf_driver    module for the VFs' modalias, blacklisted or not
+ *   pf.vf_driver    module for the VFs' modalias, blacklisted or not; a
+ *                   blacklist is advised only when nothing but VFs uses it
  *   vf.zero_mac     one VF with an all-zero MAC (subject: the VF); a pass or
  *                   skip for the PF when none has
  *   pf.migration    SR-IOV IOVCap VF Migration Capable
@@ -28,17 +31,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov/checks.h"
+#include "sriov/checks_pf.h"
+#include "sriov/vf_limit.h"
 #include "sysfs_paths.h"
 
 #define PCI_CLASS_BRIDGE_PCI 0x0604
 #define IOV_RES_FIRST	     6 /* lines 7-12 of "resource" (0-based 6..11) */
 #define IOV_RES_COUNT	     6
-#define CHAIN_MAX	     16
 #define CFG_SECONDARY_BUS    0x19
 #define CFG_SUBORDINATE_BUS  0x1a
 #define CFG_HEADER_TYPE	     0x0e
-#define LIST_MAX	     512
+#define LIST_MAX	     PF_FACTS_LIST_MAX
 
 #define BOOT_ARG_HOWTO                                                                   \
 	"(GRUB: append it to GRUB_CMDLINE_LINUX in /etc/default/grub, then "             \
@@ -47,8 +50,7 @@
 	"and "                                                                           \
 	"reboot"
 
-typedef int (*pf_rule)(const struct check_context *c, const struct pf *pf,
-		       struct findings *out);
+typedef int (*pf_rule)(const struct pf_facts *f, struct findings *out);
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -57,16 +59,13 @@ static bool sriov_from_config(const struct pf *pf)
 	return pf->has_caps && pf->caps.has_sriov && pf->caps.sriov.offset != 0;
 }
 
-/* min(capability TotalVFs, sriov_totalvfs); -1 when neither is known. */
+/* The limit sriov_totalvfs or the capability sets (vf_limit.h); -1 when unknown. */
 static int effective_total_vfs(const struct pf *pf)
 {
-	int cap = sriov_from_config(pf) ? pf->caps.sriov.total_vfs : -1;
+	struct vf_limit l;
 
-	if (cap < 0)
-		return pf->total_vfs;
-	if (pf->total_vfs < 0)
-		return cap;
-	return pf->total_vfs < cap ? pf->total_vfs : cap;
+	vf_limit_of(pf, &l);
+	return l.total_vfs;
 }
 
 static int vf_offset(const struct pf *pf)
@@ -103,145 +102,6 @@ static const char *pf_name(const struct pf *pf)
 	return pf->n_netdevs ? pf->netdevs[0].name : pf->addr_str;
 }
 
-static void fn_path(char *buf, size_t size, const char *addr, const char *attr)
-{
-	snprintf(buf, size, SYS_PCI_DEVICES "/%s/%s", addr, attr);
-}
-
-/* Config space of a function (as much as is readable) and its capabilities. */
-struct fn_config {
-	struct pcicfg cfg;
-	struct pci_caps caps;
-	bool decoded;
-	char path[96];
-	char why[160]; /* when not readable */
-};
-
-static int read_fn_config(struct sriov_root *r, const char *addr, struct fn_config *fc)
-{
-	static __thread char raw[PCI_CFG_EXT_SIZE + 1];
-	size_t len = 0;
-	int ret;
-
-	memset(fc, 0, sizeof(*fc));
-	fn_path(fc->path, sizeof(fc->path), addr, "config");
-	if (!sriov_name_is_safe(addr)) {
-		snprintf(fc->why, sizeof(fc->why), "%s: not a device name", addr);
-		return -EINVAL;
-	}
-	ret = sriov_read_file(r, fc->path, raw, sizeof(raw), &len, NULL);
-	if (ret < 0 || len < 64) {
-		snprintf(fc->why, sizeof(fc->why), "%s: %s", fc->path,
-			 ret < 0 ? strerror(-ret) : "shorter than 64 bytes");
-		return ret < 0 ? ret : -EIO;
-	}
-	fc->cfg.len = len >= PCI_CFG_EXT_SIZE	? PCI_CFG_EXT_SIZE
-		      : len >= PCI_CFG_STD_SIZE ? PCI_CFG_STD_SIZE
-						: 64;
-	memcpy(fc->cfg.data, raw, fc->cfg.len);
-	fc->decoded = pci_caps_decode(&fc->cfg, &fc->caps, NULL) == 0;
-	return 0;
-}
-
-static void read_driver(struct sriov_root *r, const char *addr, char *buf, size_t size)
-{
-	char path[96];
-
-	fn_path(path, sizeof(path), addr, "driver");
-	if (!sriov_name_is_safe(addr) ||
-	    sriov_read_link_base(r, path, buf, size, NULL) < 0)
-		buf[0] = '\0';
-}
-
-static bool is_pci_bridge(struct sriov_root *r, const char *addr)
-{
-	char path[96];
-	uint64_t cls;
-
-	fn_path(path, sizeof(path), addr, "class");
-	if (!sriov_name_is_safe(addr) || sriov_read_u64(r, path, 16, &cls, NULL) < 0)
-		return false;
-	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
-}
-
-/* The PCI bridges above the PF, nearest first, from its /sys/devices path. */
-struct chain {
-	char bridges[CHAIN_MAX][PCI_ADDR_STRLEN];
-	size_t n;
-	char root_bus[32]; /* "pci0000:00"; empty when not seen */
-};
-
-static bool is_fn_name(const char *s)
-{
-	struct pci_addr a;
-	char canon[PCI_ADDR_STRLEN];
-
-	if (pci_addr_parse(s, &a) < 0)
-		return false;
-	pci_addr_format(&a, canon);
-	return !strcmp(canon, s);
-}
-
-static void chain_add(struct chain *ch, const char *comp)
-{
-	if (!strncmp(comp, "pci", 3)) {
-		snprintf(ch->root_bus, sizeof(ch->root_bus), "%s", comp);
-		ch->n = 0;
-		return;
-	}
-	if (!is_fn_name(comp) || ch->n >= CHAIN_MAX)
-		return;
-	snprintf(ch->bridges[ch->n++], PCI_ADDR_STRLEN, "%s", comp);
-}
-
-static void chain_reverse(struct chain *ch)
-{
-	char tmp[PCI_ADDR_STRLEN];
-
-	for (size_t i = 0; i < ch->n / 2; i++) {
-		memcpy(tmp, ch->bridges[i], sizeof(tmp));
-		memcpy(ch->bridges[i], ch->bridges[ch->n - 1 - i], sizeof(tmp));
-		memcpy(ch->bridges[ch->n - 1 - i], tmp, sizeof(tmp));
-	}
-}
-
-/* Fills ch; -ENOENT (with why) when the device path cannot be read. */
-static int read_chain(struct sriov_root *r, const struct pf *pf, struct chain *ch,
-		      char *why, size_t why_size)
-{
-	char path[96], target[1024], *save = NULL;
-
-	memset(ch, 0, sizeof(*ch));
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf->addr_str);
-	if (sriov_read_link(r, path, target, sizeof(target), NULL) < 0) {
-		snprintf(why, why_size, "%s: not a link to the device directory", path);
-		return -ENOENT;
-	}
-	for (char *comp = strtok_r(target, "/", &save); comp;
-	     comp = strtok_r(NULL, "/", &save))
-		chain_add(ch, comp);
-	if (!ch->n || strcmp(ch->bridges[ch->n - 1], pf->addr_str)) {
-		snprintf(why, why_size, "%s: its link does not end in the device", path);
-		return -ENOENT;
-	}
-	ch->n--; /* the PF itself */
-	chain_reverse(ch);
-	return 0;
-}
-
-static void set_summary(struct finding *fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Replaces the summary of a finding whose verdict changed (truncated when long). */
-static void set_summary(struct finding *fd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fd->summary, sizeof(fd->summary), fmt, ap);
-	va_end(ap);
-}
-
 static void list_append(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -261,6 +121,442 @@ static void list_append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* ---- reading: the facts --------------------------------------------------- */
+
+static void read_fn_config(struct sriov_root *r, const char *addr, struct fn_config *fc)
+{
+	static __thread char raw[PCI_CFG_EXT_SIZE + 1];
+	size_t len = 0;
+	int ret;
+
+	memset(fc, 0, sizeof(*fc));
+	if (!sriov_name_is_safe(addr)) {
+		snprintf(fc->why, sizeof(fc->why), "%s: not a device name", addr);
+		fc->ret = -EINVAL;
+		return;
+	}
+	sriov_pathf(NULL, fc->path, sizeof(fc->path), SYS_PCI_DEVICES "/%s/config", addr);
+	ret = sriov_readf_file(r, raw, sizeof(raw), &len, NULL,
+			       SYS_PCI_DEVICES "/%s/config", addr);
+	if (ret < 0 || len < 64) {
+		snprintf(fc->why, sizeof(fc->why), "%s: %s", fc->path,
+			 ret < 0 ? strerror(-ret) : "shorter than 64 bytes");
+		fc->ret = ret < 0 ? ret : -EIO;
+		return;
+	}
+	fc->cfg.len = len >= PCI_CFG_EXT_SIZE	? PCI_CFG_EXT_SIZE
+		      : len >= PCI_CFG_STD_SIZE ? PCI_CFG_STD_SIZE
+						: 64;
+	memcpy(fc->cfg.data, raw, fc->cfg.len);
+	fc->decoded = pci_caps_decode(&fc->cfg, &fc->caps, NULL) == 0;
+}
+
+static bool is_fn_name(const char *s)
+{
+	struct pci_addr a;
+	char canon[PCI_ADDR_STRLEN];
+
+	if (pci_addr_parse(s, &a) < 0)
+		return false;
+	pci_addr_format(&a, canon);
+	return !strcmp(canon, s);
+}
+
+static void chain_add(struct pf_chain *ch, const char *comp)
+{
+	if (!strncmp(comp, "pci", 3)) {
+		snprintf(ch->root_bus, sizeof(ch->root_bus), "%s", comp);
+		ch->n = 0;
+		return;
+	}
+	if (!is_fn_name(comp) || ch->n >= PF_FACTS_CHAIN_MAX)
+		return;
+	snprintf(ch->bridges[ch->n++], PCI_ADDR_STRLEN, "%s", comp);
+}
+
+static void chain_reverse(struct pf_chain *ch)
+{
+	char tmp[PCI_ADDR_STRLEN];
+
+	for (size_t i = 0; i < ch->n / 2; i++) {
+		memcpy(tmp, ch->bridges[i], sizeof(tmp));
+		memcpy(ch->bridges[i], ch->bridges[ch->n - 1 - i], sizeof(tmp));
+		memcpy(ch->bridges[ch->n - 1 - i], tmp, sizeof(tmp));
+	}
+}
+
+/* The bridges above the PF, from its /sys/devices path; ret -ENOENT (why) when unread. */
+static void read_chain(struct sriov_root *r, const struct pf *pf, struct pf_chain *ch)
+{
+	char target[1024], *save = NULL;
+
+	memset(ch, 0, sizeof(*ch));
+	if (sriov_readf_link(r, target, sizeof(target), NULL, SYS_PCI_DEVICES "/%s",
+			     pf->addr_str) < 0) {
+		snprintf(ch->why, sizeof(ch->why),
+			 SYS_PCI_DEVICES "/%s: not a link to the device directory",
+			 pf->addr_str);
+		ch->ret = -ENOENT;
+		return;
+	}
+	for (char *comp = strtok_r(target, "/", &save); comp;
+	     comp = strtok_r(NULL, "/", &save))
+		chain_add(ch, comp);
+	if (!ch->n || strcmp(ch->bridges[ch->n - 1], pf->addr_str)) {
+		snprintf(ch->why, sizeof(ch->why),
+			 SYS_PCI_DEVICES "/%s: its link does not end in the device",
+			 pf->addr_str);
+		ch->n = 0;
+		ch->ret = -ENOENT;
+		return;
+	}
+	ch->n--; /* the PF itself */
+	chain_reverse(ch);
+}
+
+static void parse_iov_res(const char *buf, struct iov_resources *res)
+{
+	const char *p = buf;
+
+	for (; *p; res->lines++) {
+		unsigned long long start = 0, end = 0, flags = 0;
+		const char *nl = strchr(p, '\n');
+		int k = res->lines - IOV_RES_FIRST;
+
+		if (k >= 0 && k < IOV_RES_COUNT &&
+		    sscanf(p, "%llx %llx %llx", &start, &end, &flags) == 3) {
+			snprintf(res->text[k], sizeof(res->text[k]),
+				 "0x%016llx 0x%016llx 0x%016llx", start, end, flags);
+			res->declared += start || end || flags;
+			res->assigned += start != 0;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void read_resources(struct sriov_root *r, const struct pf *pf,
+			   struct iov_resources *res)
+{
+	char buf[4096];
+
+	memset(res, 0, sizeof(*res));
+	sriov_pathf(NULL, res->path, sizeof(res->path), SYS_PCI_DEVICES "/%s/resource",
+		    pf->addr_str);
+	res->ret = sriov_readf_file(r, buf, sizeof(buf), NULL, NULL,
+				    SYS_PCI_DEVICES "/%s/resource", pf->addr_str);
+	if (res->ret == 0)
+		parse_iov_res(buf, res);
+}
+
+/* The fact about function addr, or NULL when it was not read. */
+static const struct fn_fact *fn_fact_of(const struct pf_facts *f, const char *addr)
+{
+	for (size_t i = 0; i < f->n_fns; i++)
+		if (!strcmp(f->fns[i].addr, addr))
+			return &f->fns[i];
+	return NULL;
+}
+
+/* The driver bound to addr as read; "" when none or not read. */
+static const char *fn_driver(const struct pf_facts *f, const char *addr)
+{
+	const struct fn_fact *fn = fn_fact_of(f, addr);
+
+	return fn ? fn->driver : "";
+}
+
+static bool fn_is_bridge(const struct pf_facts *f, const char *addr)
+{
+	const struct fn_fact *fn = fn_fact_of(f, addr);
+
+	return fn && fn->bridge;
+}
+
+static int read_fn_fact(struct sriov_root *r, struct pf_facts *f, const char *addr)
+{
+	struct fn_fact *grown, *fn;
+	uint64_t cls;
+
+	if (fn_fact_of(f, addr))
+		return 0;
+	grown = realloc(f->fns, (f->n_fns + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	f->fns = grown;
+	fn = &f->fns[f->n_fns++];
+	memset(fn, 0, sizeof(*fn));
+	snprintf(fn->addr, sizeof(fn->addr), "%s", addr);
+	if (!sriov_name_is_safe(addr))
+		return 0;
+	if (sriov_readf_link_base(r, fn->driver, sizeof(fn->driver), NULL,
+				  SYS_PCI_DEVICES "/%s/driver", addr) < 0)
+		fn->driver[0] = '\0';
+	fn->bridge = sriov_readf_u64(r, 16, &cls, NULL, SYS_PCI_DEVICES "/%s/class",
+				     addr) == 0 &&
+		     (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
+	return 0;
+}
+
+static int read_group_facts(struct sriov_root *r, struct pf_facts *f, int group)
+{
+	const struct iommu_group *g = group >= 0 ? inventory_group(f->inv, group) : NULL;
+
+	for (size_t i = 0; g && i < g->n_members; i++)
+		if (read_fn_fact(r, f, g->members[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* The members of the groups rule_iommu_group judges: each VF's, or the PF's. */
+static int read_groups(struct sriov_root *r, struct pf_facts *f)
+{
+	const struct pf *pf = f->pf;
+
+	if (!pf->n_vfs)
+		return read_group_facts(r, f, pf->iommu_group);
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (read_group_facts(r, f, pf->vfs[i].iommu_group) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static bool in_list(struct kmod_list *list, const char *name)
+{
+	struct kmod_list *it;
+
+	kmod_list_foreach(it, list)
+	{
+		struct kmod_module *m = kmod_module_get_module(it);
+		bool same = !strcmp(kmod_module_get_name(m), name);
+
+		kmod_module_unref(m);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* True when name is one of the ", "-separated names of list. */
+static bool in_names(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, n))
+			return true;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
+static void note_module(struct kmod_module *m, struct kmod_list *allowed,
+			struct module_match *mm)
+{
+	const char *name = kmod_module_get_name(m);
+
+	if (mm->n && in_names(mm->names, name))
+		return; /* the index may list a module twice for one alias */
+	if (!mm->n++)
+		snprintf(mm->first, sizeof(mm->first), "%s", name);
+	list_append(mm->names, sizeof(mm->names), "%s", name);
+	if (!in_list(allowed, name)) {
+		list_append(mm->blacklisted, sizeof(mm->blacklisted), "%s", name);
+		mm->n_blacklisted++;
+	}
+}
+
+/* Modules matching modalias into mm; mm->ret -errno when the index cannot be searched. */
+static void lookup_modules(struct kmod_ctx *ctx, const char *modalias,
+			   struct module_match *mm)
+{
+	struct kmod_list *list = NULL, *allowed = NULL, *it;
+	int ret;
+
+	memset(mm, 0, sizeof(*mm));
+	ret = kmod_module_new_from_lookup(ctx, modalias, &list);
+	if (ret == 0)
+		ret = kmod_module_apply_filter(ctx, KMOD_FILTER_BLACKLIST, list,
+					       &allowed);
+	if (ret == 0) {
+		kmod_list_foreach(it, list)
+		{
+			struct kmod_module *m = kmod_module_get_module(it);
+
+			note_module(m, allowed, mm);
+			kmod_module_unref(m);
+		}
+	}
+	kmod_module_unref_list(allowed);
+	kmod_module_unref_list(list);
+	mm->ret = ret;
+}
+
+static int read_modalias(struct sriov_root *r, const char *addr, char *buf, size_t size)
+{
+	if (!sriov_name_is_safe(addr))
+		return -EINVAL;
+	return sriov_readf_attr(r, buf, size, NULL, SYS_PCI_DEVICES "/%s/modalias", addr);
+}
+
+/* A VF's modalias, or one built from the PF's vendor and the VF device id. */
+static int vf_modalias(struct sriov_root *r, const struct pf *pf, char *buf, size_t size,
+		       char *source, size_t source_size)
+{
+	int dev = vf_device_id(pf);
+
+	if (pf->n_vfs && read_modalias(r, pf->vfs[0].addr_str, buf, size) == 0) {
+		snprintf(source, source_size, SYS_PCI_DEVICES "/%s/modalias",
+			 pf->vfs[0].addr_str);
+		return 0;
+	}
+	if (dev <= 0 || pf->vendor_id == 0xffff)
+		return -ENOENT;
+	snprintf(buf, size, "pci:v%08Xd%08Xsv*sd*bc%02Xsc%02Xi%02X", pf->vendor_id,
+		 (unsigned int)dev, (pf->class_code >> 16) & 0xff,
+		 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
+	snprintf(source, source_size,
+		 "built from vendor %04x and VF device id %04x "
+		 "(no VF enabled)",
+		 pf->vendor_id, (unsigned int)dev);
+	return 0;
+}
+
+/* Module names compare with '-' and '_' alike (vfio-pci is module vfio_pci). */
+static bool same_module(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
+/* The module of a PCI driver: its /sys/bus/pci/drivers/DRV/module, else its name. */
+static void driver_module(struct sriov_root *r, const char *driver, char *buf,
+			  size_t size)
+{
+	if (sriov_readf_link_base(r, buf, size, NULL, "/sys/bus/pci/drivers/%s/module",
+				  driver) < 0)
+		snprintf(buf, size, "%s", driver); /* built in: the driver's name */
+}
+
+/*
+ * The functions that are not VFs (no physfn link) bound to a driver of
+ * module, and the modules holding it.
+ */
+static int read_module_users(struct sriov_root *r, const char *module,
+			     struct module_users *u)
+{
+	struct sriov_dirent *ents = NULL;
+	size_t n = 0;
+
+	memset(u, 0, sizeof(*u));
+	if (!sriov_name_is_safe(module))
+		return 0;
+	if (sriov_list_dir(r, SYS_PCI_DEVICES, &ents, &n, NULL) == -ENOMEM)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *addr = ents[i].name;
+		char driver[64], mod[64];
+
+		if (!sriov_name_is_safe(addr) ||
+		    sriov_readf_link_base(r, driver, sizeof(driver), NULL,
+					  SYS_PCI_DEVICES "/%s/driver", addr) < 0 ||
+		    !sriov_name_is_safe(driver) ||
+		    sriov_pathf_exists(r, SYS_PCI_DEVICES "/%s/physfn", addr) == 0)
+			continue;
+		driver_module(r, driver, mod, sizeof(mod));
+		if (!same_module(mod, module))
+			continue;
+		list_append(u->functions, sizeof(u->functions), "%s (%s)", addr, driver);
+		u->n_functions++;
+	}
+	free(ents);
+	ents = NULL;
+	if (sriov_list_dirf(r, &ents, &n, NULL, "/sys/module/%s/holders", module) < 0)
+		n = 0;
+	for (size_t i = 0; i < n; i++)
+		list_append(u->holders, sizeof(u->holders), "%s", ents[i].name);
+	u->n_holders = n;
+	free(ents);
+	return 0;
+}
+
+static int read_modules(const struct check_context *c, struct pf_facts *f)
+{
+	const struct pf *pf = f->pf;
+
+	f->module_index = c->kmod != NULL;
+	snprintf(f->module_index_unavailable, sizeof(f->module_index_unavailable), "%s",
+		 c->kmod ? "" : c->kmod_unavailable);
+	f->pf_modalias_ret = read_modalias(c->root, pf->addr_str, f->pf_modalias,
+					   sizeof(f->pf_modalias));
+	f->vf_modalias_ret =
+		vf_modalias(c->root, pf, f->vf_modalias, sizeof(f->vf_modalias),
+			    f->vf_modalias_source, sizeof(f->vf_modalias_source));
+	if (!c->kmod)
+		return 0;
+	if (!pf->driver[0] && f->pf_modalias_ret == 0)
+		lookup_modules(c->kmod, f->pf_modalias, &f->pf_modules);
+	if (f->vf_modalias_ret < 0)
+		return 0;
+	lookup_modules(c->kmod, f->vf_modalias, &f->vf_modules);
+	if (f->vf_modules.ret < 0 || !f->vf_modules.n)
+		return 0;
+	return read_module_users(c->root, f->vf_modules.first, &f->vf_module_users);
+}
+
+int check_pf_read(const struct check_context *c, const struct pf *pf,
+		  struct pf_facts **out, struct sriov_err *e)
+{
+	struct pf_facts *f = calloc(1, sizeof(*f));
+	struct distro d;
+
+	*out = NULL;
+	if (!f)
+		return sriov_err_set(e, -ENOMEM, "check %s: out of memory", pf->addr_str);
+	f->pf = pf;
+	f->inv = c->inv;
+	read_chain(c->root, pf, &f->chain);
+	if (f->chain.n) {
+		f->bridges = calloc(f->chain.n, sizeof(*f->bridges));
+		if (!f->bridges)
+			goto nomem;
+		for (size_t i = 0; i < f->chain.n; i++)
+			read_fn_config(c->root, f->chain.bridges[i], &f->bridges[i]);
+	}
+	read_resources(c->root, pf, &f->resources);
+	if (read_groups(c->root, f) < 0 || read_modules(c, f) < 0)
+		goto nomem;
+	distro_read(c->root, &d);
+	initramfs_tool_of(c->root, &d, &f->initramfs);
+	*out = f;
+	return 0;
+nomem:
+	check_pf_facts_free(f);
+	return sriov_err_set(e, -ENOMEM, "check %s: out of memory", pf->addr_str);
+}
+
+void check_pf_facts_free(struct pf_facts *f)
+{
+	if (!f)
+		return;
+	free(f->bridges);
+	free(f->fns);
+	free(f);
+}
+
+/*
+ * ---- judging: the rules ---------------------------------------------------
+ * Each rule_* reads nothing: it turns facts into findings. A new per-PF rule
+ * is a fact read in check_pf_read() (when the inventory lacks it), a rule_*
+ * below and a row of the table at the end.
+ */
+
 /* ---- pf.sriov ------------------------------------------------------------- */
 
 static void sriov_limit_evidence(const struct pf *pf, struct finding *fd)
@@ -277,19 +573,18 @@ static void sriov_limit_evidence(const struct pf *pf, struct finding *fd)
 				 pf->addr_str, pf->total_vfs);
 }
 
-static void totalvfs_origin(const struct pf *pf, int total, char *buf, size_t size)
+/* Where the limit comes from, in the words `show` uses too. */
+static void totalvfs_origin(const struct pf *pf, char *buf, size_t size)
 {
-	if (!sriov_from_config(pf))
-		snprintf(buf, size, "as the kernel reports it in sriov_totalvfs");
-	else if (pf->total_vfs >= 0 && total < pf->caps.sriov.total_vfs)
-		snprintf(buf, size,
-			 "the PF driver %s limits it below the capability's %u",
-			 pf->driver[0] ? pf->driver : "(unbound)",
-			 pf->caps.sriov.total_vfs);
-	else
-		snprintf(buf, size,
-			 "the capability's TotalVFs, set by the device firmware; "
-			 "some make it configurable, e.g. mlx5 NUM_OF_VFS in "
+	struct vf_limit l;
+	size_t len;
+
+	vf_limit_of(pf, &l);
+	vf_limit_describe(pf, &l, buf, size);
+	len = strlen(buf);
+	if (l.source == VF_LIMIT_CAPABILITY && len < size)
+		snprintf(buf + len, size - len,
+			 "; some make it configurable, e.g. mlx5 NUM_OF_VFS in "
 			 "mlxconfig");
 }
 
@@ -332,14 +627,13 @@ static int sriov_no_capability(const struct pf *pf, struct findings *out)
 	return 0;
 }
 
-static int rule_sriov(const struct check_context *c, const struct pf *pf,
-		      struct findings *out)
+static int rule_sriov(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	int total = effective_total_vfs(pf);
 	struct finding *fd;
-	char origin[160];
+	char origin[256];
 
-	(void)c;
 	if (!sriov_from_config(pf) && pf->has_caps && pf->caps.ext_space_read)
 		return sriov_no_capability(pf, out);
 	if (total < 0) {
@@ -350,7 +644,7 @@ static int rule_sriov(const struct check_context *c, const struct pf *pf,
 	}
 	if (total == 0)
 		return sriov_zero_total(pf, out);
-	totalvfs_origin(pf, total, origin, sizeof(origin));
+	totalvfs_origin(pf, origin, sizeof(origin));
 	fd = findings_add(out, "pf.sriov", pf->addr_str, CHECK_PASS,
 			  "SR-IOV capable: up to %d VFs (%s)", total, origin);
 	if (!fd)
@@ -370,37 +664,7 @@ static int rule_sriov(const struct check_context *c, const struct pf *pf,
 
 /* ---- pf.iov_bars ---------------------------------------------------------- */
 
-struct iov_res {
-	int lines;    /* lines of "resource" read */
-	int declared; /* IOV lines with flags or an address */
-	int assigned; /* IOV lines with a non-zero start */
-	char text[IOV_RES_COUNT][80];
-};
-
-static void parse_iov_res(const char *buf, struct iov_res *res)
-{
-	const char *p = buf;
-
-	memset(res, 0, sizeof(*res));
-	for (; *p; res->lines++) {
-		unsigned long long start = 0, end = 0, flags = 0;
-		const char *nl = strchr(p, '\n');
-		int k = res->lines - IOV_RES_FIRST;
-
-		if (k >= 0 && k < IOV_RES_COUNT &&
-		    sscanf(p, "%llx %llx %llx", &start, &end, &flags) == 3) {
-			snprintf(res->text[k], sizeof(res->text[k]),
-				 "0x%016llx 0x%016llx 0x%016llx", start, end, flags);
-			res->declared += start || end || flags;
-			res->assigned += start != 0;
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-}
-
-static void iov_res_evidence(const char *path, const struct iov_res *res,
+static void iov_res_evidence(const char *path, const struct iov_resources *res,
 			     struct finding *fd)
 {
 	finding_evidence(fd, "%s: lines 7-12 (IOV BARs): %d with an address", path,
@@ -414,39 +678,34 @@ static void iov_res_evidence(const char *path, const struct iov_res *res,
 					 IOV_RES_FIRST + 1 + k, res->text[k]);
 }
 
-static int rule_iov_bars(const struct check_context *c, const struct pf *pf,
-			 struct findings *out)
+static int rule_iov_bars(const struct pf_facts *f, struct findings *out)
 {
-	char path[96], buf[4096];
-	struct iov_res res;
+	const struct iov_resources *res = &f->resources;
+	const char *addr = f->pf->addr_str;
 	struct finding *fd;
-	int ret;
 
-	fn_path(path, sizeof(path), pf->addr_str, "resource");
-	ret = sriov_read_file(c->root, path, buf, sizeof(buf), NULL, NULL);
-	if (ret == 0)
-		parse_iov_res(buf, &res);
-	if (ret < 0 || res.lines < IOV_RES_FIRST + 1) {
-		fd = findings_add(out, "pf.iov_bars", pf->addr_str, CHECK_SKIP,
-				  "VF BAR space not checked: %s: %s", path,
-				  ret < 0 ? strerror(-ret) : "has no IOV lines (7-12)");
+	if (res->ret < 0 || res->lines < IOV_RES_FIRST + 1) {
+		fd = findings_add(out, "pf.iov_bars", addr, CHECK_SKIP,
+				  "VF BAR space not checked: %s: %s", res->path,
+				  res->ret < 0 ? strerror(-res->ret)
+					       : "has no IOV lines (7-12)");
 		return fd ? 0 : -ENOMEM;
 	}
-	if (res.assigned && res.assigned == res.declared) {
-		fd = findings_add(out, "pf.iov_bars", pf->addr_str, CHECK_PASS,
+	if (res->assigned && res->assigned == res->declared) {
+		fd = findings_add(out, "pf.iov_bars", addr, CHECK_PASS,
 				  "VF BAR space reserved (%d IOV resource%s)",
-				  res.assigned, res.assigned == 1 ? "" : "s");
+				  res->assigned, res->assigned == 1 ? "" : "s");
 		if (fd)
-			iov_res_evidence(path, &res, fd);
+			iov_res_evidence(res->path, res, fd);
 		return fd ? 0 : -ENOMEM;
 	}
-	fd = findings_add(out, "pf.iov_bars", pf->addr_str, CHECK_FAIL,
+	fd = findings_add(out, "pf.iov_bars", addr, CHECK_FAIL,
 			  "no memory reserved for %s VF BARs: enabling VFs fails with "
 			  "ENOMEM (\"not enough MMIO resources for SR-IOV\")",
-			  res.assigned ? "some" : "the");
+			  res->assigned ? "some" : "the");
 	if (!fd)
 		return -ENOMEM;
-	iov_res_evidence(path, &res, fd);
+	iov_res_evidence(res->path, res, fd);
 	finding_remedy(fd,
 		       "turn SR-IOV on in the BIOS setup (ASUS: Advanced > PCI "
 		       "Subsystem Settings > SR-IOV Support; Gigabyte: SR-IOV Support)");
@@ -562,15 +821,13 @@ static int bus_range_verdict(const struct pf *pf, const struct vf_layout *l,
 	return 0;
 }
 
-static int rule_bus_range(const struct check_context *c, const struct pf *pf,
-			  struct findings *out)
+static int rule_bus_range(const struct pf_facts *f, struct findings *out)
 {
-	struct fn_config *bc;
+	const struct pf *pf = f->pf;
+	const struct fn_config *bc = f->bridges;
 	struct vf_layout l;
-	struct chain ch;
 	char why[256];
 	struct finding *fd;
-	int ret;
 
 	if (!vf_layout_read(pf, &l, why, sizeof(why)))
 		return bus_range_skip(pf, out, why);
@@ -582,26 +839,20 @@ static int rule_bus_range(const struct check_context *c, const struct pf *pf,
 			layout_evidence(pf, &l, fd);
 		return fd ? 0 : -ENOMEM;
 	}
-	if (read_chain(c->root, pf, &ch, why, sizeof(why)) < 0)
-		return bus_range_skip(pf, out, why);
-	if (!ch.n) {
+	if (f->chain.ret < 0)
+		return bus_range_skip(pf, out, f->chain.why);
+	if (!f->chain.n) {
 		snprintf(why, sizeof(why),
 			 "the PF is on root bus %s, whose range the "
 			 "firmware sets (not readable here)",
-			 ch.root_bus);
+			 f->chain.root_bus);
 		return bus_range_skip(pf, out, why);
 	}
-	bc = malloc(sizeof(*bc));
-	if (!bc)
-		return -ENOMEM;
-	if (read_fn_config(c->root, ch.bridges[0], bc) < 0)
-		ret = bus_range_skip(pf, out, bc->why);
-	else if ((bc->cfg.data[CFG_HEADER_TYPE] & 0x7f) != 1)
-		ret = bus_range_skip(pf, out, "the upstream device is not a PCI bridge");
-	else
-		ret = bus_range_verdict(pf, &l, bc, ch.bridges[0], out);
-	free(bc);
-	return ret;
+	if (bc->ret < 0)
+		return bus_range_skip(pf, out, bc->why);
+	if ((bc->cfg.data[CFG_HEADER_TYPE] & 0x7f) != 1)
+		return bus_range_skip(pf, out, "the upstream device is not a PCI bridge");
+	return bus_range_verdict(pf, &l, bc, f->chain.bridges[0], out);
 }
 
 /* ---- pf.ari --------------------------------------------------------------- */
@@ -669,21 +920,29 @@ static int ari_verdict(const struct pf *pf, const struct fn_config *bc,
 	ari_port_evidence(bc, fd);
 	if (ok)
 		return 0;
-	if (!pf_ari)
+	if (!pf_ari) {
 		finding_remedy(fd, "the PF has no ARI capability: enable only the VFs on "
 				   "device 0 of the bus, or update the card's firmware");
-	else if (p->has_v2_regs && p->ari_forwarding_supported)
-		finding_remedy(fd,
-			       "port %s supports ARI forwarding but it is off: turn on "
-			       "the BIOS option (Gigabyte: PCIe ARI Support), and remove "
-			       "pci=noari from the kernel command line if present",
-			       bridge);
-	else
+		return 0;
+	}
+	if (!p->has_v2_regs || !p->ari_forwarding_supported) {
 		finding_remedy(fd,
 			       "port %s cannot forward ARI: move the card to a slot "
 			       "whose port supports ARI (a CPU root port), or update the "
 			       "BIOS",
 			       bridge);
+		return 0;
+	}
+	finding_remedy(fd,
+		       "port %s supports ARI forwarding but it is off: turn ARI on in "
+		       "the BIOS/UEFI setup; its name varies by vendor, e.g. \"PCIe ARI "
+		       "Support\" (Gigabyte), \"ARI Support\" and \"ARI Forward\" "
+		       "(Intel server boards: Intel Platform Configuration > "
+		       "Miscellaneous), \"ARI Forwarding\" (AMI Aptio: PCI Express "
+		       "settings)",
+		       bridge);
+	finding_remedy(fd, "and remove pci=noari from the kernel command line if "
+			   "present");
 	return 0;
 }
 
@@ -699,35 +958,26 @@ static int ari_simple(const struct pf *pf, struct findings *out, enum check_stat
 	return 0;
 }
 
-static int ari_with_port(const struct check_context *c, const struct pf *pf,
+static int ari_with_port(const struct pf *pf, const struct fn_config *bc,
 			 const char *bridge, struct findings *out)
 {
-	struct fn_config *bc = malloc(sizeof(*bc));
 	char summary[256];
-	int ret;
 
-	if (!bc)
-		return -ENOMEM;
-	if (read_fn_config(c->root, bridge, bc) < 0 || !bc->decoded ||
-	    !bc->caps.has_pcie) {
+	if (bc->ret < 0 || !bc->decoded || !bc->caps.has_pcie) {
 		snprintf(summary, sizeof(summary), "ARI forwarding not checked: %s",
 			 bc->why[0]
 				 ? bc->why
 				 : "the upstream port's PCIe capability is not readable "
 				   "(config space beyond 64 bytes needs root)");
-		ret = ari_simple(pf, out, CHECK_SKIP, summary);
-	} else {
-		ret = ari_verdict(pf, bc, bridge, out);
+		return ari_simple(pf, out, CHECK_SKIP, summary);
 	}
-	free(bc);
-	return ret;
+	return ari_verdict(pf, bc, bridge, out);
 }
 
-static int rule_ari(const struct check_context *c, const struct pf *pf,
-		    struct findings *out)
+static int rule_ari(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	struct vf_layout l;
-	struct chain ch;
 	char why[256], summary[320];
 
 	if (!vf_layout_read(pf, &l, why, sizeof(why))) {
@@ -738,16 +988,17 @@ static int rule_ari(const struct check_context *c, const struct pf *pf,
 		return ari_simple(
 			pf, out, CHECK_PASS,
 			"every VF fits functions 0-7 of device 0: ARI not needed");
-	if (read_chain(c->root, pf, &ch, why, sizeof(why)) < 0) {
-		snprintf(summary, sizeof(summary), "ARI forwarding not checked: %s", why);
+	if (f->chain.ret < 0) {
+		snprintf(summary, sizeof(summary), "ARI forwarding not checked: %s",
+			 f->chain.why);
 		return ari_simple(pf, out, CHECK_SKIP, summary);
 	}
-	if (!ch.n)
+	if (!f->chain.n)
 		return ari_simple(
 			pf, out, CHECK_PASS,
 			"the PF is on a root bus: no upstream port has to forward "
 			"ARI");
-	return ari_with_port(c, pf, ch.bridges[0], out);
+	return ari_with_port(pf, &f->bridges[0], f->chain.bridges[0], out);
 }
 
 /* ---- pf.acs --------------------------------------------------------------- */
@@ -835,68 +1086,64 @@ static void acs_remedy(struct finding *fd)
 }
 
 /*
- * Reads every bridge's config into fd's evidence; returns 1 when all have
+ * Judges every bridge's config into fd's evidence; returns 1 when all have
  * ACS, 0 when some lack it, -EAGAIN (why filled) when one is unreadable.
  */
-static int acs_walk(struct sriov_root *r, const struct chain *ch, struct finding *fd,
-		    char *bad, size_t bad_size, char *why, size_t why_size)
+static int acs_walk(const struct pf_facts *f, struct finding *fd, char *bad,
+		    size_t bad_size, char *why, size_t why_size)
 {
-	struct fn_config *bc = malloc(sizeof(*bc));
 	bool all = true;
-	int ret = 0;
 
-	if (!bc)
-		return -ENOMEM;
-	for (size_t i = 0; i < ch->n && ret == 0; i++) {
-		if (read_fn_config(r, ch->bridges[i], bc) < 0 || !bc->decoded) {
+	for (size_t i = 0; i < f->chain.n; i++) {
+		const struct fn_config *bc = &f->bridges[i];
+
+		if (bc->ret < 0 || !bc->decoded) {
 			snprintf(why, why_size, "%s", bc->why);
-			ret = -EAGAIN;
-		} else if (!bc->caps.ext_space_read) {
+			return -EAGAIN;
+		}
+		if (!bc->caps.ext_space_read) {
 			snprintf(why, why_size,
 				 "%s: only %zu bytes readable (ACS is an "
 				 "extended capability: run as root)",
 				 bc->path, bc->cfg.len);
-			ret = -EAGAIN;
-		} else if (!acs_check_bridge(bc, ch->bridges[i], fd, bad, bad_size)) {
-			all = false;
+			return -EAGAIN;
 		}
+		if (!acs_check_bridge(bc, f->chain.bridges[i], fd, bad, bad_size))
+			all = false;
 	}
-	free(bc);
-	return ret < 0 ? ret : all;
+	return all;
 }
 
-static int rule_acs(const struct check_context *c, const struct pf *pf,
-		    struct findings *out)
+static int rule_acs(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	char why[256] = "", bad[LIST_MAX] = "";
 	struct finding *fd;
-	struct chain ch;
 	int ret;
 
-	if (read_chain(c->root, pf, &ch, why, sizeof(why)) < 0)
+	if (f->chain.ret < 0)
 		return findings_add(out, "pf.acs", pf->addr_str, CHECK_SKIP,
-				    "ACS not checked: %s", why)
+				    "ACS not checked: %s", f->chain.why)
 			       ? 0
 			       : -ENOMEM;
-	if (!ch.n)
+	if (!f->chain.n)
 		return findings_add(out, "pf.acs", pf->addr_str, CHECK_PASS,
 				    "no bridge between the PF and root bus %s",
-				    ch.root_bus)
+				    f->chain.root_bus)
 			       ? 0
 			       : -ENOMEM;
 	fd = findings_add(out, "pf.acs", pf->addr_str, CHECK_PASS,
-			  "ACS on every bridge up to the root port (%zu)", ch.n);
+			  "ACS on every bridge up to the root port (%zu)", f->chain.n);
 	if (!fd)
 		return -ENOMEM;
-	ret = acs_walk(c->root, &ch, fd, bad, sizeof(bad), why, sizeof(why));
-	if (ret == -ENOMEM)
-		return ret;
+	ret = acs_walk(f, fd, bad, sizeof(bad), why, sizeof(why));
 	if (ret == -EAGAIN) {
 		fd->status = CHECK_SKIP;
-		set_summary(fd, "ACS not checked: %s", why);
+		finding_set_summary(fd, "ACS not checked: %s", why);
 	} else if (ret == 0) {
 		fd->status = CHECK_WARN;
-		set_summary(fd, "ACS missing on the path to the root port: %s", bad);
+		finding_set_summary(fd, "ACS missing on the path to the root port: %s",
+				    bad);
 		acs_remedy(fd);
 	}
 	return 0;
@@ -908,7 +1155,7 @@ static int rule_acs(const struct check_context *c, const struct pf *pf,
  * Members of group other than self and bridges; with only_bound, only those
  * bound to a driver other than vfio-pci (the ones that spoil it for vfio).
  */
-static size_t group_others(struct sriov_root *r, const struct iommu_group *g,
+static size_t group_others(const struct pf_facts *f, const struct iommu_group *g,
 			   const char *self, bool only_bound, char *list, size_t size)
 {
 	size_t bad = 0;
@@ -916,11 +1163,10 @@ static size_t group_others(struct sriov_root *r, const struct iommu_group *g,
 	list[0] = '\0';
 	for (size_t i = 0; i < g->n_members; i++) {
 		const char *m = g->members[i];
-		char driver[64];
+		const char *driver = fn_driver(f, m);
 
-		if (!strcmp(m, self) || is_pci_bridge(r, m))
+		if (!strcmp(m, self) || fn_is_bridge(f, m))
 			continue;
-		read_driver(r, m, driver, sizeof(driver));
 		if (only_bound && (!driver[0] || !strcmp(driver, "vfio-pci")))
 			continue;
 		list_append(list, size, "%s (%s)", m, driver[0] ? driver : "no driver");
@@ -929,25 +1175,25 @@ static size_t group_others(struct sriov_root *r, const struct iommu_group *g,
 	return bad;
 }
 
-static void group_evidence(struct sriov_root *r, const struct iommu_group *g,
+static void group_evidence(const struct pf_facts *f, const struct iommu_group *g,
 			   struct finding *fd)
 {
 	char list[LIST_MAX] = "";
 
 	for (size_t i = 0; i < g->n_members; i++) {
-		char driver[64];
+		const char *driver = fn_driver(f, g->members[i]);
 
-		read_driver(r, g->members[i], driver, sizeof(driver));
 		list_append(list, sizeof(list), "%s (%s)", g->members[i],
 			    driver[0] ? driver : "no driver");
 	}
 	finding_evidence(fd, "/sys/kernel/iommu_groups/%d/devices: %s", g->id, list);
 }
 
-static int vf_group_finding(const struct check_context *c, const struct pf *pf,
-			    const struct vf *vf, const struct iommu_group *g,
-			    const char *spoilers, struct findings *out)
+static int vf_group_finding(const struct pf_facts *f, const struct vf *vf,
+			    const struct iommu_group *g, const char *spoilers,
+			    struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	struct finding *fd;
 
 	fd = findings_add(out, "vf.iommu_group", vf->addr_str, CHECK_WARN,
@@ -955,7 +1201,7 @@ static int vf_group_finding(const struct check_context *c, const struct pf *pf,
 			  pf_name(pf), vf->index, g->id, spoilers);
 	if (!fd)
 		return -ENOMEM;
-	group_evidence(c->root, g, fd);
+	group_evidence(f, g, fd);
 	finding_remedy(fd, "to pass the VF through, bind every member listed to vfio-pci "
 			   "too (sriovctl bind ADDRESS vfio-pci), or put the card where "
 			   "ACS isolates it (see pf.acs)");
@@ -963,28 +1209,28 @@ static int vf_group_finding(const struct check_context *c, const struct pf *pf,
 }
 
 /* Checks each VF's group; counts into *viable / *no_group. */
-static int vf_groups(const struct check_context *c, const struct pf *pf,
-		     struct findings *out, size_t *viable, size_t *no_group)
+static int vf_groups(const struct pf_facts *f, struct findings *out, size_t *viable,
+		     size_t *no_group)
 {
+	const struct pf *pf = f->pf;
 	char spoilers[LIST_MAX];
 
 	*viable = *no_group = 0;
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		const struct vf *vf = &pf->vfs[i];
 		const struct iommu_group *g =
-			vf->iommu_group >= 0 ? inventory_group(c->inv, vf->iommu_group)
+			vf->iommu_group >= 0 ? inventory_group(f->inv, vf->iommu_group)
 					     : NULL;
 
 		if (!g) {
 			(*no_group)++;
 			continue;
 		}
-		if (!group_others(c->root, g, vf->addr_str, true, spoilers,
-				  sizeof(spoilers))) {
+		if (!group_others(f, g, vf->addr_str, true, spoilers, sizeof(spoilers))) {
 			(*viable)++;
 			continue;
 		}
-		if (vf_group_finding(c, pf, vf, g, spoilers, out) < 0)
+		if (vf_group_finding(f, vf, g, spoilers, out) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1002,13 +1248,13 @@ static void vf_groups_evidence(const struct pf *pf, struct finding *fd)
 		finding_evidence(fd, "/sys/bus/pci/devices/VF/iommu_group: %s", list);
 }
 
-static int vf_groups_summary(const struct check_context *c, const struct pf *pf,
-			     struct findings *out)
+static int vf_groups_summary(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	size_t viable, no_group;
 	struct finding *fd;
 
-	if (vf_groups(c, pf, out, &viable, &no_group) < 0)
+	if (vf_groups(f, out, &viable, &no_group) < 0)
 		return -ENOMEM;
 	if (no_group == pf->n_vfs)
 		fd = findings_add(out, "pf.iommu_group", pf->addr_str, CHECK_SKIP,
@@ -1034,11 +1280,11 @@ static int vf_groups_summary(const struct check_context *c, const struct pf *pf,
 }
 
 /* No VFs enabled: predicts from the PF's own group. */
-static int pf_group_prediction(const struct check_context *c, const struct pf *pf,
-			       struct findings *out)
+static int pf_group_prediction(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	const struct iommu_group *g =
-		pf->iommu_group >= 0 ? inventory_group(c->inv, pf->iommu_group) : NULL;
+		pf->iommu_group >= 0 ? inventory_group(f->inv, pf->iommu_group) : NULL;
 	char others[LIST_MAX];
 	struct finding *fd;
 
@@ -1048,7 +1294,7 @@ static int pf_group_prediction(const struct check_context *c, const struct pf *p
 				    "IOMMU is off (see platform.iommu)")
 			       ? 0
 			       : -ENOMEM;
-	group_others(c->root, g, pf->addr_str, false, others, sizeof(others));
+	group_others(f, g, pf->addr_str, false, others, sizeof(others));
 	fd = findings_add(
 		out, "pf.iommu_group", pf->addr_str, others[0] ? CHECK_WARN : CHECK_PASS,
 		others[0] ? "the PF shares IOMMU group %d with %s: its VFs will "
@@ -1058,118 +1304,42 @@ static int pf_group_prediction(const struct check_context *c, const struct pf *p
 		g->id, others);
 	if (!fd)
 		return -ENOMEM;
-	group_evidence(c->root, g, fd);
+	group_evidence(f, g, fd);
 	if (others[0])
 		finding_remedy(fd, "see pf.acs: ACS on the path isolates the functions");
 	return 0;
 }
 
-static int rule_iommu_group(const struct check_context *c, const struct pf *pf,
-			    struct findings *out)
+static int rule_iommu_group(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	if (pf->n_vfs)
-		return vf_groups_summary(c, pf, out);
-	return pf_group_prediction(c, pf, out);
-}
-
-/* ---- module lookups (libkmod) --------------------------------------------- */
-
-struct module_match {
-	char names[LIST_MAX];	    /* every module matching, ", " between */
-	char blacklisted[LIST_MAX]; /* those a modprobe.d blacklist names */
-	char first[64];
-	size_t n, n_blacklisted;
-};
-
-static bool in_list(struct kmod_list *list, const char *name)
-{
-	struct kmod_list *it;
-
-	kmod_list_foreach(it, list)
-	{
-		struct kmod_module *m = kmod_module_get_module(it);
-		bool same = !strcmp(kmod_module_get_name(m), name);
-
-		kmod_module_unref(m);
-		if (same)
-			return true;
-	}
-	return false;
-}
-
-static void note_module(struct kmod_module *m, struct kmod_list *allowed,
-			struct module_match *mm)
-{
-	const char *name = kmod_module_get_name(m);
-
-	if (!mm->n++)
-		snprintf(mm->first, sizeof(mm->first), "%s", name);
-	list_append(mm->names, sizeof(mm->names), "%s", name);
-	if (!in_list(allowed, name)) {
-		list_append(mm->blacklisted, sizeof(mm->blacklisted), "%s", name);
-		mm->n_blacklisted++;
-	}
-}
-
-/* Modules matching modalias; 0, or -errno when the index cannot be searched. */
-static int lookup_modules(struct kmod_ctx *ctx, const char *modalias,
-			  struct module_match *mm)
-{
-	struct kmod_list *list = NULL, *allowed = NULL, *it;
-	int ret;
-
-	memset(mm, 0, sizeof(*mm));
-	ret = kmod_module_new_from_lookup(ctx, modalias, &list);
-	if (ret < 0)
-		return ret;
-	ret = kmod_module_apply_filter(ctx, KMOD_FILTER_BLACKLIST, list, &allowed);
-	if (ret == 0) {
-		kmod_list_foreach(it, list)
-		{
-			struct kmod_module *m = kmod_module_get_module(it);
-
-			note_module(m, allowed, mm);
-			kmod_module_unref(m);
-		}
-	}
-	kmod_module_unref_list(allowed);
-	kmod_module_unref_list(list);
-	return ret;
-}
-
-static int read_modalias(struct sriov_root *r, const char *addr, char *buf, size_t size)
-{
-	char path[96];
-
-	fn_path(path, sizeof(path), addr, "modalias");
-	if (!sriov_name_is_safe(addr))
-		return -EINVAL;
-	return sriov_read_attr(r, path, buf, size, NULL);
+		return vf_groups_summary(f, out);
+	return pf_group_prediction(f, out);
 }
 
 /* ---- pf.driver ------------------------------------------------------------ */
 
-static void pf_driver_remedy(const struct check_context *c, const struct pf *pf,
-			     struct finding *fd)
+static void pf_driver_remedy(const struct pf_facts *f, struct finding *fd)
 {
-	struct module_match mm;
-	char modalias[256];
+	const struct module_match *mm = &f->pf_modules;
+	const struct pf *pf = f->pf;
 
-	if (read_modalias(c->root, pf->addr_str, modalias, sizeof(modalias)) < 0) {
+	if (f->pf_modalias_ret < 0) {
 		finding_remedy(fd, "load the driver for %04x:%04x (modprobe DRIVER)",
 			       pf->vendor_id, pf->device_id);
 		return;
 	}
 	finding_evidence(fd, "%s/%s/modalias: %s", SYS_PCI_DEVICES, pf->addr_str,
-			 modalias);
-	if (!c->kmod) {
-		finding_evidence(fd, "module index: %s", c->kmod_unavailable);
+			 f->pf_modalias);
+	if (!f->module_index) {
+		finding_evidence(fd, "module index: %s", f->module_index_unavailable);
 		finding_remedy(fd,
 			       "load the driver whose alias matches %s (modprobe DRIVER)",
-			       modalias);
+			       f->pf_modalias);
 		return;
 	}
-	if (lookup_modules(c->kmod, modalias, &mm) < 0 || !mm.n) {
+	if (mm->ret < 0 || !mm->n) {
 		finding_evidence(fd, "module index: no module matches the modalias");
 		finding_remedy(fd,
 			       "install the vendor's driver for %04x:%04x, then "
@@ -1177,17 +1347,17 @@ static void pf_driver_remedy(const struct check_context *c, const struct pf *pf,
 			       pf->vendor_id, pf->device_id);
 		return;
 	}
-	finding_evidence(fd, "module index: %s matches", mm.names);
-	if (mm.n_blacklisted)
+	finding_evidence(fd, "module index: %s matches", mm->names);
+	if (mm->n_blacklisted)
 		finding_remedy(fd,
 			       "%s is blacklisted in /etc/modprobe.d: remove that line",
-			       mm.blacklisted);
-	finding_remedy(fd, "modprobe %s", mm.first);
+			       mm->blacklisted);
+	finding_remedy(fd, "modprobe %s", mm->first);
 }
 
-static int rule_driver(const struct check_context *c, const struct pf *pf,
-		       struct findings *out)
+static int rule_driver(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	struct finding *fd;
 
 	if (pf->driver[0]) {
@@ -1206,34 +1376,11 @@ static int rule_driver(const struct check_context *c, const struct pf *pf,
 	if (!fd)
 		return -ENOMEM;
 	finding_evidence(fd, "%s/%s/driver: absent", SYS_PCI_DEVICES, pf->addr_str);
-	pf_driver_remedy(c, pf, fd);
+	pf_driver_remedy(f, fd);
 	return 0;
 }
 
 /* ---- pf.vf_driver --------------------------------------------------------- */
-
-/* A VF's modalias, or one built from the PF's vendor and the VF device id. */
-static int vf_modalias(const struct check_context *c, const struct pf *pf, char *buf,
-		       size_t size, char *source, size_t source_size)
-{
-	int dev = vf_device_id(pf);
-
-	if (pf->n_vfs && read_modalias(c->root, pf->vfs[0].addr_str, buf, size) == 0) {
-		snprintf(source, source_size, "%s/%s/modalias", SYS_PCI_DEVICES,
-			 pf->vfs[0].addr_str);
-		return 0;
-	}
-	if (dev <= 0 || pf->vendor_id == 0xffff)
-		return -ENOENT;
-	snprintf(buf, size, "pci:v%08Xd%08Xsv*sd*bc%02Xsc%02Xi%02X", pf->vendor_id,
-		 (unsigned int)dev, (pf->class_code >> 16) & 0xff,
-		 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
-	snprintf(source, source_size,
-		 "built from vendor %04x and VF device id %04x "
-		 "(no VF enabled)",
-		 pf->vendor_id, (unsigned int)dev);
-	return 0;
-}
 
 static size_t vfs_on_vfio(const struct pf *pf)
 {
@@ -1244,44 +1391,139 @@ static size_t vfs_on_vfio(const struct pf *pf)
 	return n;
 }
 
-static void blacklist_remedy(const struct pf *pf, const struct module_match *mm,
-			     struct finding *fd)
+/*
+ * True when the host itself uses the VF module: a function that is not a
+ * VF is bound to it (the PF for nvme or mlx5_core, the boot disk for nvme),
+ * or another module holds it. Blacklisting it would take it from them.
+ */
+static bool vf_module_host_used(const struct pf_facts *f)
 {
+	return f->vf_module_users.n_functions || f->vf_module_users.n_holders;
+}
+
+static void module_users_evidence(const struct pf_facts *f, struct finding *fd)
+{
+	const struct module_users *u = &f->vf_module_users;
+	const char *mod = f->vf_modules.first;
+
+	if (u->n_functions)
+		finding_evidence(fd, "functions that are not VFs bound to %s: %s", mod,
+				 u->functions);
+	else
+		finding_evidence(fd, "no function other than VFs is bound to %s", mod);
+	if (u->n_holders)
+		finding_evidence(fd, "/sys/module/%s/holders: %s", mod, u->holders);
+}
+
+/* What uses the module besides VFs, in words: "0000:02:00.0 (nvme)". */
+static const char *host_users(const struct pf_facts *f, char *buf, size_t size)
+{
+	const struct module_users *u = &f->vf_module_users;
+
+	if (u->n_functions && u->n_holders)
+		snprintf(buf, size, "%s and the modules %s", u->functions, u->holders);
+	else if (u->n_functions)
+		snprintf(buf, size, "%s", u->functions);
+	else
+		snprintf(buf, size, "the modules %s", u->holders);
+	return buf;
+}
+
+/* The step that makes a modprobe.d change reach the boot: the distribution's tool. */
+static void initramfs_remedy(const struct pf_facts *f, struct finding *fd)
+{
+	const struct initramfs_tool *t = &f->initramfs;
+
+	if (t->n == 1) {
+		finding_remedy(fd, "%s", t->cmds[0]);
+		return;
+	}
 	finding_remedy(fd,
-		       "echo 'blacklist %s' > /etc/modprobe.d/sriovctl-%s.conf; "
-		       "update-initramfs -u",
-		       mm->first, mm->first);
+		       "then rebuild the initramfs with the distribution's tool: %s "
+		       "(Debian, Ubuntu), %s (Fedora, RHEL, openEuler, SUSE) or %s "
+		       "(Arch)",
+		       INITRAMFS_DEBIAN, INITRAMFS_DRACUT, INITRAMFS_ARCH);
+}
+
+static void blacklist_remedy(const struct pf_facts *f, struct finding *fd)
+{
+	const char *mod = f->vf_modules.first;
+
+	finding_remedy(fd, "echo 'blacklist %s' > /etc/modprobe.d/sriovctl-%s.conf", mod,
+		       mod);
+	initramfs_remedy(f, fd);
 	finding_remedy(fd,
 		       "or enable with sriovctl enable %s N --autoprobe no (also "
 		       "works when %s is built into the kernel)",
-		       pf_name(pf), mm->first);
+		       pf_name(f->pf), mod);
 }
 
-static int vf_driver_verdict(const struct pf *pf, const struct module_match *mm,
-			     struct finding *fd)
+/* The host uses the VF module: keep it, and keep new VFs away from it instead. */
+static void keep_module_remedy(const struct pf_facts *f, struct finding *fd)
 {
-	size_t vfio = vfs_on_vfio(pf);
+	const char *mod = f->vf_modules.first;
+	char users[LIST_MAX + 300];
+
+	finding_remedy(fd, "do not blacklist %s: the host uses it for %s", mod,
+		       host_users(f, users, sizeof(users)));
+	finding_remedy(fd,
+		       "enable with sriovctl enable %s N --autoprobe no (new VFs get "
+		       "no driver), then sriovctl bind VF vfio-pci (driver_override)",
+		       pf_name(f->pf));
+	finding_remedy(fd,
+		       "or for sriovctl apply: autoprobe = no and vf_driver = vfio-pci "
+		       "in the PF's section");
+}
+
+static int vf_driver_verdict(const struct pf_facts *f, struct finding *fd)
+{
+	const struct module_match *mm = &f->vf_modules;
+	size_t vfio = vfs_on_vfio(f->pf);
+	bool host_used = vf_module_host_used(f);
+	char users[LIST_MAX + 300];
 
 	finding_evidence(fd, "module index: %s matches", mm->names);
 	if (mm->n_blacklisted) {
 		finding_evidence(fd, "blacklisted in modprobe.d: %s", mm->blacklisted);
-		set_summary(fd,
-			    "VF driver %s is blacklisted: new VFs get no host driver (as "
-			    "wanted when all VFs go to VMs)",
-			    mm->first);
+		finding_set_summary(
+			fd,
+			"VF driver %s is blacklisted: new VFs get no host driver (as "
+			"wanted when all VFs go to VMs)",
+			mm->first);
+		return 0;
+	}
+	module_users_evidence(f, fd);
+	if (vfio && host_used) {
+		fd->status = CHECK_WARN;
+		finding_set_summary(fd,
+				    "%zu VF%s on vfio-pci, but the host driver %s takes "
+				    "every new VF first; do not blacklist it (the host "
+				    "uses it for %s): enable with --autoprobe no",
+				    vfio, vfio == 1 ? " is" : "s are", mm->first,
+				    host_users(f, users, sizeof(users)));
+		keep_module_remedy(f, fd);
 		return 0;
 	}
 	if (vfio) {
 		fd->status = CHECK_WARN;
-		snprintf(
-			fd->summary, sizeof(fd->summary),
-			"%zu VF%s on vfio-pci, but the host driver %s takes every new VF "
-			"first; blacklist it when all VFs go to VMs",
-			vfio, vfio == 1 ? " is" : "s are", mm->first);
-		blacklist_remedy(pf, mm, fd);
+		finding_set_summary(fd,
+				    "%zu VF%s on vfio-pci, but the host driver %s takes "
+				    "every new VF first; blacklist it when all VFs go to "
+				    "VMs",
+				    vfio, vfio == 1 ? " is" : "s are", mm->first);
+		blacklist_remedy(f, fd);
 		return 0;
 	}
-	set_summary(
+	if (host_used) {
+		finding_set_summary(fd,
+				    "VF driver %s available: the host takes each new VF; "
+				    "when all VFs go to VMs, enable with --autoprobe no "
+				    "(not a blacklist: the host uses %s for %s)",
+				    mm->first, mm->first,
+				    host_users(f, users, sizeof(users)));
+		return 0;
+	}
+	finding_set_summary(
 		fd,
 		"VF driver %s available: the host takes each new VF; when all VFs go to "
 		"VMs, blacklist it (or enable with --autoprobe no)",
@@ -1289,42 +1531,40 @@ static int vf_driver_verdict(const struct pf *pf, const struct module_match *mm,
 	return 0;
 }
 
-static int rule_vf_driver(const struct check_context *c, const struct pf *pf,
-			  struct findings *out)
+static int rule_vf_driver(const struct pf_facts *f, struct findings *out)
 {
-	char modalias[256], source[160];
-	struct module_match mm;
+	const struct module_match *mm = &f->vf_modules;
+	const char *addr = f->pf->addr_str;
 	struct finding *fd;
-	int ret;
 
-	if (!c->kmod)
-		return findings_add(out, "pf.vf_driver", pf->addr_str, CHECK_SKIP,
-				    "VF driver not checked: %s", c->kmod_unavailable)
+	if (!f->module_index)
+		return findings_add(out, "pf.vf_driver", addr, CHECK_SKIP,
+				    "VF driver not checked: %s",
+				    f->module_index_unavailable)
 			       ? 0
 			       : -ENOMEM;
-	if (vf_modalias(c, pf, modalias, sizeof(modalias), source, sizeof(source)) < 0)
-		return findings_add(out, "pf.vf_driver", pf->addr_str, CHECK_SKIP,
+	if (f->vf_modalias_ret < 0)
+		return findings_add(out, "pf.vf_driver", addr, CHECK_SKIP,
 				    "VF driver not checked: the VF device id is unknown")
 			       ? 0
 			       : -ENOMEM;
-	ret = lookup_modules(c->kmod, modalias, &mm);
 	fd = findings_add(
-		out, "pf.vf_driver", pf->addr_str,
-		ret < 0 ? CHECK_SKIP
-		: mm.n	? CHECK_PASS
-			: CHECK_WARN,
-		ret < 0 ? "VF driver not checked: the module index cannot be "
-			  "searched (%s)"
-			: "no module matches the VF's modalias: VFs get no host "
-			  "driver (fine for vfio-pci passthrough; the host cannot "
-			  "use them)",
-		ret < 0 ? strerror(-ret) : "");
+		out, "pf.vf_driver", addr,
+		mm->ret < 0 ? CHECK_SKIP
+		: mm->n	    ? CHECK_PASS
+			    : CHECK_WARN,
+		mm->ret < 0 ? "VF driver not checked: the module index cannot be "
+			      "searched (%s)"
+			    : "no module matches the VF's modalias: VFs get no host "
+			      "driver (fine for vfio-pci passthrough; the host cannot "
+			      "use them)",
+		mm->ret < 0 ? strerror(-mm->ret) : "");
 	if (!fd)
 		return -ENOMEM;
-	finding_evidence(fd, "%s: %s", source, modalias);
-	if (ret < 0 || !mm.n)
+	finding_evidence(fd, "%s: %s", f->vf_modalias_source, f->vf_modalias);
+	if (mm->ret < 0 || !mm->n)
 		return 0;
-	return vf_driver_verdict(pf, &mm, fd);
+	return vf_driver_verdict(f, fd);
 }
 
 /* ---- vf.zero_mac ---------------------------------------------------------- */
@@ -1354,13 +1594,12 @@ static int zero_mac_finding(const struct pf *pf, const struct vf *vf,
 	return 0;
 }
 
-static int rule_zero_mac(const struct check_context *c, const struct pf *pf,
-			 struct findings *out)
+static int rule_zero_mac(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	size_t known = 0, zero = 0;
 	struct finding *fd;
 
-	(void)c;
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		const struct vf *vf = &pf->vfs[i];
 
@@ -1392,13 +1631,12 @@ static int rule_zero_mac(const struct check_context *c, const struct pf *pf,
 
 /* ---- pf.migration / pf.passthrough ---------------------------------------- */
 
-static int rule_migration(const struct check_context *c, const struct pf *pf,
-			  struct findings *out)
+static int rule_migration(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	const struct sriov_cap *s = &pf->caps.sriov;
 	struct finding *fd;
 
-	(void)c;
 	if (!sriov_from_config(pf))
 		return findings_add(out, "pf.migration", pf->addr_str, CHECK_SKIP,
 				    "VF migration capability not read: config space "
@@ -1420,13 +1658,12 @@ static int rule_migration(const struct check_context *c, const struct pf *pf,
 	return fd ? 0 : -ENOMEM;
 }
 
-static int rule_passthrough(const struct check_context *c, const struct pf *pf,
-			    struct findings *out)
+static int rule_passthrough(const struct pf_facts *f, struct findings *out)
 {
+	const struct pf *pf = f->pf;
 	struct finding *fd;
 	bool enabled = pf->num_vfs > 0;
 
-	(void)c;
 	if (pf->num_vfs < 0)
 		return findings_add(out, "pf.passthrough", pf->addr_str, CHECK_SKIP,
 				    "sriov_numvfs unreadable")
@@ -1452,8 +1689,7 @@ static int rule_passthrough(const struct check_context *c, const struct pf *pf,
 
 /* ---- the table ------------------------------------------------------------ */
 
-int check_pf(const struct check_context *c, const struct pf *pf, struct findings *out,
-	     struct sriov_err *e)
+int check_pf_judge(const struct pf_facts *f, struct findings *out, struct sriov_err *e)
 {
 	static const pf_rule rules[] = {
 		rule_sriov,    rule_iov_bars,	 rule_bus_range,   rule_ari,
@@ -1462,8 +1698,21 @@ int check_pf(const struct check_context *c, const struct pf *pf, struct findings
 	};
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (rules[i](c, pf, out) < 0)
+		if (rules[i](f, out) < 0)
 			return sriov_err_set(e, -ENOMEM, "check %s: out of memory",
-					     pf->addr_str);
+					     f->pf->addr_str);
 	return 0;
+}
+
+int check_pf(const struct check_context *c, const struct pf *pf, struct findings *out,
+	     struct sriov_err *e)
+{
+	struct pf_facts *f;
+	int ret = check_pf_read(c, pf, &f, e);
+
+	if (ret < 0)
+		return ret;
+	ret = check_pf_judge(f, out, e);
+	check_pf_facts_free(f);
+	return ret;
 }

@@ -25,6 +25,7 @@
 #include <libkmod.h>
 
 #include "sriov/checks.h"
+#include "sriov/distro.h"
 
 #define HOST		"host"
 #define CPUINFO_MAX	(64 * 1024)
@@ -57,9 +58,8 @@ struct platform {
 	 * the remedy proposes), else the CPU vendor's.
 	 */
 	enum cpu_vendor iommu;
-	char osrelease[128]; /* /proc/sys/kernel/osrelease; empty when unknown */
-	char os_id[64];	     /* /etc/os-release ID and ID_LIKE; empty when unknown */
-	char os_like[128];
+	char osrelease[128];  /* /proc/sys/kernel/osrelease; empty when unknown */
+	struct distro distro; /* /etc/os-release ID and ID_LIKE; empty when unknown */
 };
 
 /* Kernel arguments to add (each "key=value") and exact tokens to remove. */
@@ -105,30 +105,6 @@ static bool has_word(const char *list, const char *word)
 		if (n == wlen && !strncmp(p, word, n))
 			return true;
 		p += n;
-	}
-	return false;
-}
-
-/* KEY=VALUE (VALUE optionally quoted) of an os-release style file. */
-static bool env_value(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-
-	for (const char *line = text; line && *line;) {
-		const char *end = strchrnul(line, '\n');
-
-		if (!strncmp(line, key, klen) && line[klen] == '=') {
-			const char *v = line + klen + 1;
-			size_t n = end - v;
-
-			if (n >= 2 && (*v == '"' || *v == '\'') && v[n - 1] == *v) {
-				v++;
-				n -= 2;
-			}
-			snprintf(buf, size, "%.*s", (int)n, v);
-			return true;
-		}
-		line = *end ? end + 1 : NULL;
 	}
 	return false;
 }
@@ -301,22 +277,16 @@ static void read_cpu(struct sriov_root *r, struct platform *p)
 
 static void read_os(struct sriov_root *r, struct platform *p)
 {
-	char text[4096];
-
 	if (sriov_read_attr(r, "/proc/sys/kernel/osrelease", p->osrelease,
 			    sizeof(p->osrelease), NULL) < 0 ||
 	    !sriov_name_is_safe(p->osrelease))
 		p->osrelease[0] = '\0';
-	if (sriov_read_file(r, "/etc/os-release", text, sizeof(text), NULL, NULL) < 0 &&
-	    sriov_read_file(r, "/usr/lib/os-release", text, sizeof(text), NULL, NULL) < 0)
-		return;
-	env_value(text, "ID", p->os_id, sizeof(p->os_id));
-	env_value(text, "ID_LIKE", p->os_like, sizeof(p->os_like));
+	distro_read(r, &p->distro);
 }
 
 static bool os_is(const struct platform *p, const char *id)
 {
-	return !strcmp(p->os_id, id) || has_word(p->os_like, id);
+	return distro_is(&p->distro, id);
 }
 
 static bool exists(const struct check_context *c, const char *path)
@@ -600,13 +570,10 @@ static const char *const iommu_tables[][2] = {
 /* The index into iommu_tables of the first table present, or -1. */
 static int iommu_table_found(const struct check_context *c)
 {
-	char path[128];
-
-	for (size_t i = 0; i < sizeof(iommu_tables) / sizeof(iommu_tables[0]); i++) {
-		snprintf(path, sizeof(path), ACPI_TABLES "/%s", iommu_tables[i][0]);
-		if (exists(c, path))
+	for (size_t i = 0; i < sizeof(iommu_tables) / sizeof(iommu_tables[0]); i++)
+		if (sriov_pathf_exists(c->root, ACPI_TABLES "/%s", iommu_tables[i][0]) ==
+		    0)
 			return (int)i;
-	}
 	return -1;
 }
 
@@ -783,7 +750,9 @@ static bool vfio_builtin_listed(const struct check_context *c, const struct plat
 
 	if (!p->osrelease[0])
 		return false;
-	snprintf(path, size, "/lib/modules/%s/modules.builtin", p->osrelease);
+	if (sriov_pathf(NULL, path, size, "/lib/modules/%s/modules.builtin",
+			p->osrelease) < 0)
+		return false;
 	text = malloc(BUILTIN_MAX);
 	if (text && sriov_read_file(c->root, path, text, BUILTIN_MAX, NULL, NULL) == 0)
 		found = lists_module_file(text, "vfio-pci.ko") ||
@@ -811,18 +780,15 @@ static bool vfio_module_path(const struct check_context *c, char *path, size_t s
 static bool module_index_usable(const struct check_context *c, const struct platform *p,
 				char *why, size_t size)
 {
-	char path[256];
-
 	if (!c->kmod) {
 		snprintf(why, size, "%s", c->kmod_unavailable);
 		return false;
 	}
-	if (!p->osrelease[0])
+	if (!p->osrelease[0] ||
+	    sriov_pathf_exists(c->root, "/lib/modules/%s/modules.dep.bin",
+			       p->osrelease) == 0)
 		return true;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep.bin", p->osrelease);
-	if (exists(c, path))
-		return true;
-	snprintf(why, size, "%s: not present", path);
+	snprintf(why, size, "/lib/modules/%s/modules.dep.bin: not present", p->osrelease);
 	return false;
 }
 

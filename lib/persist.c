@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "sriov/checks.h"
+#include "sriov/distro.h"
 #include "sriov/persist.h"
 
 #define UNIT_MAX_SIZE (64 * 1024)
@@ -33,84 +34,6 @@ static const char *const unit_dirs[] = {
 };
 
 /* ---- the pure parts ------------------------------------------------------- */
-
-#define CMD_DEBIAN "update-initramfs -u -k all"
-#define CMD_DRACUT "dracut -f --regenerate-all"
-#define CMD_ARCH   "mkinitcpio -P"
-
-static const struct {
-	const char *id; /* os-release ID, or a word of ID_LIKE */
-	const char *cmd;
-} initramfs_by_id[] = {
-	{"debian", CMD_DEBIAN},	   {"ubuntu", CMD_DEBIAN},    {"proxmox", CMD_DEBIAN},
-	{"linuxmint", CMD_DEBIAN}, {"raspbian", CMD_DEBIAN},  {"devuan", CMD_DEBIAN},
-	{"fedora", CMD_DRACUT},	   {"rhel", CMD_DRACUT},      {"centos", CMD_DRACUT},
-	{"rocky", CMD_DRACUT},	   {"almalinux", CMD_DRACUT}, {"openeuler", CMD_DRACUT},
-	{"suse", CMD_DRACUT},	   {"opensuse", CMD_DRACUT},  {"sles", CMD_DRACUT},
-	{"arch", CMD_ARCH},	   {"manjaro", CMD_ARCH},
-};
-
-static const char *initramfs_for_id(const char *id, size_t len)
-{
-	for (size_t i = 0; i < sizeof(initramfs_by_id) / sizeof(initramfs_by_id[0]); i++)
-		if (strlen(initramfs_by_id[i].id) == len &&
-		    !strncmp(initramfs_by_id[i].id, id, len))
-			return initramfs_by_id[i].cmd;
-	return NULL;
-}
-
-/* The value of KEY= in an os-release text, quotes removed, into buf. */
-static void os_release_value(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-
-	buf[0] = '\0';
-	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
-		const char *v, *end;
-		size_t len;
-
-		line += *line == '\n';
-		if (strncmp(line, key, klen) || line[klen] != '=')
-			continue;
-		v = line + klen + 1;
-		end = v + strcspn(v, "\n");
-		if (end > v && (*v == '"' || *v == '\'') && end[-1] == *v &&
-		    end - v >= 2) {
-			v++;
-			end--;
-		}
-		len = (size_t)(end - v) < size - 1 ? (size_t)(end - v) : size - 1;
-		memcpy(buf, v, len);
-		buf[len] = '\0';
-		return;
-	}
-}
-
-void persist_initramfs_commands(const char *os_release, char *id, size_t id_size,
-				const char *cmds[3], size_t *n)
-{
-	char like[256];
-	const char *cmd;
-
-	os_release_value(os_release, "ID", id, id_size);
-	os_release_value(os_release, "ID_LIKE", like, sizeof(like));
-	cmd = initramfs_for_id(id, strlen(id));
-	for (const char *w = like; !cmd && *w; w += strspn(w, " ")) {
-		size_t len = strcspn(w, " ");
-
-		cmd = initramfs_for_id(w, len);
-		w += len;
-	}
-	if (cmd) {
-		cmds[0] = cmd;
-		*n = 1;
-		return;
-	}
-	cmds[0] = CMD_DEBIAN;
-	cmds[1] = CMD_DRACUT;
-	cmds[2] = CMD_ARCH;
-	*n = 3;
-}
 
 bool persist_text_has_marker(const char *text)
 {
@@ -309,8 +232,9 @@ static int find_unit(struct sriov_root *r, struct persist_plan *p, struct sriov_
 
 	p->unit_path[0] = '\0';
 	for (size_t i = 0; i < sizeof(unit_dirs) / sizeof(unit_dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/" PERSIST_UNIT_NAME, unit_dirs[i]);
-		if (sriov_root_stat(r, path, true, &st, NULL) == 0) {
+		if (sriov_pathf(NULL, path, sizeof(path), "%s/" PERSIST_UNIT_NAME,
+				unit_dirs[i]) == 0 &&
+		    sriov_root_stat(r, path, true, &st, NULL) == 0) {
 			snprintf(p->unit_path, sizeof(p->unit_path), "%s", path);
 			break;
 		}
@@ -719,13 +643,15 @@ static int plan_modprobe_write(struct sriov_root *r, struct persist_plan *p,
 
 static void plan_initramfs(struct sriov_root *r, struct persist_plan *p)
 {
-	char text[8192] = "";
+	struct initramfs_tool tool;
+	struct distro d;
 
-	if (sriov_read_file(r, "/etc/os-release", text, sizeof(text), NULL, NULL) < 0 &&
-	    sriov_read_file(r, "/usr/lib/os-release", text, sizeof(text), NULL, NULL) < 0)
-		text[0] = '\0';
-	persist_initramfs_commands(text, p->os_id, sizeof(p->os_id), p->initramfs,
-				   &p->n_initramfs);
+	distro_read(r, &d);
+	initramfs_tool_of(r, &d, &tool);
+	snprintf(p->os_id, sizeof(p->os_id), "%s", d.id);
+	for (size_t i = 0; i < tool.n; i++)
+		p->initramfs[i] = tool.cmds[i];
+	p->n_initramfs = tool.n;
 }
 
 static int plan_modprobe_remove(struct sriov_root *r, struct persist_plan *p,

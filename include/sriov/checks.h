@@ -8,63 +8,21 @@
 #include "sysroot.h"
 #include "inventory.h"
 #include "kmsg.h"
+#include "findings.h"
 
 /*
  * Pre-flight checks (`sriovctl check`): a table of rules, each producing
- * findings with an id, a status, what was read (evidence) and what to do
- * (remedy). Rules only read (through the root, so --root trees work) and
- * never change the host. A rule that cannot decide (a file unreadable or
- * odd, a tree without the data) reports SKIP with the reason, never a
- * wrong PASS.
+ * findings (findings.h) with an id, a status, what was read (evidence) and
+ * what to do (remedy). Rules only read (through the root, so --root trees
+ * work) and never change the host. A rule that cannot decide (a file
+ * unreadable or odd, a tree without the data) reports SKIP with the reason,
+ * never a wrong PASS.
+ *
+ * Layers, each using only those below it: findings.c (the findings type),
+ * checks_platform.c and checks_pf.c (the rules: a read phase filling a
+ * struct of facts, then judge functions over it), checks.c (the runner and
+ * the context).
  */
-
-enum check_status {
-	CHECK_PASS,
-	CHECK_WARN,
-	CHECK_FAIL,
-	CHECK_SKIP,
-};
-
-const char *check_status_name(enum check_status s); /* "pass", "warn", ... */
-
-#define FINDING_ID_MAX	     48
-#define FINDING_SUBJECT_MAX  64
-#define FINDING_SUMMARY_MAX  256
-#define FINDING_EVIDENCE_MAX 1536
-#define FINDING_REMEDY_MAX   1536
-
-struct finding {
-	char id[FINDING_ID_MAX]; /* "platform.iommu.kernel", "pf.bus_range" */
-	enum check_status status;
-	char subject[FINDING_SUBJECT_MAX]; /* "host", "0000:01:00.0", "0000:01:10.0" */
-	char summary[FINDING_SUMMARY_MAX]; /* one line: what was found */
-	/* what was read: lines "FILE: VALUE" or a kernel log line; '\n' between */
-	char evidence[FINDING_EVIDENCE_MAX];
-	/* the exact command or line to fix it; '\n' between steps; empty on pass */
-	char remedy[FINDING_REMEDY_MAX];
-};
-
-struct findings {
-	struct finding *v;
-	size_t n, cap;
-};
-
-void findings_free(struct findings *f); /* frees f->v, zeroes f */
-
-/*
- * Appends a finding with id, subject and status; summary from fmt. Returns
- * the new entry (for finding_evidence/finding_remedy), or NULL when out of
- * memory (the caller returns -ENOMEM).
- */
-struct finding *findings_add(struct findings *f, const char *id, const char *subject,
-			     enum check_status status, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-/* Append one line to the evidence / the remedy (truncated when full). */
-void finding_evidence(struct finding *fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void finding_remedy(struct finding *fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 struct kmod_ctx;
 
@@ -104,9 +62,6 @@ int check_pf(const struct check_context *c, const struct pf *pf, struct findings
 /* Runs check_platform and check_pf for every PF (or only_pf). */
 int check_run(const struct check_context *c, struct findings *out, struct sriov_err *e);
 
-/* true when a finding has status FAIL */
-bool findings_failed(const struct findings *f);
-
 /* ---- setting up the context (sriovctl check) ----------------------------- */
 
 /* Zeroes c and sets root, is_host and inv; the log and kmod stay unavailable. */
@@ -136,8 +91,5 @@ void check_context_open_kmod(struct check_context *c);
 
 /* Releases what check_context_open_kmod() took. */
 void check_context_release(struct check_context *c);
-
-/* Counts of each status (index: enum check_status). */
-void findings_count(const struct findings *f, size_t counts[4]);
 
 #endif

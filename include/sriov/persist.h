@@ -140,15 +140,6 @@ void persist_step_command(const struct persist_step *s, char *buf, size_t size);
 
 /* ---- the pure parts (tests) ---------------------------------------------- */
 
-/*
- * The initramfs rebuild command for the distribution described by an
- * os-release text (ID, then each word of ID_LIKE): update-initramfs for
- * Debian and Ubuntu, dracut for Fedora, RHEL, SUSE and kin, mkinitcpio for
- * Arch. Unknown: all three (n = 3). id gets ID ("" when absent).
- */
-void persist_initramfs_commands(const char *os_release, char *id, size_t id_size,
-				const char *cmds[3], size_t *n);
-
 /* True when text has a line that starts with PERSIST_MARKER. */
 bool persist_text_has_marker(const char *text);
 

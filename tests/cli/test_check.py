@@ -226,6 +226,28 @@ def test_recorded_trees(tmp):
         pfs = {f["subject"] for f in doc["findings"] if f["id"] == "pf.sriov"}
         shown = json.loads(t.run(["show", "--json", "--root", tree.root])[1])["pfs"]
         t.check(f"{a}: every PF gets pf.sriov", pfs == {p["address"] for p in shown}, str(pfs))
+        limits_agree(a, tree.root, doc)
+
+
+SHOW_VFS_LINE = re.compile(r"^(\S+) .*?\n  VFs: +-?\d+ enabled of (-?\d+) \((.*)\), autoprobe",
+                           re.M | re.S)
+
+
+def limits_agree(name, root, doc):
+    """show and check name the same limit and the same source for every PF."""
+    rc, out, _ = t.run(["show", "--root", root])
+    shown = {}
+    for block in out.split("\n\n"):
+        m = SHOW_VFS_LINE.match(block)
+        if m:
+            shown[m.group(1)] = (m.group(2), m.group(3))
+    t.check(f"{name}: show prints a VF limit for every PF", rc == 0 and shown, out[:300])
+    for addr, (total, source) in shown.items():
+        fs = findings(doc, "pf.sriov", addr)
+        summary = fs[0]["summary"] if fs else ""
+        t.check(f"{name}: {addr}: check says what show says about the VF limit",
+                f"up to {total} VFs ({source}" in summary, f"show: {total} ({source}); "
+                f"check: {summary}")
 
 
 def test_iommu(tmp):

@@ -19,6 +19,8 @@
 #include <libkmod.h>
 
 #include "sriov/checks.h"
+#include "sriov/checks_pf.h"
+#include "sriov/vf_limit.h"
 #include "tree_util.h"
 
 #define BRIDGE	    "sys/devices/pci0000:00/0000:00:02.0"
@@ -251,7 +253,8 @@ static void test_sriov_driver_limit(void **state)
 	run_pf(&r, NULL);
 	expect(&r, "pf.sriov", PF_ADDR, CHECK_PASS, "up to 7 VFs");
 	fd = find(&r, "pf.sriov", PF_ADDR);
-	assert_has(fd->summary, "the PF driver igb limits it below the capability's 8");
+	assert_has(fd->summary,
+		   "limited by the PF driver igb; the capability's TotalVFs is 8");
 	assert_has(fd->evidence, "TotalVFs 8");
 	assert_has(fd->evidence, "/sys/bus/pci/devices/0000:01:00.0/sriov_totalvfs: 7");
 	run_free(&r);
@@ -291,8 +294,53 @@ static void test_sriov_config_64_bytes(void **state)
 	expect(&r, "pf.sriov", PF_ADDR, CHECK_PASS, "up to 7 VFs");
 	fd = find(&r, "pf.sriov", PF_ADDR);
 	assert_has(fd->evidence, "capability not read");
+	assert_has(fd->summary, "sriov_totalvfs; the capability was not read");
 	expect(&r, "pf.migration", PF_ADDR, CHECK_SKIP, "needs root");
 	run_free(&r);
+}
+
+/* The source of the limit, decided once for `show` and `check` (vf_limit.h). */
+static void test_vf_limit_sources(void **state)
+{
+	struct pf pf = {.total_vfs = 7, .has_caps = true, .driver = "igb"};
+	struct vf_limit l;
+	char text[160];
+
+	(void)state;
+	pf.caps.has_sriov = true;
+	pf.caps.sriov.offset = 0x160;
+	pf.caps.sriov.total_vfs = 8;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_DRIVER);
+	assert_int_equal(l.total_vfs, 7);
+	assert_string_equal(vf_limit_source_name(l.source), "driver");
+	vf_limit_describe(&pf, &l, text, sizeof(text));
+	assert_string_equal(
+		text, "limited by the PF driver igb; the capability's TotalVFs is 8");
+
+	pf.total_vfs = 8; /* the driver set no lower limit */
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_CAPABILITY);
+	assert_int_equal(l.total_vfs, 8);
+
+	pf.total_vfs = -1; /* sriov_totalvfs unreadable: the capability decides */
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_CAPABILITY);
+	assert_int_equal(l.total_vfs, 8);
+
+	/* filled in from sysfs (offset 0): not the capability as read */
+	pf.total_vfs = 7;
+	pf.caps.sriov.offset = 0;
+	pf.caps.sriov.total_vfs = 7;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_SYSFS);
+	assert_int_equal(l.total_vfs, 7);
+	assert_int_equal(l.cap_total, -1);
+
+	pf.total_vfs = -1;
+	vf_limit_of(&pf, &l);
+	assert_int_equal(l.source, VF_LIMIT_UNKNOWN);
+	assert_int_equal(l.total_vfs, -1);
 }
 
 /* ---- pf.iov_bars ---------------------------------------------------------- */
@@ -457,6 +505,10 @@ static void test_ari_forwarding_off(void **state)
 	fd = find(&r, "pf.ari", PF_ADDR);
 	assert_has(fd->evidence, "DevCtl2 ARIFwd-");
 	assert_has(fd->remedy, "supports ARI forwarding but it is off");
+	/* the names firmware shows, not only one vendor's */
+	assert_has(fd->remedy, "\"PCIe ARI Support\"");
+	assert_has(fd->remedy, "\"ARI Forwarding\"");
+	assert_has(fd->remedy, "remove pci=noari");
 	run_free(&r);
 }
 
@@ -692,10 +744,115 @@ static void test_vf_driver_not_blacklisted(void **state)
 	assert_has(fd->evidence, "/sys/bus/pci/devices/0000:01:10.0/modalias: "
 				 "pci:v00008086d000010CA");
 	assert_has(fd->evidence, "module index: igbvf matches");
+	/* only VFs use igbvf: blacklisting it is safe, and advised */
+	assert_has(fd->evidence, "no function other than VFs is bound to igbvf");
 	assert_has(fd->remedy,
 		   "echo 'blacklist igbvf' > /etc/modprobe.d/sriovctl-igbvf.conf");
-	assert_has(fd->remedy, "update-initramfs -u");
+	/* no os-release and no tool in the tree: the three tools, each named */
+	assert_has(fd->remedy, "update-initramfs -u -k all (Debian, Ubuntu)");
+	assert_has(fd->remedy, "dracut -f --regenerate-all (Fedora");
+	assert_has(fd->remedy, "mkinitcpio -P (Arch)");
 	assert_has(fd->remedy, "sriovctl enable eth0 N --autoprobe no");
+	run_free(&r);
+}
+
+/* The initramfs step of the blacklist remedy is the tree's distribution's. */
+static void expect_initramfs_step(const char *os_release, const char *cmd)
+{
+	struct run r;
+	const struct finding *fd;
+
+	complete_tree();
+	tree_writef(tree, "etc/os-release", "%s", os_release);
+	run_pf(&r, IGBVF_ALIAS);
+	fd = find(&r, "pf.vf_driver", PF_ADDR);
+	assert_has(fd->remedy, "blacklist igbvf");
+	assert_has(fd->remedy, cmd);
+	if (!strstr(cmd, "update-initramfs"))
+		assert_null(strstr(fd->remedy, "update-initramfs"));
+	run_free(&r);
+}
+
+static void test_vf_driver_initramfs_tool(void **state)
+{
+	(void)state;
+	expect_initramfs_step("ID=debian\n", "\nupdate-initramfs -u -k all\n");
+	expect_initramfs_step("ID=ubuntu\nID_LIKE=debian\n",
+			      "update-initramfs -u -k all");
+	expect_initramfs_step("ID=\"fedora\"\n", "\ndracut -f --regenerate-all\n");
+	expect_initramfs_step("ID=\"rhel\"\nID_LIKE=\"fedora\"\n",
+			      "dracut -f --regenerate-all");
+	expect_initramfs_step("ID=openEuler\nID_LIKE=openeuler\n",
+			      "dracut -f --regenerate-all");
+	expect_initramfs_step("ID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\n",
+			      "dracut -f --regenerate-all");
+	expect_initramfs_step("ID=arch\n", "\nmkinitcpio -P\n");
+}
+
+/*
+ * The VF module is the PF's own (as nvme and mlx5_core are): blacklisting it
+ * would take the PF's driver away. The rule must not advise it.
+ */
+static void test_vf_driver_used_by_pf(void **state)
+{
+	struct run r;
+	const struct finding *fd;
+
+	(void)state;
+	complete_tree();
+	run_pf(&r, "alias pci:v00008086d000010CAsv*sd*bc*sc*i* igb\n");
+	fd = find(&r, "pf.vf_driver", PF_ADDR);
+	assert_int_equal(fd->status, CHECK_WARN);
+	assert_has(fd->summary, "do not blacklist it");
+	assert_has(fd->summary, "0000:01:00.0 (igb)");
+	assert_has(fd->evidence,
+		   "functions that are not VFs bound to igb: 0000:01:00.0 (igb)");
+	assert_null(strstr(fd->remedy, "echo 'blacklist"));
+	assert_has(fd->remedy, "do not blacklist igb: the host uses it for 0000:01:00.0");
+	assert_has(fd->remedy, "sriovctl enable eth0 N --autoprobe no");
+	assert_has(fd->remedy, "sriovctl bind VF vfio-pci");
+	assert_has(fd->remedy, "autoprobe = no and vf_driver = vfio-pci");
+	run_free(&r);
+}
+
+/* Another device that is not a VF (the sibling function) is bound to igbvf. */
+static void test_vf_driver_used_by_other_device(void **state)
+{
+	struct run r;
+	const struct finding *fd;
+
+	(void)state;
+	complete_tree();
+	tree_symlink(tree, "sys/devices/pci0000:00/0000:00:02.0/0000:01:00.1/driver",
+		     "../../../../bus/pci/drivers/igbvf");
+	tree_symlink(tree, "sys/bus/pci/drivers/igbvf/module",
+		     "../../../../module/igbvf");
+	run_pf(&r, IGBVF_ALIAS);
+	fd = find(&r, "pf.vf_driver", PF_ADDR);
+	assert_int_equal(fd->status, CHECK_WARN);
+	assert_has(fd->evidence, "bound to igbvf: 0000:01:00.1 (igbvf)");
+	assert_null(strstr(fd->remedy, "echo 'blacklist"));
+	assert_has(fd->remedy, "do not blacklist igbvf");
+	run_free(&r);
+}
+
+/* A module that holds the VF module (e.g. mlx5_ib holds mlx5_core). */
+static void test_vf_driver_held_by_module(void **state)
+{
+	struct run r;
+	const struct finding *fd;
+
+	(void)state;
+	complete_tree();
+	remove_vfs();
+	tree_mkdir(tree, "sys/module/igbvf/holders/igbvf_extra");
+	run_pf(&r, IGBVF_ALIAS);
+	fd = find(&r, "pf.vf_driver", PF_ADDR);
+	assert_int_equal(fd->status, CHECK_PASS);
+	assert_has(fd->summary, "not a blacklist: the host uses igbvf for the modules "
+				"igbvf_extra");
+	assert_has(fd->evidence, "/sys/module/igbvf/holders: igbvf_extra");
+	assert_null(strstr(fd->remedy, "blacklist"));
 	run_free(&r);
 }
 
@@ -736,6 +893,107 @@ static void test_vf_driver_none_matches(void **state)
 	/* the lookup ends in the (absent) index: skip or warn, never pass */
 	assert_int_not_equal(find(&r, "pf.vf_driver", PF_ADDR)->status, CHECK_PASS);
 	run_free(&r);
+}
+
+/* ---- judging facts without a tree ------------------------------------------- */
+
+/*
+ * An NVMe PF with 4 VFs, one on vfio-pci, its own driver nvme matching the
+ * VFs, behind a root port whose ARI forwarding is supported but off: facts
+ * built by hand, judged with no file read.
+ */
+static void test_judge_facts(void **state)
+{
+	struct vf vfs[1] = {{.index = 0, .driver = "vfio-pci", .iommu_group = -1}};
+	struct pf pf = {.total_vfs = 4,
+			.num_vfs = 1,
+			.driver = "nvme",
+			.iommu_group = -1,
+			.sysfs_vf_offset = 9,
+			.sysfs_vf_stride = 1,
+			.has_caps = true,
+			.vfs = vfs,
+			.n_vfs = 1};
+	struct inventory inv = {0};
+	struct pf_facts *f = calloc(1, sizeof(*f));
+	struct fn_config *bc = calloc(1, sizeof(*bc));
+	struct findings out = {0};
+	struct sriov_err e;
+	const struct finding *fd = NULL;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(bc);
+	assert_int_equal(pci_addr_parse("0000:02:00.0", &pf.addr), 0);
+	pci_addr_format(&pf.addr, pf.addr_str);
+	snprintf(vfs[0].addr_str, sizeof(vfs[0].addr_str), "0000:02:01.1");
+	pf.caps.has_sriov = true;
+	pf.caps.ext_space_read = true;
+	pf.caps.has_ari = true;
+	pf.caps.sriov.offset = 0x120;
+	pf.caps.sriov.total_vfs = 4;
+	f->pf = &pf;
+	f->inv = &inv;
+	f->chain.n = 1;
+	snprintf(f->chain.bridges[0], PCI_ADDR_STRLEN, "0000:00:03.0");
+	bc->decoded = true;
+	bc->cfg.len = 4096;
+	bc->cfg.data[0x0e] = 1;
+	bc->cfg.data[0x19] = 2;
+	bc->cfg.data[0x1a] = 2;
+	bc->caps.has_pcie = true;
+	bc->caps.pcie.has_v2_regs = true;
+	bc->caps.pcie.ari_forwarding_supported = true;
+	snprintf(bc->path, sizeof(bc->path), "/sys/bus/pci/devices/0000:00:03.0/config");
+	f->bridges = bc;
+	f->resources.ret = -ENOENT;
+	f->module_index = true;
+	snprintf(f->vf_modalias, sizeof(f->vf_modalias), "pci:v00001B36d00000010");
+	snprintf(f->vf_modalias_source, sizeof(f->vf_modalias_source), "VF modalias");
+	f->vf_modules.n = 1;
+	snprintf(f->vf_modules.first, sizeof(f->vf_modules.first), "nvme");
+	snprintf(f->vf_modules.names, sizeof(f->vf_modules.names), "nvme");
+	f->vf_module_users.n_functions = 2;
+	snprintf(f->vf_module_users.functions, sizeof(f->vf_module_users.functions),
+		 "0000:01:00.0 (nvme), 0000:02:00.0 (nvme)");
+	f->initramfs.n = 1;
+	f->initramfs.cmds[0] = INITRAMFS_DRACUT;
+
+	sriov_err_clear(&e);
+	assert_int_equal(check_pf_judge(f, &out, &e), 0);
+	for (size_t i = 0; i < out.n; i++) {
+		const struct finding *x = &out.v[i];
+
+		if (!strcmp(x->id, "pf.ari"))
+			assert_int_equal(x->status, CHECK_FAIL);
+		if (!strcmp(x->id, "pf.iov_bars"))
+			assert_int_equal(x->status, CHECK_SKIP);
+		if (!strcmp(x->id, "pf.sriov"))
+			assert_has(x->summary, "up to 4 VFs (the capability's TotalVFs");
+		if (!strcmp(x->id, "pf.vf_driver"))
+			fd = x;
+	}
+	assert_non_null(fd);
+	/* the boot disk 0000:01:00.0 uses nvme: no blacklist */
+	assert_int_equal(fd->status, CHECK_WARN);
+	assert_has(fd->summary, "do not blacklist it");
+	assert_null(strstr(fd->remedy, "echo 'blacklist"));
+	assert_null(strstr(fd->remedy, "dracut"));
+	assert_has(fd->remedy, "the host uses it for 0000:01:00.0 (nvme), 0000:02:00.0");
+
+	/* the same facts, no user besides VFs: the blacklist, with dracut */
+	f->vf_module_users.n_functions = 0;
+	f->vf_module_users.functions[0] = '\0';
+	findings_free(&out);
+	assert_int_equal(check_pf_judge(f, &out, &e), 0);
+	for (size_t i = 0; i < out.n; i++)
+		if (!strcmp(out.v[i].id, "pf.vf_driver"))
+			fd = &out.v[i];
+	assert_has(fd->remedy, "echo 'blacklist nvme'");
+	assert_has(fd->remedy, "\ndracut -f --regenerate-all\n");
+	findings_free(&out);
+	free(bc);
+	free(f);
 }
 
 /* ---- vf.zero_mac ---------------------------------------------------------- */
@@ -842,6 +1100,7 @@ int main(void)
 		T(test_sriov_driver_limit),
 		T(test_sriov_zero_total),
 		T(test_sriov_config_64_bytes),
+		T(test_vf_limit_sources),
 		T(test_iov_bars_reserved),
 		T(test_iov_bars_missing),
 		T(test_iov_bars_declared_unassigned),
@@ -865,6 +1124,11 @@ int main(void)
 		T(test_pf_driver_missing),
 		T(test_vf_driver_no_index),
 		T(test_vf_driver_not_blacklisted),
+		T(test_vf_driver_initramfs_tool),
+		T(test_vf_driver_used_by_pf),
+		T(test_vf_driver_used_by_other_device),
+		T(test_vf_driver_held_by_module),
+		cmocka_unit_test(test_judge_facts),
 		T(test_vf_driver_blacklisted),
 		T(test_vf_driver_no_vfs),
 		T(test_vf_driver_none_matches),

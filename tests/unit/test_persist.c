@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * sriovctl persist (lib/persist.c): the initramfs command from os-release,
+ * sriovctl persist (lib/persist.c): the initramfs command from os-release
+ * (lib/distro.c, shared with check),
  * the marker of the files persist owns, the modprobe.d file, the unit text,
  * the max_vfs lookup with libkmod over a tree's module index
  * (tests/data/persist/modules, made by make-modules.sh), the plans of both
@@ -21,6 +22,7 @@
 #include <libkmod.h>
 
 #include "sriov/config.h"
+#include "sriov/distro.h"
 #include "sriov/inventory.h"
 #include "sriov/persist.h"
 #include "tree_util.h"
@@ -50,18 +52,19 @@ static int tree_teardown(void **state)
 #define T(f)	  cmocka_unit_test(f)
 #define TREE_T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
 
-/* ---- os-release -> initramfs -------------------------------------------------- */
+/* ---- os-release -> initramfs (lib/distro.c) ------------------------------------ */
 
 static void expect_initramfs(const char *os_release, const char *id, const char *cmd)
 {
-	const char *cmds[3] = {0};
-	char got_id[64];
-	size_t n = 0;
+	struct initramfs_tool t;
+	struct distro d;
 
-	persist_initramfs_commands(os_release, got_id, sizeof(got_id), cmds, &n);
-	assert_string_equal(got_id, id);
-	assert_int_equal(n, 1);
-	assert_string_equal(cmds[0], cmd);
+	memset(&d, 0, sizeof(d));
+	distro_parse(os_release, &d);
+	initramfs_tool_for(&d, &t);
+	assert_string_equal(d.id, id);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.cmds[0], cmd);
 }
 
 static void test_initramfs_by_id(void **state)
@@ -73,7 +76,11 @@ static void test_initramfs_by_id(void **state)
 			 "update-initramfs -u -k all");
 	expect_initramfs("ID=\"fedora\"\nVERSION_ID=39\n", "fedora",
 			 "dracut -f --regenerate-all");
+	expect_initramfs("ID=\"rhel\"\nVERSION_ID=\"9.3\"\n", "rhel",
+			 "dracut -f --regenerate-all");
 	expect_initramfs("ID='openeuler'\n", "openeuler", "dracut -f --regenerate-all");
+	expect_initramfs("ID=\"sles\"\nID_LIKE=\"suse\"\n", "sles",
+			 "dracut -f --regenerate-all");
 	expect_initramfs("ID=arch\n", "arch", "mkinitcpio -P");
 }
 
@@ -93,24 +100,73 @@ static void test_initramfs_by_id_like(void **state)
 
 static void test_initramfs_unknown(void **state)
 {
-	const char *cmds[3] = {0};
-	char id[64];
-	size_t n = 0;
+	struct initramfs_tool t;
+	struct distro d;
 
 	(void)state;
 	/* ID_LIKE= must not be read as ID= */
-	persist_initramfs_commands("ID_LIKE=debian\nNAME=x\n", id, sizeof(id), cmds, &n);
-	assert_string_equal(id, "");
-	assert_int_equal(n, 1);
-	persist_initramfs_commands("ID=alpine\n", id, sizeof(id), cmds, &n);
-	assert_string_equal(id, "alpine");
-	assert_int_equal(n, 3);
-	assert_string_equal(cmds[0], "update-initramfs -u -k all");
-	assert_string_equal(cmds[1], "dracut -f --regenerate-all");
-	assert_string_equal(cmds[2], "mkinitcpio -P");
-	persist_initramfs_commands("", id, sizeof(id), cmds, &n);
-	assert_string_equal(id, "");
-	assert_int_equal(n, 3);
+	memset(&d, 0, sizeof(d));
+	distro_parse("ID_LIKE=debian\nNAME=x\n", &d);
+	initramfs_tool_for(&d, &t);
+	assert_string_equal(d.id, "");
+	assert_int_equal(t.n, 1);
+	assert_true(distro_is(&d, "debian"));
+	distro_parse("ID=alpine\n", &d);
+	initramfs_tool_for(&d, &t);
+	assert_string_equal(d.id, "alpine");
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.cmds[0], "update-initramfs -u -k all");
+	assert_string_equal(t.cmds[1], "dracut -f --regenerate-all");
+	assert_string_equal(t.cmds[2], "mkinitcpio -P");
+	distro_parse("", &d);
+	initramfs_tool_for(&d, &t);
+	assert_string_equal(d.id, "");
+	assert_int_equal(t.n, 3);
+}
+
+/* In a root: its os-release decides; without one, the one tool installed does. */
+static void root_tool(struct initramfs_tool *t, struct distro *d)
+{
+	struct sriov_root *r;
+	struct sriov_err e;
+
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_root_open(tree, &r, &e), 0);
+	distro_read(r, d);
+	initramfs_tool_of(r, d, t);
+	sriov_root_close(r);
+}
+
+static void test_initramfs_in_root(void **state)
+{
+	struct initramfs_tool t;
+	struct distro d;
+
+	(void)state;
+	root_tool(&t, &d);
+	assert_string_equal(d.source, "");
+	assert_int_equal(t.n, 3);
+	/* no os-release: the one tool that exists */
+	tree_writef(tree, "usr/bin/dracut", "#!/bin/sh\n");
+	root_tool(&t, &d);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.cmds[0], "dracut -f --regenerate-all");
+	assert_string_equal(t.why, "/usr/bin/dracut exists");
+	/* two tools: undecided */
+	tree_writef(tree, "usr/sbin/update-initramfs", "#!/bin/sh\n");
+	root_tool(&t, &d);
+	assert_int_equal(t.n, 3);
+	/* /usr/lib/os-release, then /etc/os-release, which wins */
+	tree_writef(tree, "usr/lib/os-release", "ID=arch\n");
+	root_tool(&t, &d);
+	assert_string_equal(d.source, "/usr/lib/os-release");
+	assert_string_equal(t.cmds[0], "mkinitcpio -P");
+	tree_writef(tree, "etc/os-release", "ID=ubuntu\nID_LIKE=debian\n");
+	root_tool(&t, &d);
+	assert_string_equal(d.source, "/etc/os-release");
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.cmds[0], "update-initramfs -u -k all");
+	assert_string_equal(t.why, "os-release ID ubuntu");
 }
 
 /* ---- marker, modprobe.d text, unit text ----------------------------------------- */
@@ -723,6 +779,7 @@ int main(void)
 		T(test_initramfs_by_id),
 		T(test_initramfs_by_id_like),
 		T(test_initramfs_unknown),
+		TREE_T(test_initramfs_in_root),
 		T(test_marker),
 		T(test_modprobe_text),
 		T(test_unit_text),

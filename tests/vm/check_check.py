@@ -124,6 +124,18 @@ def check_kmsg_files(c, r):
            r.text('check/missing.stderr'))
 
 
+def check_vf_driver(c, r, doc):
+    """The NVMe VFs' driver is nvme, the PF's own: never advise blacklisting it."""
+    for f in by_id(doc, 'pf.vf_driver'):
+        if f['subject'] != NVME or f['status'] == 'skip':
+            continue
+        text = f['summary'] + '\n' + '\n'.join(f['evidence'] + f['remedy'])
+        c.true(r.label + ': pf.vf_driver of the NVMe PF names it as a user of nvme',
+               'bound to nvme: ' + NVME + ' (nvme)' in text, text)
+        c.true(r.label + ': no blacklist of nvme advised',
+               "blacklist nvme" not in text and 'blacklist it' not in f['summary'], text)
+
+
 def check_common(c, r):
     c.eq(r.label + ': scenario exit status', 0, r.out.end_rc)
     doc = r.json('check/json')
@@ -138,6 +150,7 @@ def check_common(c, r):
            [f['id'].split('.')[0] for f in doc['findings']] ==
            sorted((f['id'].split('.')[0] for f in doc['findings']),
                   key=lambda p: 0 if p == 'platform' else 1), 'order')
+    check_vf_driver(c, r, doc)
     check_text(c, r, doc)
     check_selection(c, r)
     check_kmsg_files(c, r)

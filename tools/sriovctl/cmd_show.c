@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "inventory_view.h"
+#include "sriov/vf_limit.h"
 #include "usage_view.h"
 #include "vf_view.h"
 
@@ -183,6 +184,8 @@ static void vfs_text(const struct pf *pf, const struct selection *sel)
 static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 {
 	const struct iommu_group *g = inventory_group(inv, pf->iommu_group);
+	struct vf_limit limit;
+	char source[160];
 
 	printf("%s %s: %s (rev %02x)\n", pf->addr_str, or_dash(pf->class_name),
 	       pf->device_name, pf->revision);
@@ -203,13 +206,13 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 		printf("  netdev:    %s %s %s\n", pf->netdevs[i].name,
 		       or_dash(pf->netdevs[i].mac), or_dash(pf->netdevs[i].operstate));
 	fn_users_print(stdout, &pf->users, "  in use:    ");
-	printf("  VFs:       %d enabled of %d (driver limit", pf->num_vfs, pf->total_vfs);
-	if (pf->caps.has_sriov && pf->total_vfs >= 0 &&
-	    pf->caps.sriov.total_vfs != pf->total_vfs)
-		printf("; the capability allows %u", pf->caps.sriov.total_vfs);
-	printf("), autoprobe %s\n", pf->drivers_autoprobe < 0 ? "?"
-				    : pf->drivers_autoprobe   ? "on"
-							      : "off");
+	vf_limit_of(pf, &limit);
+	vf_limit_describe(pf, &limit, source, sizeof(source));
+	printf("  VFs:       %d enabled of %d (%s), autoprobe %s\n", pf->num_vfs,
+	       limit.total_vfs, source,
+	       pf->drivers_autoprobe < 0 ? "?"
+	       : pf->drivers_autoprobe	 ? "on"
+					 : "off");
 }
 
 static void show_text(const struct inventory *inv, const struct selection *sel)
