@@ -16,31 +16,6 @@
 
 #define CARRIER_WAIT_MS 10000
 
-void run_step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
-{
-	s->status = PLAN_FAILED;
-	s->error = err ? err : -EIO;
-	snprintf(s->detail, sizeof(s->detail), "%s", msg);
-	snprintf(s->hint, sizeof(s->hint), "%s", hint ? hint : "");
-}
-
-void run_explain_removed(struct run *run, const char *addr, struct sriov_err *e)
-{
-	char path[96], was[sizeof(e->msg)];
-	int code = e->code;
-
-	if (code != -ENODEV && code != -ENOENT)
-		return;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", addr);
-	if (!sriov_name_is_safe(addr) || sriov_path_exists(run->r, path) == 0)
-		return;
-	snprintf(was, sizeof(was), "%s", e->msg);
-	sriov_err_set(e, code, "%s: device removed during the run (it left %s): %.300s",
-		      addr, SYS_PCI_DEVICES, was);
-	sriov_err_hint(e, "once it is back (hot-plug, or echo 1 > /sys/bus/pci/rescan), "
-			  "run apply again: it finishes the job");
-}
-
 static void fail_all(struct plan_step **steps, size_t n, const struct sriov_err *err)
 {
 	for (size_t i = 0; i < n; i++)

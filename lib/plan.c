@@ -12,6 +12,7 @@
 #include "sriov/plan.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
+#include "sysfs_paths.h"
 
 #define IFF_UP_FLAG 0x1
 
@@ -384,10 +385,9 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 /* driver_override of a VF; "" when none (the kernel's "(null)"). */
 void plan_read_override(struct sriov_root *r, const char *addr, char *buf, size_t size)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", addr);
-	if (sriov_read_attr(r, path, buf, size, NULL) < 0 || !strcmp(buf, "(null)"))
+	if (sriov_readf_attr(r, buf, size, NULL, SYS_PCI_DEVICES "/%s/driver_override",
+			     addr) < 0 ||
+	    !strcmp(buf, "(null)"))
 		buf[0] = '\0';
 }
 
@@ -422,13 +422,12 @@ static int plan_vf_driver(struct pf_job *j, unsigned int index,
 /* IFF_UP of the PF netdev from sysfs "flags"; -1 unknown. */
 static int pf_link_up(struct pf_job *j)
 {
-	char path[96];
 	uint64_t flags;
 
 	if (!j->pf->n_netdevs)
 		return -1;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", j->pf->netdevs[0].name);
-	if (sriov_read_u64(j->r, path, 16, &flags, NULL) < 0)
+	if (sriov_readf_u64(j->r, 16, &flags, NULL, SYS_CLASS_NET "/%s/flags",
+			    j->pf->netdevs[0].name) < 0)
 		return -1;
 	return (flags & IFF_UP_FLAG) ? 1 : 0;
 }
