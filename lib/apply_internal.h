@@ -65,10 +65,8 @@ void run_count_outcomes(struct apply_result *res);
 void run_progress(struct run *run, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* plan.c: driver_override ("" none) and a VF's current value of key. */
+/* plan.c: driver_override ("" none). */
 void plan_read_override(struct sriov_root *r, const char *addr, char *buf, size_t size);
-void plan_current_value(enum vf_key key, const struct vf_info *in, char *buf,
-			size_t size);
 
 /* Reads the host again into run->inv (INV_USERS). */
 int run_read_host(struct run *run, struct sriov_err *e);

@@ -92,108 +92,6 @@ int plan_note(struct plan *p, const char *fmt, ...)
 	return 0;
 }
 
-/* ---- values as text -------------------------------------------------------- */
-
-static const char *on_off(int v)
-{
-	return v < 0 ? "" : v ? "on" : "off";
-}
-
-/* The VF's current value of key, in vf_settings_add() syntax; "" unknown. */
-void plan_current_value(enum vf_key key, const struct vf_info *in, char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	buf[0] = '\0';
-	switch (key) {
-	case VF_KEY_MAC:
-		if (in->has_mac && size >= VF_MAC_STRLEN)
-			vf_mac_format(in->mac, buf);
-		return;
-	case VF_KEY_VLAN:
-		if (in->has_vlan)
-			snprintf(buf, size, "%u", in->vlan);
-		return;
-	case VF_KEY_QOS:
-		if (in->has_vlan)
-			snprintf(buf, size, "%u", in->qos);
-		return;
-	case VF_KEY_PROTO:
-		name = in->has_vlan ? vf_vlan_proto_name(in->vlan_proto ? in->vlan_proto
-									: 0x8100)
-				    : NULL;
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		if (in->has_rate)
-			snprintf(buf, size, "%u", in->min_tx_rate);
-		return;
-	case VF_KEY_MAX_TX_RATE:
-		if (in->has_rate)
-			snprintf(buf, size, "%u", in->max_tx_rate);
-		return;
-	case VF_KEY_SPOOFCHK:
-		name = on_off(in->spoofchk);
-		break;
-	case VF_KEY_TRUST:
-		name = on_off(in->trust);
-		break;
-	case VF_KEY_QUERY_RSS:
-		name = on_off(in->query_rss);
-		break;
-	case VF_KEY_STATE:
-		name = in->link_state < 0 ? NULL : vf_link_state_name(in->link_state);
-		break;
-	default:
-		return;
-	}
-	snprintf(buf, size, "%s", name ? name : "");
-}
-
-/* The wanted value of key (given in s), in the same syntax. */
-static void wanted_value(enum vf_key key, const struct vf_settings *s,
-			 const uint8_t auto_mac[6], char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	buf[0] = '\0';
-	switch (key) {
-	case VF_KEY_MAC:
-		if (size >= VF_MAC_STRLEN)
-			vf_mac_format(s->mac_auto ? auto_mac : s->mac, buf);
-		return;
-	case VF_KEY_VLAN:
-		snprintf(buf, size, "%u", s->vlan);
-		return;
-	case VF_KEY_QOS:
-		snprintf(buf, size, "%u", s->qos);
-		return;
-	case VF_KEY_PROTO:
-		name = vf_vlan_proto_name(s->vlan_proto);
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		snprintf(buf, size, "%u", s->min_tx_rate);
-		return;
-	case VF_KEY_MAX_TX_RATE:
-		snprintf(buf, size, "%u", s->max_tx_rate);
-		return;
-	case VF_KEY_SPOOFCHK:
-		name = on_off(s->spoofchk);
-		break;
-	case VF_KEY_TRUST:
-		name = on_off(s->trust);
-		break;
-	case VF_KEY_QUERY_RSS:
-		name = on_off(s->query_rss);
-		break;
-	case VF_KEY_STATE:
-		name = vf_link_state_name(s->state);
-		break;
-	default:
-		return;
-	}
-	snprintf(buf, size, "%s", name ? name : "");
-}
-
 /* ---- one PF ---------------------------------------------------------------- */
 
 struct pf_job {
@@ -363,9 +261,9 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 			continue;
 		if (k == VF_KEY_MIN_TX_RATE || k == VF_KEY_MAX_TX_RATE)
 			j->any_rate = true;
-		wanted_value((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
+		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
 		if (vf && vf->has_info)
-			plan_current_value((enum vf_key)k, &vf->info, cur, sizeof(cur));
+			vf_key_format_current((enum vf_key)k, &vf->info, cur, sizeof(cur));
 		if (vf && !strcmp(cur, val))
 			continue;
 		s = plan_add(j->p, PLAN_VF_ATTR, j->pf, (int)index);

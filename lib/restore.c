@@ -184,7 +184,7 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 			enum vf_key key;
 
 			if (vf_key_lookup(c->key, &key, NULL) == 0)
-				plan_current_value(key, &vf->info, buf, size);
+				vf_key_format_current(key, &vf->info, buf, size);
 		}
 		return;
 	default:

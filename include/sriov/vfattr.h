@@ -9,56 +9,15 @@
 #include "sysroot.h"
 #include "pcicfg.h"
 #include "netlink.h"
+#include "vfsetting.h"
 
 /*
  * PF-side VF settings, as a user names them (`sriovctl vf PF/N set KEY VALUE`,
- * and the [vf ...] sections of config files): parsing and validation of the
- * values, the stable "mac auto" derivation, and turning the settings of one
- * VF into the kernel requests (struct rtnl_vf_set, netlink.h) that carry them.
+ * and the [vf ...] sections of config files): the settings as a whole (the
+ * keys and their values are the table of vfsetting.h), the stable "mac auto"
+ * derivation, and turning the settings of one VF into the kernel requests
+ * (struct rtnl_vf_set, netlink.h) that carry them, sent and read back.
  */
-
-enum vf_key {
-	VF_KEY_MAC,	    /* aa:bb:cc:dd:ee:ff (unicast, non-zero) or auto */
-	VF_KEY_VLAN,	    /* 0-4095 */
-	VF_KEY_QOS,	    /* 0-7 */
-	VF_KEY_PROTO,	    /* 802.1Q or 802.1ad */
-	VF_KEY_MIN_TX_RATE, /* Mbit/s, 0-4294967295 */
-	VF_KEY_MAX_TX_RATE, /* Mbit/s, 0-4294967295 */
-	VF_KEY_SPOOFCHK,    /* on/off */
-	VF_KEY_TRUST,	    /* on/off */
-	VF_KEY_STATE,	    /* auto, enable, disable */
-	VF_KEY_QUERY_RSS,   /* on/off */
-	VF_KEY_COUNT,
-};
-
-/* "mac", "vlan", ... */
-const char *vf_key_name(enum vf_key key);
-
-/*
- * Looks up a key by name (exact, lower case). -EINVAL for an unknown one,
- * with a message listing the valid keys.
- */
-int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e);
-
-struct vf_settings {
-	unsigned int given; /* bit (1u << enum vf_key) for each key given */
-	bool mac_auto;
-	uint8_t mac[6];
-	uint16_t vlan;
-	uint8_t qos;
-	uint16_t vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD */
-	uint32_t min_tx_rate;
-	uint32_t max_tx_rate;
-	bool spoofchk;
-	bool trust;
-	bool query_rss;
-	enum vf_link_state state;
-};
-
-static inline bool vf_settings_has(const struct vf_settings *s, enum vf_key key)
-{
-	return s->given & (1u << key);
-}
 
 /*
  * Parses "KEY" "VALUE" into s (zero-initialise s first). Errors (-EINVAL
@@ -76,25 +35,6 @@ int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
  */
 int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
 		      struct sriov_err *e);
-
-/* The value parsers behind vf_settings_add(); key names the setting in messages. */
-int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov_err *e);
-int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e);
-int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
-		  uint32_t *v, struct sriov_err *e);
-int vf_proto_parse(const char *key, const char *text, uint16_t *proto,
-		   struct sriov_err *e);
-int vf_state_parse(const char *key, const char *text, enum vf_link_state *state,
-		   struct sriov_err *e);
-
-/*
- * Values as text, in the syntax vf_settings_add() accepts (and `show`
- * prints). The names are NULL for a value that has none.
- */
-#define VF_MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its NUL */
-void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN]);
-const char *vf_link_state_name(int state);	/* "auto", "enable", "disable" */
-const char *vf_vlan_proto_name(uint16_t proto); /* "802.1Q", "802.1ad" */
 
 /*
  * "mac auto": a stable, locally administered unicast MAC for VF index of a
