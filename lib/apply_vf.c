@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sriov/bind.h"
-#include "sriov/vfattr.h"
+#include "sriov/vfset.h"
 #include "apply_internal.h"
 #include "clock.h"
 #include "sysfs_paths.h"
@@ -60,61 +60,7 @@ static int settings_of(struct plan_step **steps, size_t n, bool undo,
 	return 0;
 }
 
-struct vf_send {
-	struct vf_set_result res[RTNL_VF_ATTR_COUNT + 1];
-	size_t n;
-	bool carrier;
-};
-
-static int send_and_verify(struct run *run, const struct plan_step *first,
-			   const struct vf_settings *s, bool zero_mac, struct vf_send *vs,
-			   struct sriov_err *e)
-{
-	struct rtnl_vf_set reqs[RTNL_VF_ATTR_COUNT];
-	struct link_vfs cur = {0}, after = {0};
-	struct link_summary sum = {0};
-	unsigned int vf = (unsigned int)first->vf;
-	int ret;
-
-	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex, &cur,
-			      &sum, e);
-	if (ret < 0)
-		return ret;
-	vs->carrier = sum.carrier;
-	vs->n = s->given ? vf_settings_plan(s, vf, vf_info_find(&cur, vf), NULL, reqs)
-			 : 0;
-	link_vfs_free(&cur);
-	for (size_t i = 0; i < vs->n; i++)
-		vs->res[i].req = reqs[i];
-	if (zero_mac) {
-		memset(&vs->res[vs->n], 0, sizeof(vs->res[0]));
-		vs->res[vs->n].req.attr = RTNL_VF_MAC;
-		vs->res[vs->n].req.vf = vf;
-		vs->n++;
-	}
-	ret = vf_settings_send(run->nl, first->pf_ifindex, vs->res, vs->n, e);
-	if (ret < 0)
-		return ret;
-	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex,
-			      &after, &sum, e);
-	if (ret < 0)
-		return ret;
-	vf_settings_verify(vs->res, vs->n, &after);
-	link_vfs_free(&after);
-	return 0;
-}
-
-static const struct vf_set_result *result_for(const struct vf_send *vs, enum vf_key key)
-{
-	enum rtnl_vf_attr a = vf_key_attr(key);
-
-	for (size_t i = 0; i < vs->n; i++)
-		if (vs->res[i].req.attr == a)
-			return &vs->res[i];
-	return NULL;
-}
-
-static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_send *vs,
+static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_set_op *op,
 			  bool undo)
 {
 	struct sriov_err err;
@@ -124,14 +70,14 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 
 		if (steps[i]->status == PLAN_FAILED)
 			continue;
-		r = result_for(vs, steps[i]->key);
+		r = vf_set_result_of(op, (unsigned int)steps[i]->vf, steps[i]->key);
 		if (!r) {
 			run_step_failed(steps[i], -EIO,
 					"internal: no request for this key", NULL);
 			continue;
 		}
 		if (vf_set_failed(r)) {
-			vf_set_explain(r, steps[i]->pf_ifname, vs->carrier, &err);
+			vf_set_explain(r, steps[i]->pf_ifname, op->up.carrier, &err);
 			run_step_failed(steps[i], err.code ? err.code : -EIO, err.msg,
 					err.hint);
 			continue;
@@ -170,9 +116,10 @@ static void wait_for_carrier(struct run *run, const struct plan_step *s)
 void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool undo)
 {
 	struct vf_settings s;
-	struct vf_send vs;
+	struct vf_set_op op;
 	struct sriov_err err;
 	bool zero_mac;
+	int ret;
 
 	sriov_err_clear(&err);
 	if (!run->nl) {
@@ -187,13 +134,21 @@ void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool und
 		return;
 	if (has_rate(steps, n))
 		wait_for_carrier(run, steps[0]);
-	memset(&vs, 0, sizeof(vs));
-	if (send_and_verify(run, steps[0], &s, zero_mac, &vs, &err) < 0) {
+	ret = vf_set_plan_one(run->r, run->nl, steps[0]->pf_ifname, steps[0]->pf_ifindex,
+			      (unsigned int)steps[0]->vf, &s, zero_mac, &op, &err);
+	if (ret == 0)
+		ret = vf_set_apply(run->r, &op, false, &err);
+	if (ret == 0 && !op.verified)
+		ret = sriov_err_set(&err,
+				    op.readback_err.code ? op.readback_err.code : -EIO,
+				    "%s", op.readback_err.msg);
+	if (ret < 0) {
 		run_explain_removed(run, steps[0]->target, &err);
 		fail_all(steps, n, &err);
-		return;
+	} else {
+		mark_outcomes(steps, n, &op, undo);
 	}
-	mark_outcomes(steps, n, &vs, undo);
+	vf_set_op_free(&op);
 }
 
 static bool same_vf(const struct plan_step *a, const struct plan_step *b)

@@ -364,16 +364,17 @@ static void configured_auto_mac(struct sriov_root *r, const struct vf_pf_ref *pf
 				const struct cfg_vf_settings *c, struct export_target *t)
 {
 	const struct link_summary *sum = cur->sum.has_perm_addr ? &cur->sum : NULL;
-	uint8_t perm[6];
+	struct vf_auto_mac am;
 
-	if (!pf->ifname[0] || vf_pf_perm_mac(r, pf->ifname, sum, perm, NULL, NULL) < 0) {
+	if (!pf->ifname[0] ||
+	    vf_auto_mac_init(r, NULL, pf->ifname, 0, sum, &am, NULL) < 0) {
 		snprintf(t->mac_source, sizeof(t->mac_source),
 			 "unknown (configured 'mac = auto' at %.200s:%u, but the PF's "
 			 "permanent MAC is unknown)",
 			 c->loc[VF_KEY_MAC].file, c->loc[VF_KEY_MAC].line);
 		return;
 	}
-	vf_mac_auto(perm, (unsigned int)t->vf_index, t->mac);
+	vf_auto_mac_of(&am, (unsigned int)t->vf_index, t->mac);
 	t->has_mac = true;
 	set_configured_source(t->mac_source, sizeof(t->mac_source), &c->loc[VF_KEY_MAC],
 			      ": mac auto");

@@ -102,10 +102,9 @@ struct pf_job {
 	struct cfg_pf_id id;
 	const char *ifnames[8];
 	struct cfg_pf_section want;
-	int count;	    /* the VF count once applied */
-	bool count_changes; /* VFs are (re)created: their steps are predicted */
-	bool have_perm;
-	uint8_t perm[6];
+	int count;		     /* the VF count once applied */
+	bool count_changes;	     /* VFs are (re)created: their steps are predicted */
+	struct vf_auto_mac auto_mac; /* "mac auto": read once per PF */
 	bool any_rate;
 	struct plan *p;
 	struct cfg_diags *d;
@@ -214,23 +213,17 @@ static bool settings_need_perm(const struct cfg_vf_settings *v)
 
 static int read_perm_mac(struct pf_job *j)
 {
-	struct link_summary sum, *have = NULL;
 	const struct pf *pf = j->pf;
 
-	if (j->have_perm)
+	if (j->auto_mac.known)
 		return 0;
 	if (!pf->n_netdevs)
 		return sriov_err_set(j->e, -ENODATA,
 				     "mac auto for the VFs of %s: the PF has no "
 				     "netdev, so no permanent MAC to derive them from",
 				     pf->addr_str);
-	if (j->nl && pf->netdevs[0].ifindex > 0 &&
-	    rtnl_get_link_summary(j->nl, pf->netdevs[0].ifindex, &sum, NULL) == 0)
-		have = &sum;
-	if (vf_pf_perm_mac(j->r, pf->netdevs[0].name, have, j->perm, NULL, j->e) < 0)
-		return -ENODATA;
-	j->have_perm = true;
-	return 0;
+	return vf_auto_mac_init(j->r, j->nl, pf->netdevs[0].name, pf->netdevs[0].ifindex,
+				NULL, &j->auto_mac, j->e);
 }
 
 const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
@@ -251,7 +244,7 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 
 		if (ret < 0)
 			return ret;
-		vf_mac_auto(j->perm, index, auto_mac);
+		vf_auto_mac_of(&j->auto_mac, index, auto_mac);
 	}
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
 		char cur[PLAN_VALUE_MAX] = "", val[PLAN_VALUE_MAX];
@@ -263,7 +256,8 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 			j->any_rate = true;
 		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
 		if (vf && vf->has_info)
-			vf_key_format_current((enum vf_key)k, &vf->info, cur, sizeof(cur));
+			vf_key_format_current((enum vf_key)k, &vf->info, cur,
+					      sizeof(cur));
 		if (vf && !strcmp(cur, val))
 			continue;
 		s = plan_add(j->p, PLAN_VF_ATTR, j->pf, (int)index);

@@ -169,6 +169,31 @@ int vf_pf_perm_mac(struct sriov_root *r, const char *ifname,
 	return ret;
 }
 
+int vf_auto_mac_init(struct sriov_root *r, struct rtnl *nl, const char *ifname,
+		     int ifindex, const struct link_summary *sum, struct vf_auto_mac *am,
+		     struct sriov_err *e)
+{
+	struct link_summary asked;
+
+	memset(am, 0, sizeof(*am));
+	if ((!sum || !sum->has_perm_addr) && nl && ifindex > 0 &&
+	    rtnl_get_link_summary(nl, ifindex, &asked, NULL) == 0)
+		sum = &asked;
+	if (vf_pf_perm_mac(r, ifname, sum, am->perm, &am->source, e) < 0)
+		return -ENODATA;
+	am->known = true;
+	return 0;
+}
+
+void vf_auto_mac_of(const struct vf_auto_mac *am, unsigned int index, uint8_t out[6])
+{
+	if (!am->known) {
+		memset(out, 0, 6);
+		return;
+	}
+	vf_mac_auto(am->perm, index, out);
+}
+
 /* ---- the PF ----------------------------------------------------------------- */
 
 static int not_sriov(const char *arg, const char *addr, struct sriov_err *e)
@@ -434,7 +459,8 @@ void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size
 static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++)
-		if (vf_settings_has(s, (enum vf_key)k) && vf_key_attr((enum vf_key)k) == attr)
+		if (vf_settings_has(s, (enum vf_key)k) &&
+		    vf_key_attr((enum vf_key)k) == attr)
 			return true;
 	return false;
 }
@@ -464,8 +490,8 @@ static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
 	}
 	/* rtnetlink: 802.1ad needs IFLA_VF_VLAN_LIST; IFLA_VF_VLAN stays for 802.1Q */
 	if (attr == RTNL_VF_VLAN)
-		rq->vlan_list = vf_settings_has(s, VF_KEY_PROTO) ||
-				rq->vlan_proto != ETH_P_8021Q;
+		rq->vlan_list =
+			vf_settings_has(s, VF_KEY_PROTO) || rq->vlan_proto != ETH_P_8021Q;
 }
 
 size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,

@@ -15,11 +15,14 @@
 #include "sriov/vfsetting.h"
 #include "hex.h"
 
-#define FIELD(type, member) {offsetof(type, member), sizeof(((type *)0)->member)}
-#define WANT(m)		    FIELD(struct vf_settings, m)
-#define REQ(m)		    FIELD(struct rtnl_vf_set, m)
-#define CUR(m)		    FIELD(struct vf_info, m)
-#define KNOWN(m)	    offsetof(struct vf_info, m)
+#define FIELD(type, member)                                                              \
+	{                                                                                \
+		offsetof(type, member), sizeof(((type *)0)->member)                      \
+	}
+#define WANT(m)	 FIELD(struct vf_settings, m)
+#define REQ(m)	 FIELD(struct rtnl_vf_set, m)
+#define CUR(m)	 FIELD(struct vf_info, m)
+#define KNOWN(m) offsetof(struct vf_info, m)
 
 static const struct vf_enum_name proto_names[] = {
 	{"802.1Q", ETH_P_8021Q},
@@ -34,18 +37,20 @@ static const struct vf_enum_name state_names[] = {
 	{NULL, 0},
 };
 
-/* Modelled on systemd's netif-sriov.c and ethtool's argument tables. */
+/*
+ * Modelled on systemd's netif-sriov.c and ethtool's argument tables: one row
+ * says everything about a setting; the code below works for any row.
+ */
+/* clang-format off */
 static const struct vf_setting table[VF_KEY_COUNT] = {
 	[VF_KEY_MAC] = {
 		.name = "mac", .conf_name = "mac",
-		.help = "unicast, non-zero aa:bb:cc:dd:ee:ff; auto derives a stable "
-			"locally administered MAC from the PF's permanent MAC and the "
-			"VF index",
+		.help = "aa:bb:cc:dd:ee:ff (unicast, not zero), or auto",
 		.doc = "The VF's MAC address, unicast and not zero; auto derives a "
-		       "stable one from the PF's permanent MAC and the index (see "
-		       "vf). An explicit address is only allowed in a [vf] section "
-		       "naming one VF of one PF (one index; a netdev or address "
-		       "selector), and only once in the configuration.",
+		       "stable one from the PF's permanent MAC and the index (see vf). "
+		       "An explicit address is only allowed in a [vf] section naming "
+		       "one VF of one PF (one index; a netdev or address selector), "
+		       "and only once in the configuration.",
 		.type = VF_VAL_MAC, .json = VF_JSON_STRING,
 		.want = WANT(mac),
 		.iface = VF_IFACE_RTNL, .attr = RTNL_VF_MAC,
@@ -146,6 +151,7 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		.req = REQ(value), .cur = CUR(query_rss), .cur_known = VF_CUR_SIGNED,
 	},
 };
+/* clang-format on */
 
 const struct vf_setting *vf_setting_of(enum vf_key key)
 {
@@ -190,8 +196,8 @@ static void field_put(void *base, struct vf_field f, uint32_t v)
 	}
 }
 
-static void value_get(const struct vf_setting *row, const void *base,
-		      struct vf_field f, struct vf_value *v)
+static void value_get(const struct vf_setting *row, const void *base, struct vf_field f,
+		      struct vf_value *v)
 {
 	memset(v, 0, sizeof(*v));
 	if (row->type == VF_VAL_MAC)

@@ -66,6 +66,26 @@ int vf_pf_perm_mac(struct sriov_root *r, const char *ifname,
 		   struct sriov_err *e);
 
 /*
+ * "mac auto" of one PF, in one place for `vf set`, apply and export: its
+ * permanent MAC (IFLA_PERM_ADDRESS from sum when it has it; else from an
+ * RTM_GETLINK over nl when nl and ifindex are given; else vf_pf_perm_mac()'s
+ * sysfs fallback), read once; vf_auto_mac_of() derives each VF's MAC.
+ * -ENODATA (with a message and a hint) when the PF has none.
+ */
+struct vf_auto_mac {
+	bool known;
+	uint8_t perm[6];
+	const char *source; /* "IFLA_PERM_ADDRESS" or "sysfs address" */
+};
+
+int vf_auto_mac_init(struct sriov_root *r, struct rtnl *nl, const char *ifname,
+		     int ifindex, const struct link_summary *sum, struct vf_auto_mac *am,
+		     struct sriov_err *e);
+
+/* The MAC of VF index (vf_mac_auto() of the permanent MAC); zero when unknown. */
+void vf_auto_mac_of(const struct vf_auto_mac *am, unsigned int index, uint8_t out[6]);
+
+/*
  * The PF that VF settings go to, found with a few sysfs reads rather than the
  * whole inventory, so that `vf ... set` stays cheap.
  */

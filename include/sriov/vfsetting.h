@@ -105,19 +105,19 @@ struct vf_setting {
 	/* the value */
 	enum vf_value_type type;
 	enum vf_json_type json;
-	uint32_t max;			    /* VF_VAL_UINT */
-	const char *unit;		    /* VF_VAL_UINT: "Mbit/s", or NULL */
-	const char *what;		    /* VF_VAL_ENUM: "a link state" */
-	const struct vf_enum_name *names;   /* VF_VAL_ENUM: NULL-terminated */
-	uint32_t dflt;			    /* sent when neither given nor known */
-	bool zero_unreported;		    /* a current value 0 means not reported */
-	struct vf_field want;		    /* in struct vf_settings */
+	uint32_t max;			  /* VF_VAL_UINT */
+	const char *unit;		  /* VF_VAL_UINT: "Mbit/s", or NULL */
+	const char *what;		  /* VF_VAL_ENUM: "a link state" */
+	const struct vf_enum_name *names; /* VF_VAL_ENUM: NULL-terminated */
+	uint32_t dflt;			  /* sent when neither given nor known */
+	bool zero_unreported;		  /* a current value 0 means not reported */
+	struct vf_field want;		  /* in struct vf_settings */
 	/* where the kernel carries it */
 	enum vf_iface iface;
-	unsigned int attr;    /* VF_IFACE_RTNL: enum rtnl_vf_attr */
-	struct vf_field req;  /* in struct rtnl_vf_set */
-	struct vf_field cur;  /* in struct vf_info */
-	size_t cur_known;     /* offset of the bool in vf_info, or VF_CUR_SIGNED */
+	unsigned int attr;   /* VF_IFACE_RTNL: enum rtnl_vf_attr */
+	struct vf_field req; /* in struct rtnl_vf_set */
+	struct vf_field cur; /* in struct vf_info */
+	size_t cur_known;    /* offset of the bool in vf_info, or VF_CUR_SIGNED */
 };
 
 /* The row of key (NULL past the table). */

@@ -39,12 +39,14 @@ struct json_object *vf_value_json(enum vf_key key, const struct vf_value *v)
 	}
 }
 
-/* Every VF setting under its configuration name (vlan_proto, link_state); null unknown. */
+/* Every VF setting under its configuration name (vlan_proto, link_state); null unknown.
+ */
 static void settings_json(struct json_object *o, const struct vf *vf)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
 		struct vf_value v;
-		bool known = vf->has_info && vf_key_current((enum vf_key)k, &vf->info, 0, &v);
+		bool known =
+			vf->has_info && vf_key_current((enum vf_key)k, &vf->info, 0, &v);
 
 		ADD(o, vf_setting_of((enum vf_key)k)->conf_name,
 		    known ? vf_value_json((enum vf_key)k, &v) : NULL);
