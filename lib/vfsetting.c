@@ -45,7 +45,7 @@ static const struct vf_enum_name state_names[] = {
 static const struct vf_setting table[VF_KEY_COUNT] = {
 	[VF_KEY_MAC] = {
 		.name = "mac", .conf_name = "mac",
-		.help = "aa:bb:cc:dd:ee:ff (unicast, not zero), or auto",
+		.help = "unicast, not zero; auto: derived from the PF's MAC",
 		.doc = "The VF's MAC address, unicast and not zero; auto derives a "
 		       "stable one from the PF's permanent MAC and the index (see vf). "
 		       "An explicit address is only allowed in a [vf] section naming "
