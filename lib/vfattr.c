@@ -129,13 +129,13 @@ static int no_perm_mac(const char *ifname, const char *why, struct sriov_err *e)
 static int perm_from_sysfs(struct sriov_root *r, const char *ifname, uint8_t mac[6],
 			   struct sriov_err *e)
 {
-	char path[96], text[80];
+	char text[80];
 	uint64_t type;
 
 	if (!sriov_name_is_safe(ifname))
 		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/addr_assign_type", ifname);
-	if (sriov_read_u64(r, path, 10, &type, NULL) < 0)
+	if (sriov_readf_u64(r, 10, &type, NULL, SYS_CLASS_NET "/%s/addr_assign_type",
+			    ifname) < 0)
 		return no_perm_mac(ifname, "its addr_assign_type is unreadable", e);
 	if (type != 0) {
 		snprintf(text, sizeof(text),
@@ -144,8 +144,8 @@ static int perm_from_sysfs(struct sriov_root *r, const char *ifname, uint8_t mac
 			 (unsigned long long)type);
 		return no_perm_mac(ifname, text, e);
 	}
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/address", ifname);
-	if (sriov_read_attr(r, path, text, sizeof(text), NULL) < 0 ||
+	if (sriov_readf_attr(r, text, sizeof(text), NULL, SYS_CLASS_NET "/%s/address",
+			     ifname) < 0 ||
 	    vf_mac_parse("address", text, mac, NULL) < 0)
 		return no_perm_mac(ifname, "its sysfs address is not a unicast MAC", e);
 	return 0;
@@ -237,11 +237,9 @@ static int virtfn_index(struct sriov_dir *pf, const char *vf, struct sriov_err *
 static int index_under_pf(struct sriov_root *r, const char *pf, const char *vf)
 {
 	struct sriov_dir d;
-	char path[96];
 	int idx;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf);
-	if (sriov_dir_open(r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf) < 0)
 		return -ENODEV;
 	idx = virtfn_index(&d, vf, NULL);
 	sriov_dir_close(&d);
@@ -292,15 +290,13 @@ static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_di
 }
 
 /* The PF's first netdev, by name, and its ifindex. */
-static void locate_netdev(struct sriov_root *r, const char *pfdir, struct vf_pf_ref *out)
+static void locate_netdev(struct sriov_root *r, const char *pf, struct vf_pf_ref *out)
 {
 	struct sriov_dirent *ents;
-	char path[160];
 	uint64_t v;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/net", pfdir);
-	if (sriov_list_dir(r, path, &ents, &n, NULL) < 0)
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf) < 0)
 		return;
 	if (n && sriov_name_is_safe(ents[0].name) &&
 	    strlen(ents[0].name) < sizeof(out->ifname))
@@ -308,8 +304,9 @@ static void locate_netdev(struct sriov_root *r, const char *pfdir, struct vf_pf_
 	free(ents);
 	if (!out->ifname[0])
 		return;
-	snprintf(path, sizeof(path), "%s/net/%s/ifindex", pfdir, out->ifname);
-	if (sriov_read_u64(r, path, 10, &v, NULL) == 0 && v > 0 && v < INT32_MAX)
+	if (sriov_readf_u64(r, 10, &v, NULL, SYS_PCI_DEVICES "/%s/net/%s/ifindex", pf,
+			    out->ifname) == 0 &&
+	    v > 0 && v < INT32_MAX)
 		out->ifindex = (int)v;
 }
 
@@ -318,11 +315,9 @@ static int locate_pf(struct sriov_root *r, const char *arg, const struct dev_ref
 		     struct vf_pf_ref *out, struct sriov_err *e)
 {
 	struct sriov_dir d;
-	char path[96];
 	int ret = 0;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", ref->addr_str);
-	if (sriov_dir_open(r, path, &d, e) < 0)
+	if (sriov_dir_openf(r, &d, e, SYS_PCI_DEVICES "/%s", ref->addr_str) < 0)
 		return -ENODEV;
 	if (sriov_dir_has(&d, "sriov_numvfs") < 0)
 		ret = ref->has_vf_spec ? not_sriov(arg, ref->addr_str, e)
@@ -336,19 +331,17 @@ static int read_pf(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
 		   struct sriov_err *e)
 {
 	struct sriov_dir d;
-	char path[96];
 	long long v;
 	int ret;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", out->addr_str);
-	if (sriov_dir_open(r, path, &d, e) < 0)
+	if (sriov_dir_openf(r, &d, e, SYS_PCI_DEVICES "/%s", out->addr_str) < 0)
 		return -ENODEV;
 	ret = sriov_dir_read_int(&d, "sriov_numvfs", 10, &v, e);
 	sriov_dir_close(&d);
 	if (ret < 0 || v < 0 || v > INT32_MAX)
 		return not_sriov(arg, out->addr_str, e);
 	out->num_vfs = (int)v;
-	locate_netdev(r, path, out);
+	locate_netdev(r, out->addr_str, out);
 	return 0;
 }
 
