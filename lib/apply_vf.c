@@ -86,11 +86,10 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 	}
 }
 
-static bool has_rate(struct plan_step **steps, size_t n)
+static bool needs_carrier(struct plan_step **steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (steps[i]->key == VF_KEY_MIN_TX_RATE ||
-		    steps[i]->key == VF_KEY_MAX_TX_RATE)
+		if (vf_setting_of(steps[i]->key)->needs_carrier)
 			return true;
 	return false;
 }
@@ -132,7 +131,7 @@ void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool und
 	settings_of(steps, n, undo, &s, &zero_mac);
 	if (!s.given && !zero_mac)
 		return;
-	if (has_rate(steps, n))
+	if (needs_carrier(steps, n))
 		wait_for_carrier(run, steps[0]);
 	ret = vf_set_plan_one(run->r, run->nl, steps[0]->pf_ifname, steps[0]->pf_ifindex,
 			      (unsigned int)steps[0]->vf, &s, zero_mac, &op, &err);

@@ -252,7 +252,7 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 
 		if (!vf_settings_has(&want->s, (enum vf_key)k))
 			continue;
-		if (k == VF_KEY_MIN_TX_RATE || k == VF_KEY_MAX_TX_RATE)
+		if (vf_setting_of((enum vf_key)k)->needs_carrier)
 			j->any_rate = true;
 		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
 		if (vf && vf->has_info)

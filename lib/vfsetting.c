@@ -88,6 +88,7 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 	},
 	[VF_KEY_MIN_TX_RATE] = {
 		.name = "min_tx_rate", .conf_name = "min_tx_rate",
+		.needs_carrier = true,
 		.help = "minimum transmit rate, Mbit/s (0: none)",
 		.doc = "The VF's guaranteed transmit rate, 0 to 4294967295 Mbit/s; "
 		       "0: none. Not above max_tx_rate when that is given and not 0.",
@@ -100,6 +101,7 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 	},
 	[VF_KEY_MAX_TX_RATE] = {
 		.name = "max_tx_rate", .conf_name = "max_tx_rate",
+		.needs_carrier = true,
 		.help = "maximum transmit rate, Mbit/s (0: no limit)",
 		.doc = "The VF's transmit rate limit, 0 to 4294967295 Mbit/s; 0: no "
 		       "limit.",

@@ -111,6 +111,7 @@ struct vf_setting {
 	const struct vf_enum_name *names; /* VF_VAL_ENUM: NULL-terminated */
 	uint32_t dflt;			  /* sent when neither given nor known */
 	bool zero_unreported;		  /* a current value 0 means not reported */
+	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
 	struct vf_field want;		  /* in struct vf_settings */
 	/* where the kernel carries it */
 	enum vf_iface iface;

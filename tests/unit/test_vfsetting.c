@@ -64,6 +64,8 @@ static void test_rows_complete(void **state)
 		assert_true(row->doc && strlen(row->doc) > 10);
 		assert_int_equal(row->iface, VF_IFACE_RTNL);
 		assert_true(row->attr < RTNL_VF_ATTR_COUNT);
+		/* igb takes a rate only with carrier: apply waits, pf_up auto */
+		assert_int_equal(row->needs_carrier, row->attr == RTNL_VF_RATE);
 		if (row->type == VF_VAL_ENUM)
 			assert_true(row->names && row->names[0].name && row->what);
 		if (row->type == VF_VAL_MAC) {
