@@ -121,13 +121,17 @@ int vf_pf_link_read(struct sriov_root *r, struct rtnl *nl, const char *ifname,
 /* The entry for VF index in l, or NULL. */
 const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index);
 
-/* The kernel attribute that carries key (vlan, qos and proto: RTNL_VF_VLAN). */
+/*
+ * The rtnetlink attribute that carries key (vlan, qos and proto: RTNL_VF_VLAN),
+ * from its table row; RTNL_VF_ATTR_COUNT for a key of another interface.
+ */
 enum rtnl_vf_attr vf_key_attr(enum vf_key key);
 
 /*
  * The value of key inside a request (or what was read back), in the syntax
  * vf_settings_add() accepts: "100", "802.1Q", "on", "enable",
- * "52:54:00:12:34:56". Empty when s's attribute does not carry key.
+ * "52:54:00:12:34:56"; "?" for a number no name stands for. Empty when s's
+ * attribute does not carry key.
  */
 void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size);
 
