@@ -76,8 +76,12 @@ static bool needs_current(const struct vf_settings *s)
 {
 	unsigned int parts[RTNL_VF_ATTR_COUNT] = {0};
 
-	for (int k = 0; k < VF_KEY_COUNT; k++)
-		parts[vf_key_attr((enum vf_key)k)] |= 1u << k;
+	for (int k = 0; k < VF_KEY_COUNT; k++) {
+		enum rtnl_vf_attr a = vf_key_attr((enum vf_key)k);
+
+		if (a < RTNL_VF_ATTR_COUNT) /* keys of other interfaces stand alone */
+			parts[a] |= 1u << k;
+	}
 	for (int a = 0; a < RTNL_VF_ATTR_COUNT; a++)
 		if ((s->given & parts[a]) && (s->given & parts[a]) != parts[a])
 			return true;

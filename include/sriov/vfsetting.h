@@ -17,7 +17,7 @@
  * and their help and man page text. Parsing, formatting and comparing are
  * done once per value type, from the row. Config validation, the plan,
  * `vf set`, `vf show`, export, the help texts, the bash completion (which
- * reads `vf --help`) and the man page's key lists (tools/vfkeys-doc) all
+ * reads `vf --help`) and the man page's key lists (docs/vfkeys-doc.c) all
  * come from the table.
  *
  * Adding a setting: one enum vf_key entry and one row, plus, for a new
