@@ -5,7 +5,8 @@
 /*
  * Configuration files inside libsriov: the raw entries the parser produces
  * (lib/config_parse.c), the diagnostics collected along the way
- * (lib/config_diag.c, below every other config file), the keys (lib/config_keys.c), section headers
+ * (lib/config_diag.c, below every other config file), the keys
+ * (lib/config_keys.c; the VF keys are rows of vfsetting.h), section headers
  * (lib/config_select.c), the validation into struct sriov_config
  * (lib/config_validate.c, lib/config_conflicts.c) and the resolution for a
  * host (lib/config_resolve.c).
