@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * Carrying out a plan (`sriovctl apply`) and putting back the originals
- * (`sriovctl restore`): under the lock, every change journaled before it is
- * made (plan.h, journal.h).
+ * Carrying out a plan (`sriovctl apply`): waiting for the configured PFs,
+ * planning under the lock, the PF-level steps, a new plan for the VFs once
+ * their count changed, then the VF settings and drivers (plan.h). The run
+ * engine (lock, journal) is lib/run.c; the steps are apply_pf.c and
+ * apply_vf.c; rollback is restore.c.
  */
 #include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sriov/plan.h"
-#include "sriov/ops.h"
-#include "sriov/bind.h"
 #include "sriov/vfattr.h"
 #include "clock.h"
 #include "apply_internal.h"
@@ -23,39 +21,6 @@ void apply_result_free(struct apply_result *res)
 {
 	plan_free(&res->plan);
 	cfg_diags_free(&res->diags);
-}
-
-static void progress(struct run *run, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void progress(struct run *run, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	if (!run->o->progress)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	run->o->progress(run->o->progress_ctx, msg);
-}
-
-/* ---- the host ---------------------------------------------------------------- */
-
-int run_read_host(struct run *run, struct sriov_err *e)
-{
-	unsigned int flags = INV_USERS | INV_NO_NAMES;
-
-	if (run->have_inv)
-		sriov_inventory_free(&run->inv);
-	run->have_inv = false;
-	if (!run->nl)
-		flags |= INV_NO_NETLINK;
-	if (sriov_inventory_read(run->r, flags, &run->inv, e) < 0)
-		return e->code ? e->code : -EIO;
-	run->have_inv = true;
-	return 0;
 }
 
 static size_t missing_pfs(struct run *run)
@@ -87,174 +52,15 @@ static int wait_for_devices(struct run *run, struct sriov_err *e)
 		if (waited >= run->o->device_timeout_ms)
 			break;
 		if (waited >= next_note) {
-			progress(run, "waiting for %s to appear (%lds of %ds)",
-				 run->res->missing[0], waited / 1000,
-				 run->o->device_timeout_ms / 1000);
+			run_progress(run, "waiting for %s to appear (%lds of %ds)",
+				     run->res->missing[0], waited / 1000,
+				     run->o->device_timeout_ms / 1000);
 			next_note = waited + 1000;
 		}
 		sleep_ms(250);
 		ret = run_read_host(run, e);
 	}
 	return ret;
-}
-
-/* ---- the journal ------------------------------------------------------------- */
-
-static void change_from_step(const struct plan_step *s, struct journal_change *c)
-{
-	static const enum journal_kind kinds[] = {
-		[PLAN_AUTOPROBE] = JOURNAL_AUTOPROBE, [PLAN_NUM_VFS] = JOURNAL_NUM_VFS,
-		[PLAN_PF_UP] = JOURNAL_PF_UP,	      [PLAN_VF_ATTR] = JOURNAL_VF_ATTR,
-		[PLAN_DRIVER] = JOURNAL_DRIVER,
-	};
-
-	memset(c, 0, sizeof(*c));
-	c->kind = kinds[s->kind];
-	snprintf(c->pf, sizeof(c->pf), "%s", s->pf);
-	c->vf = s->vf;
-	snprintf(c->target, sizeof(c->target), "%s", s->target);
-	snprintf(c->key, sizeof(c->key), "%s", plan_step_key(s));
-	snprintf(c->old_value, sizeof(c->old_value), "%s", s->old_value);
-	snprintf(c->old_extra, sizeof(c->old_extra), "%s", s->old_extra);
-	snprintf(c->new_value, sizeof(c->new_value), "%s", s->new_value);
-	c->status = JOURNAL_STARTED;
-}
-
-/*
- * For the tests only (tests/vm/scenarios/apply.sh): SRIOVCTL_FAULT_KILL_STEP=N
- * kills this process with SIGKILL once the N-th change of the run is
- * journaled and before it is made: a crash at a known point.
- */
-static void fault_point(struct run *run)
-{
-	const char *v = getenv("SRIOVCTL_FAULT_KILL_STEP");
-
-	run->journaled++;
-	if (v && atoi(v) == run->journaled)
-		raise(SIGKILL);
-}
-
-/*
- * Records steps[0..n-1] before they are made, then saves once (the changes
- * may happen next). index[k] gets each step's place in the journal.
- */
-int run_journal_before_n(struct run *run, struct plan_step **steps, size_t n, int *index,
-			 struct sriov_err *e)
-{
-	struct journal_change c;
-	int ret;
-
-	for (size_t k = 0; k < n; k++) {
-		change_from_step(steps[k], &c);
-		index[k] = journal_add_step(&run->j, &c);
-		if (index[k] == -ENOMEM)
-			return sriov_err_set(e, -ENOMEM, "journal: out of memory");
-		if (index[k] < 0)
-			return sriov_err_set(e, index[k],
-					     "internal: %s %s of %s cannot be journaled",
-					     plan_step_key(steps[k]), steps[k]->new_value,
-					     steps[k]->target);
-	}
-	ret = journal_save(run->r, &run->j, e);
-	for (size_t k = 0; ret == 0 && k < n; k++)
-		fault_point(run);
-	return ret;
-}
-
-int run_journal_before(struct run *run, struct plan_step *s, int *index,
-		       struct sriov_err *e)
-{
-	return run_journal_before_n(run, &s, 1, index, e);
-}
-
-void run_journal_after(struct run *run, int index, const struct plan_step *s)
-{
-	if (index < 0 || (size_t)index >= run->j.n_steps)
-		return;
-	run->j.steps[index].status = s->status == PLAN_DONE	? JOURNAL_DONE
-				     : s->status == PLAN_UNDONE ? JOURNAL_UNDONE
-								: JOURNAL_FAILED;
-	run->j.steps[index].error = s->error;
-}
-
-/* ---- steps ----------------------------------------------------------------- */
-
-static int set_autoprobe(struct run *run, const char *pf, const char *value,
-			 struct sriov_err *e)
-{
-	char path[96];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe",
-		 pf);
-	return sriov_write_attr(run->r, path, !strcmp(value, "yes") ? "1" : "0", e);
-}
-
-static int set_num_vfs(struct run *run, const char *addr, const char *value,
-		       struct sriov_err *e)
-{
-	struct numvfs_request req;
-	struct numvfs_result nres;
-	const struct pf *pf;
-	int ret;
-
-	ret = run_read_host(run, e);
-	if (ret < 0)
-		return ret;
-	pf = plan_find_pf(&run->inv, addr);
-	if (!pf)
-		return sriov_err_set(e, -ENODEV, "%s: the PF is no longer on this host",
-				     addr);
-	numvfs_request_init(&req, atoi(value));
-	if (run->o->numvfs_timeout_ms > 0)
-		req.timeout_ms = run->o->numvfs_timeout_ms;
-	memset(&nres, 0, sizeof(nres));
-	ret = numvfs_set(run->r, pf, &req, &nres, e);
-	if (nres.pending_pid) {
-		run->pending_pid = nres.pending_pid;
-		run->numvfs_pending = true;
-	}
-	numvfs_result_free(&nres);
-	return ret;
-}
-
-static int set_pf_up(struct run *run, const struct plan_step *s, struct sriov_err *e)
-{
-	if (!run->nl)
-		return sriov_err_set(e, -EOPNOTSUPP,
-				     "%s: bringing the link up needs the live host "
-				     "(not --root)",
-				     s->pf_ifname);
-	return rtnl_link_up_wait(run->nl, s->pf_ifindex, 5000, NULL, NULL, NULL, e);
-}
-
-int run_one(struct run *run, struct plan_step *s, const char *value, struct sriov_err *e)
-{
-	switch (s->kind) {
-	case PLAN_AUTOPROBE:
-		return set_autoprobe(run, s->pf, value, e);
-	case PLAN_NUM_VFS:
-		return set_num_vfs(run, s->pf, value, e);
-	case PLAN_PF_UP:
-		return set_pf_up(run, s, e);
-	default:
-		return sriov_err_set(e, -EINVAL, "internal: step kind %d", s->kind);
-	}
-}
-
-/* Runs steps [from, to) of kind PF-level (autoprobe, count, link up). */
-void run_journaled(struct run *run, struct plan_step *s, run_change_fn change)
-{
-	struct sriov_err err;
-	int jidx = -1;
-
-	sriov_err_clear(&err);
-	if (run_journal_before(run, s, &jidx, &err) < 0 || change(run, s, &err) < 0) {
-		run_explain_removed(run, s->target, &err);
-		run_step_failed(s, err.code, err.msg, err.hint);
-	} else {
-		s->status = PLAN_DONE;
-	}
-	run_journal_after(run, jidx, s);
 }
 
 static int set_new_value(struct run *run, struct plan_step *s, struct sriov_err *e)
@@ -264,8 +70,8 @@ static int set_new_value(struct run *run, struct plan_step *s, struct sriov_err 
 
 static void run_pf_step(struct run *run, struct plan_step *s)
 {
-	progress(run, "%s: %s %s -> %s", s->pf, plan_step_key(s),
-		 s->old_value[0] ? s->old_value : "?", s->new_value);
+	run_progress(run, "%s: %s %s -> %s", s->pf, plan_step_key(s),
+		     s->old_value[0] ? s->old_value : "?", s->new_value);
 	run_journaled(run, s, set_new_value);
 }
 
@@ -319,18 +125,6 @@ static int replan_vfs(struct run *run, struct sriov_err *e)
 	}
 	plan_free(&fresh);
 	return 0;
-}
-
-static void count_outcomes(struct apply_result *res)
-{
-	res->done = res->failed = res->undone = 0;
-	for (size_t i = 0; i < res->plan.n; i++) {
-		enum plan_status st = res->plan.steps[i].status;
-
-		res->done += st == PLAN_DONE;
-		res->failed += st == PLAN_FAILED;
-		res->undone += st == PLAN_UNDONE;
-	}
 }
 
 /* The VFs' steps stay predicted (their targets unknown): none can run. */
@@ -400,97 +194,6 @@ static void execute(struct run *run)
 	run_drivers(run);
 }
 
-int run_open(struct run *run, struct sriov_err *e)
-{
-	if (sriov_root_is_host(run->r))
-		return rtnl_open(&run->nl, e);
-	return 0;
-}
-
-void run_end(struct run *run)
-{
-	if (run->nl)
-		rtnl_close(run->nl);
-	if (run->have_inv)
-		sriov_inventory_free(&run->inv);
-	journal_free(&run->j);
-	if (run->pending_pid)
-		sriov_lock_hand_over(run->lock_fd, run->pending_pid);
-	else
-		sriov_lock_release(run->lock_fd);
-}
-
-/*
- * Reads the journal (a dry run or a run with nothing to do only peeks: a
- * corrupt journal stays where it is) and notes what the last run left: an
- * interruption or a corrupt file. An unsafe journal is an error.
- */
-static int read_journal(struct run *run, bool peek, struct sriov_err *e)
-{
-	struct journal_load_info *info = &run->res->journal;
-	int ret;
-
-	ret = peek ? journal_peek(run->r, &run->j, info, e)
-		   : journal_load(run->r, &run->j, info, e);
-	if (ret < 0)
-		return ret;
-	if (info->interrupted)
-		run_note(run,
-			 "the previous run (pid %ld) was interrupted after %zu "
-			 "change(s); %s",
-			 info->previous_pid, info->previous_steps,
-			 peek ? "the next run finishes it" : "this run finishes it");
-	if (info->corrupt && !info->set_aside[0])
-		run_note(run,
-			 "the journal is corrupt (%s): left as it is; a run that "
-			 "changes something sets it aside",
-			 info->reason);
-	else if (info->corrupt)
-		run_note(run, "the journal was corrupt (%s): set aside as %s",
-			 info->reason, info->set_aside);
-	return 0;
-}
-
-int run_begin(struct run *run, const char *command, struct sriov_err *e)
-{
-	if (!run->o->dry_run)
-		run->lock_fd =
-			sriov_lock_acquire(run->r, command, run->o->lock_timeout_ms,
-					   run->o->progress, run->o->progress_ctx, e);
-	if (run->lock_fd < 0 && !run->o->dry_run)
-		return run->lock_fd;
-	return read_journal(run, run->o->dry_run, e);
-}
-
-static enum journal_state final_state(const struct apply_result *res)
-{
-	if (res->rolled_back)
-		return JOURNAL_ROLLED_BACK;
-	return res->failed ? JOURNAL_FAILED_RUN : JOURNAL_COMPLETE;
-}
-
-int run_finish(struct run *run, struct sriov_err *e)
-{
-	struct apply_result *res = run->res;
-	struct sriov_err err;
-
-	count_outcomes(res);
-	if (res->failed && run->o->rollback_on_error) {
-		run_rollback(run);
-		res->rolled_back = true;
-		count_outcomes(res);
-	}
-	journal_end(&run->j, final_state(res));
-	sriov_err_clear(&err);
-	if (journal_save(run->r, &run->j, &err) < 0)
-		run_note(run, "the journal could not be saved at the end: %s", err.msg);
-	if (!res->failed)
-		return 0;
-	return sriov_err_set(e, -EIO, "%zu of %zu step(s) failed%s", res->failed,
-			     res->plan.n,
-			     res->rolled_back ? "; the done steps were undone" : "");
-}
-
 /*
  * Under the lock, from the host as it is now: another run may have changed
  * it while this one waited.
@@ -527,7 +230,7 @@ int sriov_apply(struct sriov_root *r, const struct sriov_config *cfg,
 		ret = plan_compute(r, run.nl, cfg, &run.inv, &res->plan, &res->diags, e);
 	/* a dry run, --check or nothing to do: what the journal says, unchanged */
 	if (ret == 0 && (o->dry_run || !res->plan.n))
-		ret = read_journal(&run, true, e);
+		ret = run_read_journal(&run, true, e);
 	if (ret == 0 && !o->dry_run && res->plan.n)
 		ret = replan_locked(&run, e);
 	if (ret == 0 && !o->dry_run && res->plan.n) {
@@ -536,6 +239,7 @@ int sriov_apply(struct sriov_root *r, const struct sriov_config *cfg,
 			ret = journal_save(r, &run.j, e);
 		if (ret == 0) {
 			execute(&run);
+			run_rollback_on_error(&run);
 			ret = run_finish(&run, e);
 		}
 	}

@@ -3,8 +3,11 @@
 #define SRIOV_APPLY_INTERNAL_H
 
 /*
- * Shared by plan.c, apply.c, apply_vf.c and restore.c: one run of apply or
- * restore, with the host as last read, the lock and the journal.
+ * Shared by plan.c, run.c, apply_pf.c, apply_vf.c, restore.c and apply.c:
+ * one run of apply or restore, with the host as last read, the lock and the
+ * journal. The files call downwards only, in this order: run.c (the engine),
+ * apply_pf.c and apply_vf.c (the steps), restore.c (rollback, restore),
+ * apply.c.
  */
 #include "sriov/plan.h"
 #include "sriov/inventory.h"
@@ -35,21 +38,35 @@ int plan_grow(struct plan *p);
 int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define run_note(run, ...) plan_note(&(run)->res->plan, __VA_ARGS__)
 
+/* ---- the run engine (lib/run.c): below apply, apply_vf, apply_pf, restore ---- */
+
 /*
  * The frame of a run: run_open() (rtnetlink on the live host), run_begin()
  * (the lock unless dry_run, the journal read; an interrupted or corrupt one
- * noted), run_finish() (rollback when asked, the journal's end state saved;
- * -EIO when a step failed), run_end() (everything released).
+ * noted), run_finish() (outcomes counted, the journal's end state saved;
+ * -EIO when a step failed), run_end() (everything released). Rollback
+ * (restore.c) comes before run_finish(), from the caller.
  */
 int run_open(struct run *run, struct sriov_err *e);
 int run_begin(struct run *run, const char *command, struct sriov_err *e);
 int run_finish(struct run *run, struct sriov_err *e);
 void run_end(struct run *run);
 
-/* plan.c: driver_override ("" none) and a VF's current value of key. */
+/*
+ * Reads the journal (peek: a dry run or a run with nothing to do leaves a
+ * corrupt one where it is) and notes an interrupted or corrupt previous run.
+ */
+int run_read_journal(struct run *run, bool peek, struct sriov_err *e);
+
+/* Counts done, failed and undone steps into res. */
+void run_count_outcomes(struct apply_result *res);
+
+/* A progress message to the caller's callback (none: nothing). */
+void run_progress(struct run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* plan.c: driver_override ("" none). */
 void plan_read_override(struct sriov_root *r, const char *addr, char *buf, size_t size);
-void plan_current_value(enum vf_key key, const struct vf_info *in, char *buf,
-			size_t size);
 
 /* Reads the host again into run->inv (INV_USERS). */
 int run_read_host(struct run *run, struct sriov_err *e);
@@ -95,7 +112,7 @@ void plan_pf_id(const struct pf *pf, const char *names[8], struct cfg_pf_id *id)
  */
 void run_vf_group(struct run *run, size_t *i);
 
-/* Sets a PF-level step (autoprobe, num_vfs, up) to value. */
+/* apply_pf.c: sets a PF-level step (autoprobe, num_vfs, up) to value. */
 int run_one(struct run *run, struct plan_step *s, const char *value, struct sriov_err *e);
 
 /* apply_vf.c: the VF settings steps, VF by VF; the driver steps. */
@@ -118,5 +135,8 @@ int run_driver_put_back(struct run *run, const char *target, const char *driver,
 
 /* restore.c: undo this run's done steps, newest first. */
 void run_rollback(struct run *run);
+
+/* With rollback_on_error and a failed step: run_rollback(), noted in res. */
+void run_rollback_on_error(struct run *run);
 
 #endif

@@ -9,37 +9,12 @@
 #include <string.h>
 
 #include "sriov/bind.h"
-#include "sriov/vfattr.h"
+#include "sriov/vfset.h"
 #include "apply_internal.h"
 #include "clock.h"
 #include "sysfs_paths.h"
 
 #define CARRIER_WAIT_MS 10000
-
-void run_step_failed(struct plan_step *s, int err, const char *msg, const char *hint)
-{
-	s->status = PLAN_FAILED;
-	s->error = err ? err : -EIO;
-	snprintf(s->detail, sizeof(s->detail), "%s", msg);
-	snprintf(s->hint, sizeof(s->hint), "%s", hint ? hint : "");
-}
-
-void run_explain_removed(struct run *run, const char *addr, struct sriov_err *e)
-{
-	char path[96], was[sizeof(e->msg)];
-	int code = e->code;
-
-	if (code != -ENODEV && code != -ENOENT)
-		return;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", addr);
-	if (!sriov_name_is_safe(addr) || sriov_path_exists(run->r, path) == 0)
-		return;
-	snprintf(was, sizeof(was), "%s", e->msg);
-	sriov_err_set(e, code, "%s: device removed during the run (it left %s): %.300s",
-		      addr, SYS_PCI_DEVICES, was);
-	sriov_err_hint(e, "once it is back (hot-plug, or echo 1 > /sys/bus/pci/rescan), "
-			  "run apply again: it finishes the job");
-}
 
 static void fail_all(struct plan_step **steps, size_t n, const struct sriov_err *err)
 {
@@ -85,61 +60,7 @@ static int settings_of(struct plan_step **steps, size_t n, bool undo,
 	return 0;
 }
 
-struct vf_send {
-	struct vf_set_result res[RTNL_VF_ATTR_COUNT + 1];
-	size_t n;
-	bool carrier;
-};
-
-static int send_and_verify(struct run *run, const struct plan_step *first,
-			   const struct vf_settings *s, bool zero_mac, struct vf_send *vs,
-			   struct sriov_err *e)
-{
-	struct rtnl_vf_set reqs[RTNL_VF_ATTR_COUNT];
-	struct link_vfs cur = {0}, after = {0};
-	struct link_summary sum = {0};
-	unsigned int vf = (unsigned int)first->vf;
-	int ret;
-
-	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex, &cur,
-			      &sum, e);
-	if (ret < 0)
-		return ret;
-	vs->carrier = sum.carrier;
-	vs->n = s->given ? vf_settings_plan(s, vf, vf_info_find(&cur, vf), NULL, reqs)
-			 : 0;
-	link_vfs_free(&cur);
-	for (size_t i = 0; i < vs->n; i++)
-		vs->res[i].req = reqs[i];
-	if (zero_mac) {
-		memset(&vs->res[vs->n], 0, sizeof(vs->res[0]));
-		vs->res[vs->n].req.attr = RTNL_VF_MAC;
-		vs->res[vs->n].req.vf = vf;
-		vs->n++;
-	}
-	ret = vf_settings_send(run->nl, first->pf_ifindex, vs->res, vs->n, e);
-	if (ret < 0)
-		return ret;
-	ret = vf_pf_link_read(run->r, run->nl, first->pf_ifname, first->pf_ifindex,
-			      &after, &sum, e);
-	if (ret < 0)
-		return ret;
-	vf_settings_verify(vs->res, vs->n, &after);
-	link_vfs_free(&after);
-	return 0;
-}
-
-static const struct vf_set_result *result_for(const struct vf_send *vs, enum vf_key key)
-{
-	enum rtnl_vf_attr a = vf_key_attr(key);
-
-	for (size_t i = 0; i < vs->n; i++)
-		if (vs->res[i].req.attr == a)
-			return &vs->res[i];
-	return NULL;
-}
-
-static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_send *vs,
+static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_set_op *op,
 			  bool undo)
 {
 	struct sriov_err err;
@@ -149,14 +70,14 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 
 		if (steps[i]->status == PLAN_FAILED)
 			continue;
-		r = result_for(vs, steps[i]->key);
+		r = vf_set_result_of(op, (unsigned int)steps[i]->vf, steps[i]->key);
 		if (!r) {
 			run_step_failed(steps[i], -EIO,
 					"internal: no request for this key", NULL);
 			continue;
 		}
 		if (vf_set_failed(r)) {
-			vf_set_explain(r, steps[i]->pf_ifname, vs->carrier, &err);
+			vf_set_explain(r, steps[i]->pf_ifname, op->up.carrier, &err);
 			run_step_failed(steps[i], err.code ? err.code : -EIO, err.msg,
 					err.hint);
 			continue;
@@ -165,11 +86,10 @@ static void mark_outcomes(struct plan_step **steps, size_t n, const struct vf_se
 	}
 }
 
-static bool has_rate(struct plan_step **steps, size_t n)
+static bool needs_carrier(struct plan_step **steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (steps[i]->key == VF_KEY_MIN_TX_RATE ||
-		    steps[i]->key == VF_KEY_MAX_TX_RATE)
+		if (vf_setting_of(steps[i]->key)->needs_carrier)
 			return true;
 	return false;
 }
@@ -195,9 +115,10 @@ static void wait_for_carrier(struct run *run, const struct plan_step *s)
 void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool undo)
 {
 	struct vf_settings s;
-	struct vf_send vs;
+	struct vf_set_op op;
 	struct sriov_err err;
 	bool zero_mac;
+	int ret;
 
 	sriov_err_clear(&err);
 	if (!run->nl) {
@@ -210,15 +131,23 @@ void run_vf_values(struct run *run, struct plan_step **steps, size_t n, bool und
 	settings_of(steps, n, undo, &s, &zero_mac);
 	if (!s.given && !zero_mac)
 		return;
-	if (has_rate(steps, n))
+	if (needs_carrier(steps, n))
 		wait_for_carrier(run, steps[0]);
-	memset(&vs, 0, sizeof(vs));
-	if (send_and_verify(run, steps[0], &s, zero_mac, &vs, &err) < 0) {
+	ret = vf_set_plan_one(run->r, run->nl, steps[0]->pf_ifname, steps[0]->pf_ifindex,
+			      (unsigned int)steps[0]->vf, &s, zero_mac, &op, &err);
+	if (ret == 0)
+		ret = vf_set_apply(run->r, &op, false, &err);
+	if (ret == 0 && !op.verified)
+		ret = sriov_err_set(&err,
+				    op.readback_err.code ? op.readback_err.code : -EIO,
+				    "%s", op.readback_err.msg);
+	if (ret < 0) {
 		run_explain_removed(run, steps[0]->target, &err);
 		fail_all(steps, n, &err);
-		return;
+	} else {
+		mark_outcomes(steps, n, &op, undo);
 	}
-	mark_outcomes(steps, n, &vs, undo);
+	vf_set_op_free(&op);
 }
 
 static bool same_vf(const struct plan_step *a, const struct plan_step *b)

@@ -5,7 +5,8 @@
 /*
  * Configuration files inside libsriov: the raw entries the parser produces
  * (lib/config_parse.c), the diagnostics collected along the way
- * (lib/config.c), the keys (lib/config_keys.c), section headers
+ * (lib/config_diag.c, below every other config file), the keys
+ * (lib/config_keys.c; the VF keys are rows of vfsetting.h), section headers
  * (lib/config_select.c), the validation into struct sriov_config
  * (lib/config_validate.c, lib/config_conflicts.c) and the resolution for a
  * host (lib/config_resolve.c).
@@ -74,6 +75,11 @@ void cfg_collect_at(struct cfg_collector *c, const struct sriov_config *cfg,
 /* The location a position stands for. */
 void cfg_pos_loc(const struct cfg_collector *c, const struct cfg_pos *pos,
 		 struct cfg_loc *loc);
+
+/*
+ * Hands the collected problems to d (NULL: none), sorted by place; -ENOMEM.
+ */
+int cfg_collect_export(struct cfg_collector *c, struct cfg_diags *d);
 
 /* Appends one problem to d (NULL: nothing); dropped when memory runs out. */
 void cfg_diags_add(struct cfg_diags *d, const struct cfg_loc *loc, const char *fmt, ...)

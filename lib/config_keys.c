@@ -13,27 +13,13 @@
 #include "sriov/bind.h"
 #include "config_internal.h"
 
-/* The VF settings as a file names them: vfattr.h's "proto" and "state" read badly. */
-static const char *const vf_key_conf_names[VF_KEY_COUNT] = {
-	[VF_KEY_MAC] = "mac",
-	[VF_KEY_VLAN] = "vlan",
-	[VF_KEY_QOS] = "qos",
-	[VF_KEY_PROTO] = "vlan_proto",
-	[VF_KEY_MIN_TX_RATE] = "min_tx_rate",
-	[VF_KEY_MAX_TX_RATE] = "max_tx_rate",
-	[VF_KEY_SPOOFCHK] = "spoofchk",
-	[VF_KEY_TRUST] = "trust",
-	[VF_KEY_STATE] = "link_state",
-	[VF_KEY_QUERY_RSS] = "query_rss",
-};
-
-/* Other names people may write for a key, and the key they mean. */
+/* Other names people may write for a [pf] key (the VF keys' are in their rows). */
 static const struct {
 	const char *alias;
-	int key; /* enum vf_key or enum cfg_key */
+	enum cfg_key key;
 } key_aliases[] = {
-	{"proto", VF_KEY_PROTO},	   {"state", VF_KEY_STATE},
-	{"numvfs", CFG_KEY_NUM_VFS},	   {"max_vfs", CFG_KEY_NUM_VFS},
+	{"numvfs", CFG_KEY_NUM_VFS},
+	{"max_vfs", CFG_KEY_NUM_VFS},
 	{"sriov_numvfs", CFG_KEY_NUM_VFS},
 };
 
@@ -58,7 +44,7 @@ static bool key_is_pf_only(enum cfg_key k)
 const char *cfg_key_name(enum cfg_kind kind, enum cfg_key k)
 {
 	if ((unsigned int)k < VF_KEY_COUNT)
-		return vf_key_conf_names[k];
+		return vf_setting_of((enum vf_key)k)->conf_name;
 	switch (k) {
 	case CFG_KEY_DRIVER:
 		return kind == CFG_KIND_PF ? "vf_driver" : "driver";
@@ -151,9 +137,13 @@ static const char *closest_key(enum cfg_kind kind, const char *name)
 
 static const char *alias_key(enum cfg_kind kind, const char *name)
 {
+	const char *vf_key = vf_key_alias_of(name);
+
+	if (vf_key)
+		return vf_key;
 	for (size_t i = 0; i < sizeof(key_aliases) / sizeof(key_aliases[0]); i++) {
 		if (!strcmp(name, key_aliases[i].alias))
-			return cfg_key_name(kind, (enum cfg_key)key_aliases[i].key);
+			return cfg_key_name(kind, key_aliases[i].key);
 	}
 	return NULL;
 }
@@ -221,40 +211,10 @@ struct cfg_loc *cfg_key_loc(const struct cfg_fields *f, enum cfg_key k)
 	return &f->pf->pf_up_loc;
 }
 
-static bool vf_value_equal(const struct vf_settings *a, const struct vf_settings *b,
-			   enum vf_key k)
-{
-	switch (k) {
-	case VF_KEY_MAC:
-		return a->mac_auto == b->mac_auto &&
-		       (a->mac_auto || !memcmp(a->mac, b->mac, sizeof(a->mac)));
-	case VF_KEY_VLAN:
-		return a->vlan == b->vlan;
-	case VF_KEY_QOS:
-		return a->qos == b->qos;
-	case VF_KEY_PROTO:
-		return a->vlan_proto == b->vlan_proto;
-	case VF_KEY_MIN_TX_RATE:
-		return a->min_tx_rate == b->min_tx_rate;
-	case VF_KEY_MAX_TX_RATE:
-		return a->max_tx_rate == b->max_tx_rate;
-	case VF_KEY_SPOOFCHK:
-		return a->spoofchk == b->spoofchk;
-	case VF_KEY_TRUST:
-		return a->trust == b->trust;
-	case VF_KEY_STATE:
-		return a->state == b->state;
-	case VF_KEY_QUERY_RSS:
-		return a->query_rss == b->query_rss;
-	default:
-		return false;
-	}
-}
-
 bool cfg_key_equal(const struct cfg_fields *a, const struct cfg_fields *b, enum cfg_key k)
 {
 	if ((unsigned int)k < VF_KEY_COUNT)
-		return vf_value_equal(&a->vf->s, &b->vf->s, (enum vf_key)k);
+		return vf_key_equal((enum vf_key)k, &a->vf->s, &b->vf->s);
 	if (k == CFG_KEY_DRIVER)
 		return !strcmp(a->vf->driver, b->vf->driver);
 	if (!a->pf || !b->pf)
@@ -264,47 +224,6 @@ bool cfg_key_equal(const struct cfg_fields *a, const struct cfg_fields *b, enum 
 	if (k == CFG_KEY_AUTOPROBE)
 		return a->pf->autoprobe == b->pf->autoprobe;
 	return a->pf->pf_up == b->pf->pf_up;
-}
-
-static void vf_value_copy(struct vf_settings *dst, const struct vf_settings *src,
-			  enum vf_key k)
-{
-	switch (k) {
-	case VF_KEY_MAC:
-		dst->mac_auto = src->mac_auto;
-		memcpy(dst->mac, src->mac, sizeof(dst->mac));
-		break;
-	case VF_KEY_VLAN:
-		dst->vlan = src->vlan;
-		break;
-	case VF_KEY_QOS:
-		dst->qos = src->qos;
-		break;
-	case VF_KEY_PROTO:
-		dst->vlan_proto = src->vlan_proto;
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		dst->min_tx_rate = src->min_tx_rate;
-		break;
-	case VF_KEY_MAX_TX_RATE:
-		dst->max_tx_rate = src->max_tx_rate;
-		break;
-	case VF_KEY_SPOOFCHK:
-		dst->spoofchk = src->spoofchk;
-		break;
-	case VF_KEY_TRUST:
-		dst->trust = src->trust;
-		break;
-	case VF_KEY_STATE:
-		dst->state = src->state;
-		break;
-	case VF_KEY_QUERY_RSS:
-		dst->query_rss = src->query_rss;
-		break;
-	default:
-		return;
-	}
-	dst->given |= 1u << k;
 }
 
 static void pf_value_copy(struct cfg_pf_section *dst, const struct cfg_pf_section *src,
@@ -322,7 +241,7 @@ void cfg_key_copy(const struct cfg_fields *dst, const struct cfg_fields *src,
 		  enum cfg_key k)
 {
 	if ((unsigned int)k < VF_KEY_COUNT)
-		vf_value_copy(&dst->vf->s, &src->vf->s, (enum vf_key)k);
+		vf_key_copy((enum vf_key)k, &dst->vf->s, &src->vf->s);
 	else if (k == CFG_KEY_DRIVER)
 		memcpy(dst->vf->driver, src->vf->driver, sizeof(dst->vf->driver));
 	else if (dst->pf && src->pf)
@@ -330,51 +249,6 @@ void cfg_key_copy(const struct cfg_fields *dst, const struct cfg_fields *src,
 	else
 		return;
 	*cfg_key_loc(dst, k) = *cfg_key_loc(src, k);
-}
-
-static const char *on_off(bool v)
-{
-	return v ? "on" : "off";
-}
-
-static void vf_value_format(const struct vf_settings *s, enum vf_key k, char *buf,
-			    size_t size)
-{
-	char mac[VF_MAC_STRLEN];
-	const char *name;
-
-	switch (k) {
-	case VF_KEY_MAC:
-		vf_mac_format(s->mac, mac);
-		snprintf(buf, size, "%s", s->mac_auto ? "auto" : mac);
-		break;
-	case VF_KEY_VLAN:
-	case VF_KEY_QOS:
-		snprintf(buf, size, "%u", k == VF_KEY_VLAN ? s->vlan : s->qos);
-		break;
-	case VF_KEY_PROTO:
-		name = vf_vlan_proto_name(s->vlan_proto);
-		snprintf(buf, size, "%s", name ? name : "?");
-		break;
-	case VF_KEY_MIN_TX_RATE:
-	case VF_KEY_MAX_TX_RATE:
-		snprintf(buf, size, "%u",
-			 k == VF_KEY_MIN_TX_RATE ? s->min_tx_rate : s->max_tx_rate);
-		break;
-	case VF_KEY_STATE:
-		name = vf_link_state_name((int)s->state);
-		snprintf(buf, size, "%s", name ? name : "?");
-		break;
-	case VF_KEY_SPOOFCHK:
-		snprintf(buf, size, "%s", on_off(s->spoofchk));
-		break;
-	case VF_KEY_TRUST:
-		snprintf(buf, size, "%s", on_off(s->trust));
-		break;
-	default:
-		snprintf(buf, size, "%s", on_off(s->query_rss));
-		break;
-	}
 }
 
 static const char *pf_up_name(int pf_up)
@@ -388,7 +262,7 @@ static void value_format(const struct cfg_fields *f, enum cfg_key k, char *buf,
 			 size_t size)
 {
 	if ((unsigned int)k < VF_KEY_COUNT)
-		vf_value_format(&f->vf->s, (enum vf_key)k, buf, size);
+		vf_key_format_want((enum vf_key)k, &f->vf->s, NULL, buf, size);
 	else if (k == CFG_KEY_DRIVER)
 		snprintf(buf, size, "%s", f->vf->driver);
 	else if (!f->pf)
@@ -412,31 +286,14 @@ void cfg_key_format(const struct cfg_fields *f, enum cfg_kind kind, enum cfg_key
 
 /* ---- values ----------------------------------------------------------------- */
 
-/* vfattr.h names a VF setting "proto" or "state" in its messages: use the file's name. */
-static void rename_in_message(struct sriov_err *e, const char *from, const char *to)
-{
-	size_t n = strlen(from);
-	char rest[sizeof(e->msg)];
-
-	if (!e || !strcmp(from, to) || strncmp(e->msg, from, n) || e->msg[n] != ':')
-		return;
-	snprintf(rest, sizeof(rest), "%s", e->msg + n);
-	snprintf(e->msg, sizeof(e->msg), "%s%s", to, rest);
-}
-
 static int parse_vf_value(struct cfg_vf_settings *vf, enum vf_key k, const char *value,
 			  struct sriov_err *e)
 {
-	struct vf_settings one = {0};
-	int ret;
+	int ret = vf_key_parse(k, vf_setting_of(k)->conf_name, value, &vf->s, e);
 
-	ret = vf_settings_add(&one, vf_key_name(k), value, e);
-	if (ret < 0) {
-		rename_in_message(e, vf_key_name(k), vf_key_conf_names[k]);
-		return ret;
-	}
-	vf_value_copy(&vf->s, &one, k);
-	return 0;
+	if (ret == 0)
+		vf->s.given |= 1u << k;
+	return ret;
 }
 
 static int parse_driver(struct cfg_vf_settings *vf, const char *name, const char *value,

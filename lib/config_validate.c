@@ -186,7 +186,7 @@ static void section_ref(struct validation *v, size_t raw_section, struct section
 static void unknown_key(struct validation *v, const struct cfg_raw_entry *en,
 			const struct section_ref *s)
 {
-	char hint[96];
+	char hint[96], keys[200];
 
 	cfg_key_suggest(s->kind, en->key, hint, sizeof(hint));
 	if (hint[0]) {
@@ -194,14 +194,16 @@ static void unknown_key(struct validation *v, const struct cfg_raw_entry *en,
 			    s->header, hint);
 		return;
 	}
-	cfg_collect(v->c, &en->key_pos, "unknown key '%.40s' in %s: the keys are %s",
-		    en->key, s->header,
-		    s->kind == CFG_KIND_PF
-			    ? "num_vfs, autoprobe, vf_driver, pf_up and the VF keys mac "
-			      "(auto), vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, "
-			      "spoofchk, trust, link_state, query_rss"
-			    : "mac, vlan, qos, vlan_proto, min_tx_rate, max_tx_rate, "
-			      "spoofchk, trust, link_state, query_rss, driver");
+	vf_key_list(true, keys, sizeof(keys));
+	if (s->kind == CFG_KIND_PF)
+		cfg_collect(v->c, &en->key_pos,
+			    "unknown key '%.40s' in %s: the keys are num_vfs, autoprobe, "
+			    "vf_driver, pf_up and the VF keys %s",
+			    en->key, s->header, keys);
+	else
+		cfg_collect(v->c, &en->key_pos,
+			    "unknown key '%.40s' in %s: the keys are %s, driver", en->key,
+			    s->header, keys);
 }
 
 static void misplaced_key(struct validation *v, const struct cfg_raw_entry *en,

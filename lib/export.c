@@ -71,12 +71,10 @@ static int read_ids(struct sriov_root *r, const char *addr, uint16_t *vendor,
 	struct sriov_dir d;
 	long long v, dv, c;
 	uint8_t cfg[65];
-	char path[96];
 	size_t len = 0;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", addr);
-	if (sriov_dir_open(r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", addr) < 0)
 		return -ENODEV;
 	if (sriov_dir_read_int(&d, "vendor", 16, &v, NULL) == 0 &&
 	    sriov_dir_read_int(&d, "device", 16, &dv, NULL) == 0 &&
@@ -153,10 +151,11 @@ static int single_index(const char *dev, const struct vf_pf_ref *pf, int *index,
 static int vf_address(struct sriov_root *r, const struct vf_pf_ref *pf, int index,
 		      struct export_target *t, struct sriov_err *e)
 {
-	char path[96], name[64];
+	char name[64];
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/virtfn%d", pf->addr_str, index);
-	if (sriov_read_link_base(r, path, name, sizeof(name), NULL) < 0 ||
+	if (sriov_readf_link_base(r, name, sizeof(name), NULL,
+				  SYS_PCI_DEVICES "/%s/virtfn%d", pf->addr_str,
+				  index) < 0 ||
 	    pci_addr_parse(name, &t->addr) < 0) {
 		sriov_err_set(e, -ENODEV, "VF %d of %s: no virtfn%d link in %s/%s", index,
 			      pf->addr_str, index, SYS_PCI_DEVICES, pf->addr_str);
@@ -364,16 +363,17 @@ static void configured_auto_mac(struct sriov_root *r, const struct vf_pf_ref *pf
 				const struct cfg_vf_settings *c, struct export_target *t)
 {
 	const struct link_summary *sum = cur->sum.has_perm_addr ? &cur->sum : NULL;
-	uint8_t perm[6];
+	struct vf_auto_mac am;
 
-	if (!pf->ifname[0] || vf_pf_perm_mac(r, pf->ifname, sum, perm, NULL, NULL) < 0) {
+	if (!pf->ifname[0] ||
+	    vf_auto_mac_init(r, NULL, pf->ifname, 0, sum, &am, NULL) < 0) {
 		snprintf(t->mac_source, sizeof(t->mac_source),
 			 "unknown (configured 'mac = auto' at %.200s:%u, but the PF's "
 			 "permanent MAC is unknown)",
 			 c->loc[VF_KEY_MAC].file, c->loc[VF_KEY_MAC].line);
 		return;
 	}
-	vf_mac_auto(perm, (unsigned int)t->vf_index, t->mac);
+	vf_auto_mac_of(&am, (unsigned int)t->vf_index, t->mac);
 	t->has_mac = true;
 	set_configured_source(t->mac_source, sizeof(t->mac_source), &c->loc[VF_KEY_MAC],
 			      ": mac auto");

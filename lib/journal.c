@@ -158,31 +158,21 @@ static int check_time(const char *field, const char *s, size_t size, struct srio
 	return 0;
 }
 
-static bool vf_key_known(const char *key)
-{
-	for (int k = 0; k < VF_KEY_COUNT; k++) {
-		if (!strcmp(key, vf_key_name((enum vf_key)k)))
-			return true;
-	}
-	return false;
-}
-
 static int check_key(const char *where, const struct journal_change *c,
 		     struct sriov_err *e)
 {
 	const char *want = fixed_key(c->kind);
+	char keys[200];
+	enum vf_key k;
 
 	if (want && strcmp(c->key, want))
 		return sriov_err_set(e, -EINVAL, "%s.key: must be \"%s\" for kind %s",
 				     where, want, journal_kind_name(c->kind));
-	if (!want && !vf_key_known(c->key))
-		return sriov_err_set(
-			e, -EINVAL,
-			"%s.key: \"%s\" is not a VF setting (mac, vlan, qos, "
-			"proto, min_tx_rate, max_tx_rate, spoofchk, trust, "
-			"state, query_rss)",
-			where, c->key);
-	return 0;
+	if (want || vf_key_lookup(c->key, &k, NULL) == 0)
+		return 0;
+	vf_key_list(false, keys, sizeof(keys));
+	return sriov_err_set(e, -EINVAL, "%s.key: \"%s\" is not a VF setting (%s)", where,
+			     c->key, keys);
 }
 
 static int check_vf(const char *where, const struct journal_change *c,

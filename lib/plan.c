@@ -12,6 +12,7 @@
 #include "sriov/plan.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
+#include "sysfs_paths.h"
 
 #define IFF_UP_FLAG 0x1
 
@@ -91,108 +92,6 @@ int plan_note(struct plan *p, const char *fmt, ...)
 	return 0;
 }
 
-/* ---- values as text -------------------------------------------------------- */
-
-static const char *on_off(int v)
-{
-	return v < 0 ? "" : v ? "on" : "off";
-}
-
-/* The VF's current value of key, in vf_settings_add() syntax; "" unknown. */
-void plan_current_value(enum vf_key key, const struct vf_info *in, char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	buf[0] = '\0';
-	switch (key) {
-	case VF_KEY_MAC:
-		if (in->has_mac && size >= VF_MAC_STRLEN)
-			vf_mac_format(in->mac, buf);
-		return;
-	case VF_KEY_VLAN:
-		if (in->has_vlan)
-			snprintf(buf, size, "%u", in->vlan);
-		return;
-	case VF_KEY_QOS:
-		if (in->has_vlan)
-			snprintf(buf, size, "%u", in->qos);
-		return;
-	case VF_KEY_PROTO:
-		name = in->has_vlan ? vf_vlan_proto_name(in->vlan_proto ? in->vlan_proto
-									: 0x8100)
-				    : NULL;
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		if (in->has_rate)
-			snprintf(buf, size, "%u", in->min_tx_rate);
-		return;
-	case VF_KEY_MAX_TX_RATE:
-		if (in->has_rate)
-			snprintf(buf, size, "%u", in->max_tx_rate);
-		return;
-	case VF_KEY_SPOOFCHK:
-		name = on_off(in->spoofchk);
-		break;
-	case VF_KEY_TRUST:
-		name = on_off(in->trust);
-		break;
-	case VF_KEY_QUERY_RSS:
-		name = on_off(in->query_rss);
-		break;
-	case VF_KEY_STATE:
-		name = in->link_state < 0 ? NULL : vf_link_state_name(in->link_state);
-		break;
-	default:
-		return;
-	}
-	snprintf(buf, size, "%s", name ? name : "");
-}
-
-/* The wanted value of key (given in s), in the same syntax. */
-static void wanted_value(enum vf_key key, const struct vf_settings *s,
-			 const uint8_t auto_mac[6], char *buf, size_t size)
-{
-	const char *name = NULL;
-
-	buf[0] = '\0';
-	switch (key) {
-	case VF_KEY_MAC:
-		if (size >= VF_MAC_STRLEN)
-			vf_mac_format(s->mac_auto ? auto_mac : s->mac, buf);
-		return;
-	case VF_KEY_VLAN:
-		snprintf(buf, size, "%u", s->vlan);
-		return;
-	case VF_KEY_QOS:
-		snprintf(buf, size, "%u", s->qos);
-		return;
-	case VF_KEY_PROTO:
-		name = vf_vlan_proto_name(s->vlan_proto);
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		snprintf(buf, size, "%u", s->min_tx_rate);
-		return;
-	case VF_KEY_MAX_TX_RATE:
-		snprintf(buf, size, "%u", s->max_tx_rate);
-		return;
-	case VF_KEY_SPOOFCHK:
-		name = on_off(s->spoofchk);
-		break;
-	case VF_KEY_TRUST:
-		name = on_off(s->trust);
-		break;
-	case VF_KEY_QUERY_RSS:
-		name = on_off(s->query_rss);
-		break;
-	case VF_KEY_STATE:
-		name = vf_link_state_name(s->state);
-		break;
-	default:
-		return;
-	}
-	snprintf(buf, size, "%s", name ? name : "");
-}
-
 /* ---- one PF ---------------------------------------------------------------- */
 
 struct pf_job {
@@ -203,10 +102,9 @@ struct pf_job {
 	struct cfg_pf_id id;
 	const char *ifnames[8];
 	struct cfg_pf_section want;
-	int count;	    /* the VF count once applied */
-	bool count_changes; /* VFs are (re)created: their steps are predicted */
-	bool have_perm;
-	uint8_t perm[6];
+	int count;		     /* the VF count once applied */
+	bool count_changes;	     /* VFs are (re)created: their steps are predicted */
+	struct vf_auto_mac auto_mac; /* "mac auto": read once per PF */
 	bool any_rate;
 	struct plan *p;
 	struct cfg_diags *d;
@@ -315,23 +213,17 @@ static bool settings_need_perm(const struct cfg_vf_settings *v)
 
 static int read_perm_mac(struct pf_job *j)
 {
-	struct link_summary sum, *have = NULL;
 	const struct pf *pf = j->pf;
 
-	if (j->have_perm)
+	if (j->auto_mac.known)
 		return 0;
 	if (!pf->n_netdevs)
 		return sriov_err_set(j->e, -ENODATA,
 				     "mac auto for the VFs of %s: the PF has no "
 				     "netdev, so no permanent MAC to derive them from",
 				     pf->addr_str);
-	if (j->nl && pf->netdevs[0].ifindex > 0 &&
-	    rtnl_get_link_summary(j->nl, pf->netdevs[0].ifindex, &sum, NULL) == 0)
-		have = &sum;
-	if (vf_pf_perm_mac(j->r, pf->netdevs[0].name, have, j->perm, NULL, j->e) < 0)
-		return -ENODATA;
-	j->have_perm = true;
-	return 0;
+	return vf_auto_mac_init(j->r, j->nl, pf->netdevs[0].name, pf->netdevs[0].ifindex,
+				NULL, &j->auto_mac, j->e);
 }
 
 const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
@@ -352,7 +244,7 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 
 		if (ret < 0)
 			return ret;
-		vf_mac_auto(j->perm, index, auto_mac);
+		vf_auto_mac_of(&j->auto_mac, index, auto_mac);
 	}
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
 		char cur[PLAN_VALUE_MAX] = "", val[PLAN_VALUE_MAX];
@@ -360,11 +252,12 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 
 		if (!vf_settings_has(&want->s, (enum vf_key)k))
 			continue;
-		if (k == VF_KEY_MIN_TX_RATE || k == VF_KEY_MAX_TX_RATE)
+		if (vf_setting_of((enum vf_key)k)->needs_carrier)
 			j->any_rate = true;
-		wanted_value((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
+		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
 		if (vf && vf->has_info)
-			plan_current_value((enum vf_key)k, &vf->info, cur, sizeof(cur));
+			vf_key_format_current((enum vf_key)k, &vf->info, cur,
+					      sizeof(cur));
 		if (vf && !strcmp(cur, val))
 			continue;
 		s = plan_add(j->p, PLAN_VF_ATTR, j->pf, (int)index);
@@ -384,10 +277,9 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 /* driver_override of a VF; "" when none (the kernel's "(null)"). */
 void plan_read_override(struct sriov_root *r, const char *addr, char *buf, size_t size)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", addr);
-	if (sriov_read_attr(r, path, buf, size, NULL) < 0 || !strcmp(buf, "(null)"))
+	if (sriov_readf_attr(r, buf, size, NULL, SYS_PCI_DEVICES "/%s/driver_override",
+			     addr) < 0 ||
+	    !strcmp(buf, "(null)"))
 		buf[0] = '\0';
 }
 
@@ -422,13 +314,12 @@ static int plan_vf_driver(struct pf_job *j, unsigned int index,
 /* IFF_UP of the PF netdev from sysfs "flags"; -1 unknown. */
 static int pf_link_up(struct pf_job *j)
 {
-	char path[96];
 	uint64_t flags;
 
 	if (!j->pf->n_netdevs)
 		return -1;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", j->pf->netdevs[0].name);
-	if (sriov_read_u64(j->r, path, 16, &flags, NULL) < 0)
+	if (sriov_readf_u64(j->r, 16, &flags, NULL, SYS_CLASS_NET "/%s/flags",
+			    j->pf->netdevs[0].name) < 0)
 		return -1;
 	return (flags & IFF_UP_FLAG) ? 1 : 0;
 }

@@ -126,6 +126,18 @@ void run_rollback(struct run *run)
 	mark_journal_undone(run);
 }
 
+void run_rollback_on_error(struct run *run)
+{
+	struct apply_result *res = run->res;
+
+	run_count_outcomes(res);
+	if (!res->failed || !run->o->rollback_on_error)
+		return;
+	run_rollback(run);
+	res->rolled_back = true;
+	run_count_outcomes(res);
+}
+
 /* ---- restore ------------------------------------------------------------------ */
 
 static enum plan_kind kind_of(enum journal_kind k)
@@ -172,7 +184,7 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 			enum vf_key key;
 
 			if (vf_key_lookup(c->key, &key, NULL) == 0)
-				plan_current_value(key, &vf->info, buf, size);
+				vf_key_format_current(key, &vf->info, buf, size);
 		}
 		return;
 	default:
@@ -307,6 +319,7 @@ int sriov_restore(struct sriov_root *r, const struct apply_opts *o,
 			ret = journal_save(r, &run.j, e);
 		if (ret == 0) {
 			restore_execute(&run);
+			run_rollback_on_error(&run);
 			ret = run_finish(&run, e);
 		}
 	}

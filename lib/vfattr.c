@@ -13,8 +13,8 @@
 #include <linux/if_ether.h>
 
 #include "sriov/vfattr.h"
+#include "sriov/vfsetting.h"
 #include "sriov/devarg.h"
-#include "hex.h"
 #include "sysfs_paths.h"
 #include "recorded.h"
 
@@ -22,254 +22,7 @@
 
 #define FN_NAME_MAX 32 /* a PCI function's directory name, with room */
 
-static const char *const key_names[VF_KEY_COUNT] = {
-	[VF_KEY_MAC] = "mac",
-	[VF_KEY_VLAN] = "vlan",
-	[VF_KEY_QOS] = "qos",
-	[VF_KEY_PROTO] = "proto",
-	[VF_KEY_MIN_TX_RATE] = "min_tx_rate",
-	[VF_KEY_MAX_TX_RATE] = "max_tx_rate",
-	[VF_KEY_SPOOFCHK] = "spoofchk",
-	[VF_KEY_TRUST] = "trust",
-	[VF_KEY_STATE] = "state",
-	[VF_KEY_QUERY_RSS] = "query_rss",
-};
-
-const char *vf_key_name(enum vf_key key)
-{
-	return key < VF_KEY_COUNT ? key_names[key] : "?";
-}
-
-int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e)
-{
-	for (int k = 0; k < VF_KEY_COUNT; k++) {
-		if (!strcmp(name, key_names[k])) {
-			*key = (enum vf_key)k;
-			return 0;
-		}
-	}
-	return sriov_err_set(e, -EINVAL,
-			     "unknown VF setting '%s': the settings are mac, vlan, qos, "
-			     "proto, min_tx_rate, max_tx_rate, spoofchk, trust, state, "
-			     "query_rss",
-			     name);
-}
-
-/* ---- values --------------------------------------------------------------- */
-
-/* "aa:bb:cc:dd:ee:ff" exactly; false for anything else. */
-static bool mac_text_parse(const char *text, uint8_t mac[6])
-{
-	if (strlen(text) != VF_MAC_STRLEN - 1)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		const char *p = text + 3 * i;
-		int hi = hex_digit_value(p[0]), lo = hex_digit_value(p[1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':'))
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov_err *e)
-{
-	static const uint8_t zero[6];
-
-	if (!mac_text_parse(text, mac))
-		return sriov_err_set(e, -EINVAL,
-				     "%s: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff, "
-				     "or auto)",
-				     key, text);
-	if (mac[0] & 0x01)
-		return sriov_err_set(e, -EINVAL,
-				     "%s: '%s' is a multicast address; a VF needs a "
-				     "unicast MAC (first octet even)",
-				     key, text);
-	if (!memcmp(mac, zero, sizeof(zero)))
-		return sriov_err_set(e, -EINVAL,
-				     "%s: '%s' is the zero address; a VF needs a unicast "
-				     "MAC (or auto)",
-				     key, text);
-	return 0;
-}
-
-int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e)
-{
-	static const char *const yes[] = {"on", "yes", "1", "true"};
-	static const char *const no[] = {"off", "no", "0", "false"};
-
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (!strcasecmp(text, yes[i])) {
-			*v = true;
-			return 0;
-		}
-		if (!strcasecmp(text, no[i])) {
-			*v = false;
-			return 0;
-		}
-	}
-	return sriov_err_set(e, -EINVAL,
-			     "%s: '%s' is not on or off (on, off, yes, no, 1, 0, true, "
-			     "false)",
-			     key, text);
-}
-
-int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
-		  uint32_t *v, struct sriov_err *e)
-{
-	const char *sep = unit ? " " : "";
-	uint64_t n = 0;
-	size_t len = strspn(text, "0123456789");
-
-	if (len == 0 || text[len] != '\0')
-		return sriov_err_set(e, -EINVAL, "%s: '%s' is not a number (0-%u%s%s)",
-				     key, text, max, sep, unit ? unit : "");
-	for (size_t i = 0; i < len && n <= max; i++)
-		n = n * 10 + (uint64_t)(text[i] - '0');
-	if (n > max)
-		return sriov_err_set(e, -ERANGE, "%s: '%s' is out of range 0-%u%s%s", key,
-				     text, max, sep, unit ? unit : "");
-	*v = (uint32_t)n;
-	return 0;
-}
-
-int vf_proto_parse(const char *key, const char *text, uint16_t *proto,
-		   struct sriov_err *e)
-{
-	if (!strcasecmp(text, "802.1Q")) {
-		*proto = ETH_P_8021Q;
-		return 0;
-	}
-	if (!strcasecmp(text, "802.1ad")) {
-		*proto = ETH_P_8021AD;
-		return 0;
-	}
-	return sriov_err_set(e, -EINVAL,
-			     "%s: '%s' is not a VLAN protocol (802.1Q or 802.1ad)", key,
-			     text);
-}
-
-int vf_state_parse(const char *key, const char *text, enum vf_link_state *state,
-		   struct sriov_err *e)
-{
-	if (!strcasecmp(text, "auto"))
-		*state = VF_LINK_STATE_AUTO;
-	else if (!strcasecmp(text, "enable"))
-		*state = VF_LINK_STATE_ENABLE;
-	else if (!strcasecmp(text, "disable"))
-		*state = VF_LINK_STATE_DISABLE;
-	else
-		return sriov_err_set(e, -EINVAL,
-				     "%s: '%s' is not a link state (auto, enable, "
-				     "disable)",
-				     key, text);
-	return 0;
-}
-
-/* ---- values as text ------------------------------------------------------ */
-
-void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN])
-{
-	snprintf(buf, VF_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-		 mac[2], mac[3], mac[4], mac[5]);
-}
-
-const char *vf_link_state_name(int state)
-{
-	switch (state) {
-	case VF_LINK_STATE_AUTO:
-		return "auto";
-	case VF_LINK_STATE_ENABLE:
-		return "enable";
-	case VF_LINK_STATE_DISABLE:
-		return "disable";
-	default:
-		return NULL;
-	}
-}
-
-const char *vf_vlan_proto_name(uint16_t proto)
-{
-	if (proto == ETH_P_8021Q)
-		return "802.1Q";
-	if (proto == ETH_P_8021AD)
-		return "802.1ad";
-	return NULL;
-}
-
 /* ---- settings ------------------------------------------------------------- */
-
-static int settings_parse_mac(struct vf_settings *s, const char *text,
-			      struct sriov_err *e)
-{
-	if (!strcmp(text, "auto")) {
-		s->mac_auto = true;
-		return 0;
-	}
-	return vf_mac_parse("mac", text, s->mac, e);
-}
-
-static int settings_parse(struct vf_settings *s, enum vf_key key, const char *text,
-			  struct sriov_err *e)
-{
-	const char *name = key_names[key];
-	uint32_t v;
-	int r;
-
-	switch (key) {
-	case VF_KEY_MAC:
-		return settings_parse_mac(s, text, e);
-	case VF_KEY_VLAN:
-		r = vf_uint_parse(name, text, 4095, NULL, &v, e);
-		s->vlan = (uint16_t)v;
-		return r;
-	case VF_KEY_QOS:
-		r = vf_uint_parse(name, text, 7, NULL, &v, e);
-		s->qos = (uint8_t)v;
-		return r;
-	case VF_KEY_PROTO:
-		return vf_proto_parse(name, text, &s->vlan_proto, e);
-	case VF_KEY_MIN_TX_RATE:
-		return vf_uint_parse(name, text, UINT32_MAX, "Mbit/s", &s->min_tx_rate,
-				     e);
-	case VF_KEY_MAX_TX_RATE:
-		return vf_uint_parse(name, text, UINT32_MAX, "Mbit/s", &s->max_tx_rate,
-				     e);
-	case VF_KEY_SPOOFCHK:
-		return vf_bool_parse(name, text, &s->spoofchk, e);
-	case VF_KEY_TRUST:
-		return vf_bool_parse(name, text, &s->trust, e);
-	case VF_KEY_STATE:
-		return vf_state_parse(name, text, &s->state, e);
-	case VF_KEY_QUERY_RSS:
-		return vf_bool_parse(name, text, &s->query_rss, e);
-	default:
-		return sriov_err_set(e, -EINVAL, "unknown VF setting %d", (int)key);
-	}
-}
-
-static const char *allowed_values(enum vf_key key)
-{
-	switch (key) {
-	case VF_KEY_MAC:
-		return "aa:bb:cc:dd:ee:ff or auto";
-	case VF_KEY_VLAN:
-		return "0-4095";
-	case VF_KEY_QOS:
-		return "0-7";
-	case VF_KEY_PROTO:
-		return "802.1Q or 802.1ad";
-	case VF_KEY_MIN_TX_RATE:
-	case VF_KEY_MAX_TX_RATE:
-		return "Mbit/s";
-	case VF_KEY_STATE:
-		return "auto, enable or disable";
-	default:
-		return "on or off";
-	}
-}
 
 int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
 		    struct sriov_err *e)
@@ -282,10 +35,13 @@ int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
 		return r;
 	if (vf_settings_has(s, k))
 		return sriov_err_set(e, -EINVAL, "%s: given twice", key);
-	if (!value)
-		return sriov_err_set(e, -EINVAL, "%s: missing value (%s)", key,
-				     allowed_values(k));
-	r = settings_parse(s, k, value, e);
+	if (!value) {
+		char values[64];
+
+		vf_key_values(k, values, sizeof(values));
+		return sriov_err_set(e, -EINVAL, "%s: missing value (%s)", key, values);
+	}
+	r = vf_key_parse(k, key, value, s, e);
 	if (r < 0)
 		return r;
 	s->given |= 1u << k;
@@ -298,11 +54,12 @@ int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
 	bool both_rates = vf_settings_has(s, VF_KEY_MIN_TX_RATE) &&
 			  vf_settings_has(s, VF_KEY_MAX_TX_RATE);
 
+	char keys[200];
+
+	vf_key_list(false, keys, sizeof(keys));
 	if (!s->given)
 		return sriov_err_set(e, -EINVAL,
-				     "nothing to set: give KEY VALUE pairs (mac, vlan, "
-				     "qos, proto, min_tx_rate, max_tx_rate, spoofchk, "
-				     "trust, state, query_rss)");
+				     "nothing to set: give KEY VALUE pairs (%s)", keys);
 	if (both_rates && s->max_tx_rate && s->min_tx_rate > s->max_tx_rate)
 		return sriov_err_set(e, -EINVAL,
 				     "min_tx_rate %u is above max_tx_rate %u (Mbit/s; "
@@ -372,13 +129,13 @@ static int no_perm_mac(const char *ifname, const char *why, struct sriov_err *e)
 static int perm_from_sysfs(struct sriov_root *r, const char *ifname, uint8_t mac[6],
 			   struct sriov_err *e)
 {
-	char path[96], text[80];
+	char text[80];
 	uint64_t type;
 
 	if (!sriov_name_is_safe(ifname))
 		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/addr_assign_type", ifname);
-	if (sriov_read_u64(r, path, 10, &type, NULL) < 0)
+	if (sriov_readf_u64(r, 10, &type, NULL, SYS_CLASS_NET "/%s/addr_assign_type",
+			    ifname) < 0)
 		return no_perm_mac(ifname, "its addr_assign_type is unreadable", e);
 	if (type != 0) {
 		snprintf(text, sizeof(text),
@@ -387,8 +144,8 @@ static int perm_from_sysfs(struct sriov_root *r, const char *ifname, uint8_t mac
 			 (unsigned long long)type);
 		return no_perm_mac(ifname, text, e);
 	}
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s/address", ifname);
-	if (sriov_read_attr(r, path, text, sizeof(text), NULL) < 0 ||
+	if (sriov_readf_attr(r, text, sizeof(text), NULL, SYS_CLASS_NET "/%s/address",
+			     ifname) < 0 ||
 	    vf_mac_parse("address", text, mac, NULL) < 0)
 		return no_perm_mac(ifname, "its sysfs address is not a unicast MAC", e);
 	return 0;
@@ -410,6 +167,31 @@ int vf_pf_perm_mac(struct sriov_root *r, const char *ifname,
 	if (ret == 0 && source)
 		*source = "sysfs address";
 	return ret;
+}
+
+int vf_auto_mac_init(struct sriov_root *r, struct rtnl *nl, const char *ifname,
+		     int ifindex, const struct link_summary *sum, struct vf_auto_mac *am,
+		     struct sriov_err *e)
+{
+	struct link_summary asked;
+
+	memset(am, 0, sizeof(*am));
+	if ((!sum || !sum->has_perm_addr) && nl && ifindex > 0 &&
+	    rtnl_get_link_summary(nl, ifindex, &asked, NULL) == 0)
+		sum = &asked;
+	if (vf_pf_perm_mac(r, ifname, sum, am->perm, &am->source, e) < 0)
+		return -ENODATA;
+	am->known = true;
+	return 0;
+}
+
+void vf_auto_mac_of(const struct vf_auto_mac *am, unsigned int index, uint8_t out[6])
+{
+	if (!am->known) {
+		memset(out, 0, 6);
+		return;
+	}
+	vf_mac_auto(am->perm, index, out);
 }
 
 /* ---- the PF ----------------------------------------------------------------- */
@@ -455,11 +237,9 @@ static int virtfn_index(struct sriov_dir *pf, const char *vf, struct sriov_err *
 static int index_under_pf(struct sriov_root *r, const char *pf, const char *vf)
 {
 	struct sriov_dir d;
-	char path[96];
 	int idx;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf);
-	if (sriov_dir_open(r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf) < 0)
 		return -ENODEV;
 	idx = virtfn_index(&d, vf, NULL);
 	sriov_dir_close(&d);
@@ -510,15 +290,13 @@ static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_di
 }
 
 /* The PF's first netdev, by name, and its ifindex. */
-static void locate_netdev(struct sriov_root *r, const char *pfdir, struct vf_pf_ref *out)
+static void locate_netdev(struct sriov_root *r, const char *pf, struct vf_pf_ref *out)
 {
 	struct sriov_dirent *ents;
-	char path[160];
 	uint64_t v;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/net", pfdir);
-	if (sriov_list_dir(r, path, &ents, &n, NULL) < 0)
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf) < 0)
 		return;
 	if (n && sriov_name_is_safe(ents[0].name) &&
 	    strlen(ents[0].name) < sizeof(out->ifname))
@@ -526,8 +304,9 @@ static void locate_netdev(struct sriov_root *r, const char *pfdir, struct vf_pf_
 	free(ents);
 	if (!out->ifname[0])
 		return;
-	snprintf(path, sizeof(path), "%s/net/%s/ifindex", pfdir, out->ifname);
-	if (sriov_read_u64(r, path, 10, &v, NULL) == 0 && v > 0 && v < INT32_MAX)
+	if (sriov_readf_u64(r, 10, &v, NULL, SYS_PCI_DEVICES "/%s/net/%s/ifindex", pf,
+			    out->ifname) == 0 &&
+	    v > 0 && v < INT32_MAX)
 		out->ifindex = (int)v;
 }
 
@@ -536,11 +315,9 @@ static int locate_pf(struct sriov_root *r, const char *arg, const struct dev_ref
 		     struct vf_pf_ref *out, struct sriov_err *e)
 {
 	struct sriov_dir d;
-	char path[96];
 	int ret = 0;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", ref->addr_str);
-	if (sriov_dir_open(r, path, &d, e) < 0)
+	if (sriov_dir_openf(r, &d, e, SYS_PCI_DEVICES "/%s", ref->addr_str) < 0)
 		return -ENODEV;
 	if (sriov_dir_has(&d, "sriov_numvfs") < 0)
 		ret = ref->has_vf_spec ? not_sriov(arg, ref->addr_str, e)
@@ -554,19 +331,17 @@ static int read_pf(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
 		   struct sriov_err *e)
 {
 	struct sriov_dir d;
-	char path[96];
 	long long v;
 	int ret;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", out->addr_str);
-	if (sriov_dir_open(r, path, &d, e) < 0)
+	if (sriov_dir_openf(r, &d, e, SYS_PCI_DEVICES "/%s", out->addr_str) < 0)
 		return -ENODEV;
 	ret = sriov_dir_read_int(&d, "sriov_numvfs", 10, &v, e);
 	sriov_dir_close(&d);
 	if (ret < 0 || v < 0 || v > INT32_MAX)
 		return not_sriov(arg, out->addr_str, e);
 	out->num_vfs = (int)v;
-	locate_netdev(r, path, out);
+	locate_netdev(r, out->addr_str, out);
 	return 0;
 }
 
@@ -653,155 +428,63 @@ const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index)
 
 enum rtnl_vf_attr vf_key_attr(enum vf_key key)
 {
-	switch (key) {
-	case VF_KEY_MAC:
-		return RTNL_VF_MAC;
-	case VF_KEY_VLAN:
-	case VF_KEY_QOS:
-	case VF_KEY_PROTO:
-		return RTNL_VF_VLAN;
-	case VF_KEY_MIN_TX_RATE:
-	case VF_KEY_MAX_TX_RATE:
-		return RTNL_VF_RATE;
-	case VF_KEY_SPOOFCHK:
-		return RTNL_VF_SPOOFCHK;
-	case VF_KEY_TRUST:
-		return RTNL_VF_TRUST;
-	case VF_KEY_STATE:
-		return RTNL_VF_LINK_STATE;
-	case VF_KEY_QUERY_RSS:
-		return RTNL_VF_RSS_QUERY_EN;
-	default:
-		return RTNL_VF_ATTR_COUNT;
-	}
-}
+	const struct vf_setting *row = vf_setting_of(key);
 
-static const char *or_unknown(const char *name)
-{
-	return name ? name : "?";
+	if (!row || row->iface != VF_IFACE_RTNL)
+		return RTNL_VF_ATTR_COUNT;
+	return (enum rtnl_vf_attr)row->attr;
 }
 
 void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size)
 {
-	char mac[VF_MAC_STRLEN];
+	struct vf_value v;
 
 	buf[0] = '\0';
-	if (key >= VF_KEY_COUNT || vf_key_attr(key) != s->attr)
+	if ((unsigned int)key >= VF_KEY_COUNT || vf_key_attr(key) != s->attr)
 		return;
-	switch (key) {
-	case VF_KEY_MAC:
-		vf_mac_format(s->mac, mac);
-		snprintf(buf, size, "%s", mac);
-		break;
-	case VF_KEY_VLAN:
-		snprintf(buf, size, "%u", s->vlan);
-		break;
-	case VF_KEY_QOS:
-		snprintf(buf, size, "%u", s->qos);
-		break;
-	case VF_KEY_PROTO:
-		snprintf(buf, size, "%s", or_unknown(vf_vlan_proto_name(s->vlan_proto)));
-		break;
-	case VF_KEY_MIN_TX_RATE:
-		snprintf(buf, size, "%u", s->min_tx_rate);
-		break;
-	case VF_KEY_MAX_TX_RATE:
-		snprintf(buf, size, "%u", s->max_tx_rate);
-		break;
-	case VF_KEY_STATE:
-		snprintf(buf, size, "%s", or_unknown(vf_link_state_name((int)s->value)));
-		break;
-	default: /* spoofchk, trust, query_rss */
-		snprintf(buf, size, "%s", s->value ? "on" : "off");
-		break;
-	}
+	vf_key_req_get(key, s, &v);
+	vf_value_format(key, &v, buf, size);
+	if (!buf[0])
+		snprintf(buf, size, "?"); /* a number no name stands for */
 }
 
-static void plan_vlan(const struct vf_settings *s, const struct vf_info *cur,
-		      struct rtnl_vf_set *rq)
-{
-	bool cur_vlan = cur && cur->has_vlan;
-
-	rq->attr = RTNL_VF_VLAN;
-	rq->vlan = vf_settings_has(s, VF_KEY_VLAN) ? s->vlan : cur_vlan ? cur->vlan : 0;
-	rq->qos = vf_settings_has(s, VF_KEY_QOS) ? s->qos : cur_vlan ? cur->qos : 0;
-	if (vf_settings_has(s, VF_KEY_PROTO))
-		rq->vlan_proto = s->vlan_proto;
-	else if (cur_vlan && cur->vlan_proto)
-		rq->vlan_proto = cur->vlan_proto;
-	else
-		rq->vlan_proto = ETH_P_8021Q;
-	rq->vlan_list = vf_settings_has(s, VF_KEY_PROTO) || rq->vlan_proto != ETH_P_8021Q;
-}
-
-static void plan_rate(const struct vf_settings *s, const struct vf_info *cur,
-		      struct rtnl_vf_set *rq)
-{
-	bool cur_rate = cur && cur->has_rate;
-
-	rq->attr = RTNL_VF_RATE;
-	rq->min_tx_rate = vf_settings_has(s, VF_KEY_MIN_TX_RATE) ? s->min_tx_rate
-			  : cur_rate				 ? cur->min_tx_rate
-								 : 0;
-	rq->max_tx_rate = vf_settings_has(s, VF_KEY_MAX_TX_RATE) ? s->max_tx_rate
-			  : cur_rate				 ? cur->max_tx_rate
-								 : 0;
-}
-
+/* Some key carried by attr is given. */
 static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
 {
-	switch (attr) {
-	case RTNL_VF_MAC:
-		return vf_settings_has(s, VF_KEY_MAC);
-	case RTNL_VF_VLAN:
-		return vf_settings_has(s, VF_KEY_VLAN) ||
-		       vf_settings_has(s, VF_KEY_QOS) || vf_settings_has(s, VF_KEY_PROTO);
-	case RTNL_VF_RATE:
-		return vf_settings_has(s, VF_KEY_MIN_TX_RATE) ||
-		       vf_settings_has(s, VF_KEY_MAX_TX_RATE);
-	case RTNL_VF_SPOOFCHK:
-		return vf_settings_has(s, VF_KEY_SPOOFCHK);
-	case RTNL_VF_TRUST:
-		return vf_settings_has(s, VF_KEY_TRUST);
-	case RTNL_VF_LINK_STATE:
-		return vf_settings_has(s, VF_KEY_STATE);
-	case RTNL_VF_RSS_QUERY_EN:
-		return vf_settings_has(s, VF_KEY_QUERY_RSS);
-	default:
-		return false;
-	}
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (vf_settings_has(s, (enum vf_key)k) &&
+		    vf_key_attr((enum vf_key)k) == attr)
+			return true;
+	return false;
 }
 
+/*
+ * The request for attr: the keys given, and the other keys the attribute
+ * carries (vlan, qos, proto; the two rates) from the VF's current values,
+ * or their defaults when those are unknown.
+ */
 static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
 		     const struct vf_info *cur, const uint8_t auto_mac[6],
 		     struct rtnl_vf_set *rq)
 {
 	rq->attr = attr;
-	switch (attr) {
-	case RTNL_VF_MAC:
-		memcpy(rq->mac, s->mac_auto && auto_mac ? auto_mac : s->mac, 6);
-		break;
-	case RTNL_VF_VLAN:
-		plan_vlan(s, cur, rq);
-		break;
-	case RTNL_VF_RATE:
-		plan_rate(s, cur, rq);
-		break;
-	case RTNL_VF_SPOOFCHK:
-		rq->value = s->spoofchk;
-		break;
-	case RTNL_VF_TRUST:
-		rq->value = s->trust;
-		break;
-	case RTNL_VF_LINK_STATE:
-		rq->value = (uint32_t)s->state;
-		break;
-	case RTNL_VF_RSS_QUERY_EN:
-		rq->value = s->query_rss;
-		break;
-	default:
-		break;
+	for (int i = 0; i < VF_KEY_COUNT; i++) {
+		enum vf_key k = (enum vf_key)i;
+		const struct vf_setting *row = vf_setting_of(k);
+		struct vf_value v = {.u = row->dflt};
+
+		if (vf_key_attr(k) != attr)
+			continue;
+		if (vf_settings_has(s, k))
+			vf_key_want(k, s, auto_mac, &v);
+		else if (cur && !vf_key_current(k, cur, row->dflt, &v))
+			v = (struct vf_value){.u = row->dflt};
+		vf_key_req_put(k, rq, &v);
 	}
+	/* rtnetlink: 802.1ad needs IFLA_VF_VLAN_LIST; IFLA_VF_VLAN stays for 802.1Q */
+	if (attr == RTNL_VF_VLAN)
+		rq->vlan_list =
+			vf_settings_has(s, VF_KEY_PROTO) || rq->vlan_proto != ETH_P_8021Q;
 }
 
 size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
@@ -837,75 +520,29 @@ int vf_settings_send(struct rtnl *nl, int ifindex, struct vf_set_result *res, si
 	return 0;
 }
 
-/* A {0,1,-1} setting as reported: UNKNOWN when the driver reports nothing. */
-static enum vf_readback readback_flag(uint32_t sent, int now, uint32_t *seen)
-{
-	if (now < 0)
-		return VF_READBACK_UNKNOWN;
-	*seen = (uint32_t)now;
-	return (uint32_t)now == sent ? VF_READBACK_MATCH : VF_READBACK_DIFFERS;
-}
-
-static enum vf_readback readback_vlan(const struct rtnl_vf_set *sent,
-				      const struct vf_info *now, struct rtnl_vf_set *seen)
-{
-	if (!now->has_vlan)
-		return VF_READBACK_UNKNOWN;
-	seen->vlan = now->vlan;
-	seen->qos = now->qos;
-	seen->vlan_proto = now->vlan_proto ? now->vlan_proto : sent->vlan_proto;
-	if (seen->vlan != sent->vlan || seen->qos != sent->qos ||
-	    seen->vlan_proto != sent->vlan_proto)
-		return VF_READBACK_DIFFERS;
-	return VF_READBACK_MATCH;
-}
-
-static enum vf_readback readback_rate(const struct rtnl_vf_set *sent,
-				      const struct vf_info *now, struct rtnl_vf_set *seen)
-{
-	if (!now->has_rate)
-		return VF_READBACK_UNKNOWN;
-	seen->min_tx_rate = now->min_tx_rate;
-	seen->max_tx_rate = now->max_tx_rate;
-	if (seen->min_tx_rate != sent->min_tx_rate ||
-	    seen->max_tx_rate != sent->max_tx_rate)
-		return VF_READBACK_DIFFERS;
-	return VF_READBACK_MATCH;
-}
-
-static enum vf_readback readback_mac(const struct rtnl_vf_set *sent,
-				     const struct vf_info *now, struct rtnl_vf_set *seen)
-{
-	if (!now->has_mac)
-		return VF_READBACK_UNKNOWN;
-	memcpy(seen->mac, now->mac, 6);
-	return memcmp(seen->mac, sent->mac, 6) ? VF_READBACK_DIFFERS : VF_READBACK_MATCH;
-}
-
 enum vf_readback vf_set_readback(const struct rtnl_vf_set *sent,
 				 const struct vf_info *now, struct rtnl_vf_set *seen)
 {
+	enum vf_readback rb = VF_READBACK_MATCH;
+
 	*seen = *sent;
-	if (!now)
+	if (!now || sent->attr >= RTNL_VF_ATTR_COUNT)
 		return VF_READBACK_UNKNOWN;
-	switch (sent->attr) {
-	case RTNL_VF_MAC:
-		return readback_mac(sent, now, seen);
-	case RTNL_VF_VLAN:
-		return readback_vlan(sent, now, seen);
-	case RTNL_VF_RATE:
-		return readback_rate(sent, now, seen);
-	case RTNL_VF_SPOOFCHK:
-		return readback_flag(sent->value, now->spoofchk, &seen->value);
-	case RTNL_VF_TRUST:
-		return readback_flag(sent->value, now->trust, &seen->value);
-	case RTNL_VF_LINK_STATE:
-		return readback_flag(sent->value, now->link_state, &seen->value);
-	case RTNL_VF_RSS_QUERY_EN:
-		return readback_flag(sent->value, now->query_rss, &seen->value);
-	default:
-		return VF_READBACK_UNKNOWN;
+	for (int i = 0; i < VF_KEY_COUNT; i++) {
+		enum vf_key k = (enum vf_key)i;
+		struct vf_value want, got;
+
+		if (vf_key_attr(k) != sent->attr)
+			continue;
+		vf_key_req_get(k, sent, &want);
+		/* a protocol the kernel does not report: taken as sent */
+		if (!vf_key_current(k, now, want.u, &got))
+			return VF_READBACK_UNKNOWN;
+		vf_key_req_put(k, seen, &got);
+		if (!vf_value_equal(k, &want, &got))
+			rb = VF_READBACK_DIFFERS;
 	}
+	return rb;
 }
 
 void vf_settings_verify(struct vf_set_result *res, size_t n, const struct link_vfs *after)

@@ -30,8 +30,8 @@
  *       pf_up = auto|yes|no  (auto: bring the PF link up when a rate is set)
  *       and any VF key below, as the default for every VF of the PF
  *   [vf SELECTOR INDEXES]  INDEXES: 3, 0-3, 0,2,5-7, all
- *       mac = MAC|auto  vlan  qos  vlan_proto  min_tx_rate  max_tx_rate
- *       spoofchk  trust  link_state  query_rss   (values as `sriovctl vf set`)
+ *       the VF keys: the conf_name of each row of the table of VF
+ *       settings (vfsetting.h; values as `sriovctl vf set`)
  *       driver = NAME|default
  *
  * The same section header (same kind, same selector text after

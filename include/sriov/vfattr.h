@@ -9,56 +9,15 @@
 #include "sysroot.h"
 #include "pcicfg.h"
 #include "netlink.h"
+#include "vfsetting.h"
 
 /*
  * PF-side VF settings, as a user names them (`sriovctl vf PF/N set KEY VALUE`,
- * and the [vf ...] sections of config files): parsing and validation of the
- * values, the stable "mac auto" derivation, and turning the settings of one
- * VF into the kernel requests (struct rtnl_vf_set, netlink.h) that carry them.
+ * and the [vf ...] sections of config files): the settings as a whole (the
+ * keys and their values are the table of vfsetting.h), the stable "mac auto"
+ * derivation, and turning the settings of one VF into the kernel requests
+ * (struct rtnl_vf_set, netlink.h) that carry them, sent and read back.
  */
-
-enum vf_key {
-	VF_KEY_MAC,	    /* aa:bb:cc:dd:ee:ff (unicast, non-zero) or auto */
-	VF_KEY_VLAN,	    /* 0-4095 */
-	VF_KEY_QOS,	    /* 0-7 */
-	VF_KEY_PROTO,	    /* 802.1Q or 802.1ad */
-	VF_KEY_MIN_TX_RATE, /* Mbit/s, 0-4294967295 */
-	VF_KEY_MAX_TX_RATE, /* Mbit/s, 0-4294967295 */
-	VF_KEY_SPOOFCHK,    /* on/off */
-	VF_KEY_TRUST,	    /* on/off */
-	VF_KEY_STATE,	    /* auto, enable, disable */
-	VF_KEY_QUERY_RSS,   /* on/off */
-	VF_KEY_COUNT,
-};
-
-/* "mac", "vlan", ... */
-const char *vf_key_name(enum vf_key key);
-
-/*
- * Looks up a key by name (exact, lower case). -EINVAL for an unknown one,
- * with a message listing the valid keys.
- */
-int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e);
-
-struct vf_settings {
-	unsigned int given; /* bit (1u << enum vf_key) for each key given */
-	bool mac_auto;
-	uint8_t mac[6];
-	uint16_t vlan;
-	uint8_t qos;
-	uint16_t vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD */
-	uint32_t min_tx_rate;
-	uint32_t max_tx_rate;
-	bool spoofchk;
-	bool trust;
-	bool query_rss;
-	enum vf_link_state state;
-};
-
-static inline bool vf_settings_has(const struct vf_settings *s, enum vf_key key)
-{
-	return s->given & (1u << key);
-}
 
 /*
  * Parses "KEY" "VALUE" into s (zero-initialise s first). Errors (-EINVAL
@@ -76,25 +35,6 @@ int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
  */
 int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
 		      struct sriov_err *e);
-
-/* The value parsers behind vf_settings_add(); key names the setting in messages. */
-int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov_err *e);
-int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e);
-int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
-		  uint32_t *v, struct sriov_err *e);
-int vf_proto_parse(const char *key, const char *text, uint16_t *proto,
-		   struct sriov_err *e);
-int vf_state_parse(const char *key, const char *text, enum vf_link_state *state,
-		   struct sriov_err *e);
-
-/*
- * Values as text, in the syntax vf_settings_add() accepts (and `show`
- * prints). The names are NULL for a value that has none.
- */
-#define VF_MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its NUL */
-void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN]);
-const char *vf_link_state_name(int state);	/* "auto", "enable", "disable" */
-const char *vf_vlan_proto_name(uint16_t proto); /* "802.1Q", "802.1ad" */
 
 /*
  * "mac auto": a stable, locally administered unicast MAC for VF index of a
@@ -124,6 +64,26 @@ void vf_mac_auto(const uint8_t perm[6], unsigned int index, uint8_t out[6]);
 int vf_pf_perm_mac(struct sriov_root *r, const char *ifname,
 		   const struct link_summary *sum, uint8_t mac[6], const char **source,
 		   struct sriov_err *e);
+
+/*
+ * "mac auto" of one PF, in one place for `vf set`, apply and export: its
+ * permanent MAC (IFLA_PERM_ADDRESS from sum when it has it; else from an
+ * RTM_GETLINK over nl when nl and ifindex are given; else vf_pf_perm_mac()'s
+ * sysfs fallback), read once; vf_auto_mac_of() derives each VF's MAC.
+ * -ENODATA (with a message and a hint) when the PF has none.
+ */
+struct vf_auto_mac {
+	bool known;
+	uint8_t perm[6];
+	const char *source; /* "IFLA_PERM_ADDRESS" or "sysfs address" */
+};
+
+int vf_auto_mac_init(struct sriov_root *r, struct rtnl *nl, const char *ifname,
+		     int ifindex, const struct link_summary *sum, struct vf_auto_mac *am,
+		     struct sriov_err *e);
+
+/* The MAC of VF index (vf_mac_auto() of the permanent MAC); zero when unknown. */
+void vf_auto_mac_of(const struct vf_auto_mac *am, unsigned int index, uint8_t out[6]);
 
 /*
  * The PF that VF settings go to, found with a few sysfs reads rather than the
@@ -161,13 +121,17 @@ int vf_pf_link_read(struct sriov_root *r, struct rtnl *nl, const char *ifname,
 /* The entry for VF index in l, or NULL. */
 const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index);
 
-/* The kernel attribute that carries key (vlan, qos and proto: RTNL_VF_VLAN). */
+/*
+ * The rtnetlink attribute that carries key (vlan, qos and proto: RTNL_VF_VLAN),
+ * from its table row; RTNL_VF_ATTR_COUNT for a key of another interface.
+ */
 enum rtnl_vf_attr vf_key_attr(enum vf_key key);
 
 /*
  * The value of key inside a request (or what was read back), in the syntax
  * vf_settings_add() accepts: "100", "802.1Q", "on", "enable",
- * "52:54:00:12:34:56". Empty when s's attribute does not carry key.
+ * "52:54:00:12:34:56"; "?" for a number no name stands for. Empty when s's
+ * attribute does not carry key.
  */
 void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size);
 

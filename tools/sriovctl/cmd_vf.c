@@ -15,8 +15,21 @@
 
 #define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
 
-/* how long --pf-up waits for carrier after setting the link up */
-#define PF_UP_WAIT_MS 5000
+/* "  vlan 0-4095          port VLAN (0: none)": one line per key of the table. */
+static void keys_help(FILE *out)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++) {
+		const struct vf_setting *row = vf_setting_of((enum vf_key)k);
+		char syntax[64], word[96];
+
+		vf_key_syntax((enum vf_key)k, syntax, sizeof(syntax));
+		snprintf(word, sizeof(word), "%s %s", row->name, syntax);
+		if (strlen(word) > 22)
+			fprintf(out, "  %s\n  %-22s %s\n", word, "", row->help);
+		else
+			fprintf(out, "  %-22s %s\n", word, row->help);
+	}
+}
 
 static void vf_help(FILE *out)
 {
@@ -37,20 +50,14 @@ static void vf_help(FILE *out)
 		"INDEXES\n"
 		"is 3, 0-6, 0,2,4-5 or all, below the PF's current number of VFs.\n"
 		"\n"
-		"Keys:\n"
-		"  mac MAC|auto      unicast, non-zero aa:bb:cc:dd:ee:ff; auto derives "
+		"Keys:\n");
+	keys_help(out);
+	fprintf(out,
+		"on|off may also be written yes/no, 1/0, true/false. mac auto derives "
 		"a\n"
-		"                    stable locally administered MAC from the PF's\n"
-		"                    permanent MAC and the VF index (sriovctl(1))\n"
-		"  vlan 0-4095       port VLAN (0: none)      qos 0-7   priority\n"
-		"  proto 802.1Q|802.1ad                       VLAN protocol\n"
-		"  min_tx_rate N, max_tx_rate N               Mbit/s (0: no limit)\n"
-		"  spoofchk on|off, trust on|off, query_rss on|off\n"
-		"                    (also yes/no, 1/0, true/false)\n"
-		"  state auto|enable|disable                  the VF's link state\n"
-		"vlan, qos and proto travel together, and so do the two rates: the "
-		"parts\n"
-		"not given keep the VF's current values.\n"
+		"stable MAC (sriovctl(1)). vlan, qos and proto travel together, and so "
+		"do\n"
+		"the two rates: the parts not given keep the VF's current values.\n"
 		"\n"
 		"Options:\n"
 		"  --pf-up           bring the PF link up first (and wait up to %d s "
@@ -70,7 +77,7 @@ static void vf_help(FILE *out)
 		"Exit status: 0 every setting applied, 1 a setting was refused or did "
 		"not\n"
 		"take, 2 bad input (nothing was sent), 3 needs root.\n",
-		PF_UP_WAIT_MS / 1000, cli_common_help());
+		VF_SET_PF_UP_WAIT_MS / 1000, cli_common_help());
 }
 
 /* ---- arguments ------------------------------------------------------------- */
@@ -276,232 +283,73 @@ static int vf_show(struct cli *cli, const struct vf_opts *o, const char *dev)
 	return ret;
 }
 
-/* ---- set: preparing ---------------------------------------------------------- */
-
-struct pf_up_state {
-	bool requested;
-	bool known;   /* the PF's flags are known (host, or a recorded state) */
-	bool was_up;  /* IFF_UP before */
-	bool carrier; /* IFF_LOWER_UP (after --pf-up) */
-	unsigned int waited_ms;
-	int error; /* 0 or -errno */
-	struct sriov_err err;
-};
+/* ---- set: the library operation --------------------------------------------- */
 
 struct set_job {
 	struct vf_opts opts;
-	struct vf_settings s;
-	struct vf_pf_ref pf;
-	struct vf_selection vs;
-	const char *ifname;
-	int ifindex;
-	struct rtnl *nl;
-	bool have_cur; /* the VFs' current settings are known */
-	struct link_vfs cur;
-	struct link_summary sum;
-	uint8_t perm[6];
-	const char *perm_src;
-	struct vf_set_result *res;
-	size_t n_res;
-	struct pf_up_state up;
-	bool sent;     /* requests were sent (not a dry run) */
-	bool verified; /* read back after sending */
+	struct vf_set_op op;
 };
 
-static void job_free(struct set_job *j)
-{
-	free(j->res);
-	link_vfs_free(&j->cur);
-	rtnl_close(j->nl);
-	free(j->vs.sel);
-}
-
-static int parse_pairs(struct cli *cli, struct set_job *j, char **kv, int n_kv)
+static int parse_pairs(struct cli *cli, struct vf_settings *s, char **kv, int n_kv)
 {
 	struct sriov_err err;
+	char keys[200];
 
 	sriov_err_clear(&err);
+	vf_key_list(false, keys, sizeof(keys));
 	if (n_kv == 0)
-		return cli_usage_error(
-			cli, "vf",
-			"'set' needs KEY VALUE pairs (mac, vlan, qos, proto, "
-			"min_tx_rate, max_tx_rate, spoofchk, trust, state, "
-			"query_rss)");
+		return cli_usage_error(cli, "vf", "'set' needs KEY VALUE pairs (%s)",
+				       keys);
 	for (int i = 0; i < n_kv; i += 2)
-		if (vf_settings_add(&j->s, kv[i], kv[i + 1], &err) < 0)
+		if (vf_settings_add(s, kv[i], kv[i + 1], &err) < 0)
 			return cli_report(cli, &err);
 	return 0;
 }
 
-/* The PF (a few sysfs reads, not the inventory: `set` stays cheap) and the VFs. */
-static int locate(struct cli *cli, struct set_job *j, const char *dev)
+/* The PF (a few sysfs reads, not the inventory: `set` stays cheap), then the plan. */
+static int plan(struct cli *cli, struct set_job *j, const struct vf_settings *s,
+		const char *dev)
 {
 	struct sriov_err err;
+	struct vf_pf_ref pf;
 	int ret;
 
 	ret = cli_open_root(cli);
 	if (ret)
 		return ret;
 	sriov_err_clear(&err);
-	if (vf_pf_locate(cli->root, dev, &j->pf, &err) < 0)
+	if (vf_pf_locate(cli->root, dev, &pf, &err) < 0)
 		return cli_report(cli, &err);
-	if (!j->pf.has_vf_spec)
+	if (!pf.has_vf_spec)
 		return cli_usage_error(cli, "vf",
 				       "name the VFs of %s: %s/INDEX, %s/FIRST-LAST or "
 				       "%s/all",
 				       dev, dev, dev, dev);
-	ret = select_indexes(cli, j->pf.addr_str, j->pf.num_vfs, j->pf.vf_spec, &j->vs);
-	if (ret)
-		return ret;
-	if (!j->pf.ifname[0]) {
-		sriov_err_set(
-			&err, -EINVAL,
-			"%s has no network interface: VF settings are made through "
-			"the PF's netdev (rtnetlink), so only network PFs have them",
-			j->pf.addr_str);
+	if (vf_set_plan(cli->root, NULL, &pf, s, &j->op, &err) < 0)
 		return cli_report(cli, &err);
-	}
-	j->ifname = j->pf.ifname;
-	j->ifindex = j->pf.ifindex;
-	if (j->ifindex <= 0 && sriov_root_is_host(cli->root))
-		j->ifindex = (int)if_nametoindex(j->ifname);
-	return 0;
-}
-
-/* Some of vlan/qos/proto, or one of the rates: the rest comes from the VF. */
-static bool needs_current(const struct vf_settings *s)
-{
-	unsigned int vlan =
-		(1u << VF_KEY_VLAN) | (1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO);
-	unsigned int rate = (1u << VF_KEY_MIN_TX_RATE) | (1u << VF_KEY_MAX_TX_RATE);
-
-	return ((s->given & vlan) && (s->given & vlan) != vlan) ||
-	       ((s->given & rate) && (s->given & rate) != rate);
-}
-
-/* The VFs' current settings: rtnetlink on the host, the recorded reply under --root. */
-static int read_current(struct cli *cli, struct set_job *j)
-{
-	struct sriov_err err;
-	int ret;
-
-	sriov_err_clear(&err);
-	if (sriov_root_is_host(cli->root) && rtnl_open(&j->nl, &err) < 0)
-		return cli_report(cli, &err);
-	ret = vf_pf_link_read(cli->root, j->nl, j->ifname, j->ifindex, &j->cur, &j->sum,
-			      &err);
-	if (ret == 0) {
-		j->have_cur = true;
-		j->up.known = true;
-		j->up.was_up = j->sum.up;
-		j->up.carrier = j->sum.carrier;
-		return 0;
-	}
-	if (sriov_root_is_host(cli->root))
-		return cli_report(cli, &err);
-	if (ret != -ENOENT) { /* a damaged capture: the plan would be a guess */
-		fprintf(stderr,
-			"%s vf: --root: /.sriovctl/rtnl/%s: not a recorded rtnetlink "
-			"answer (%s): nothing was changed\n",
-			cli->prog, j->ifname, err.msg[0] ? err.msg : strerror(-ret));
-		return EXIT_USAGE;
-	}
-	if (!cli->json && needs_current(&j->s))
+	if (!cli->json && j->op.cur_assumed)
 		fprintf(stderr,
 			"note: no recorded rtnetlink state for %s under --root: the "
 			"parts of vlan/qos/proto and of the rates not given are taken as "
 			"0\n",
-			j->ifname);
+			j->op.ifname);
 	return 0;
 }
 
-static int plan_requests(struct cli *cli, struct set_job *j)
-{
-	struct rtnl_vf_set reqs[RTNL_VF_ATTR_COUNT];
-	struct sriov_err err;
-	uint8_t auto_mac[6];
-
-	sriov_err_clear(&err);
-	if (j->s.mac_auto &&
-	    vf_pf_perm_mac(cli->root, j->ifname, j->have_cur ? &j->sum : NULL, j->perm,
-			   &j->perm_src, &err) < 0)
-		return cli_report(cli, &err);
-	j->res = calloc((size_t)j->vs.n_sel * RTNL_VF_ATTR_COUNT, sizeof(*j->res));
-	if (!j->res)
-		return EXIT_FAIL;
-	for (unsigned int i = 0; i < j->vs.count; i++) {
-		size_t n;
-
-		if (!j->vs.sel[i])
-			continue;
-		vf_mac_auto(j->perm, i, auto_mac);
-		n = vf_settings_plan(&j->s, i, vf_info_find(&j->cur, i), auto_mac, reqs);
-		for (size_t k = 0; k < n; k++)
-			j->res[j->n_res++].req = reqs[k];
-	}
-	return 0;
-}
-
-static int prepare(struct cli *cli, struct set_job *j, const char *dev)
+static int apply(struct cli *cli, struct set_job *j)
 {
 	struct sriov_err err;
-	int ret;
 
-	ret = locate(cli, j, dev);
-	if (ret)
-		return ret;
 	sriov_err_clear(&err);
-	if (vf_settings_check(&j->s, j->vs.n_sel, &err) < 0)
-		return cli_report(cli, &err);
-	ret = read_current(cli, j);
-	if (ret)
-		return ret;
-	return plan_requests(cli, j);
-}
-
-/* ---- set: sending ------------------------------------------------------------ */
-
-static void pf_up(struct set_job *j)
-{
-	struct link_summary after;
-	bool was_up = false;
-
-	j->up.requested = true;
-	sriov_err_clear(&j->up.err);
-	j->up.error = rtnl_link_up_wait(j->nl, j->ifindex, PF_UP_WAIT_MS, &was_up, &after,
-					&j->up.waited_ms, &j->up.err);
-	if (j->up.error < 0)
-		return;
-	j->up.known = true;
-	j->up.was_up = was_up;
-	j->up.carrier = after.carrier;
-}
-
-static int send_all(struct cli *cli, struct set_job *j)
-{
-	struct link_summary sum;
-	struct link_vfs after;
-	struct sriov_err err;
-	int ret;
-
-	if (j->opts.pf_up)
-		pf_up(j);
-	sriov_err_clear(&err);
-	j->sent = true;
-	ret = vf_settings_send(j->nl, j->ifindex, j->res, j->n_res, &err);
-	if (ret < 0) {
+	if (vf_set_apply(cli->root, &j->op, j->opts.pf_up, &err) < 0) {
 		cli_report(cli, &err);
-		return ret;
+		return -1;
 	}
-	if (vf_pf_link_read(cli->root, j->nl, j->ifname, j->ifindex, &after, &sum, &err) <
-	    0) {
-		fprintf(stderr, "%s vf: could not read the settings back: %s\n",
-			cli->prog, err.msg);
-		return 0;
+	if (!j->op.verified) {
+		sriov_err_set(&err, -EIO, "vf: could not read the settings back: %s",
+			      j->op.readback_err.msg);
+		cli_report(cli, &err);
 	}
-	vf_settings_verify(j->res, j->n_res, &after);
-	j->verified = true;
-	link_vfs_free(&after);
 	return 0;
 }
 
@@ -510,25 +358,10 @@ static int send_all(struct cli *cli, struct set_job *j)
 /* A key's value in s as JSON: number, boolean or string (docs/json.md). */
 static struct json_object *key_json(enum vf_key k, const struct rtnl_vf_set *s)
 {
-	char buf[32];
+	struct vf_value v;
 
-	switch (k) {
-	case VF_KEY_VLAN:
-		return json_object_new_int(s->vlan);
-	case VF_KEY_QOS:
-		return json_object_new_int(s->qos);
-	case VF_KEY_MIN_TX_RATE:
-		return json_object_new_int64(s->min_tx_rate);
-	case VF_KEY_MAX_TX_RATE:
-		return json_object_new_int64(s->max_tx_rate);
-	case VF_KEY_SPOOFCHK:
-	case VF_KEY_TRUST:
-	case VF_KEY_QUERY_RSS:
-		return json_object_new_boolean(s->value != 0);
-	default: /* mac, proto, state */
-		vf_key_format(k, s, buf, sizeof(buf));
-		return json_object_new_string(buf);
-	}
+	vf_key_req_get(k, s, &v);
+	return vf_value_json(k, &v);
 }
 
 /* One row of the output: a key the user gave, for one VF. */
@@ -541,14 +374,14 @@ struct row {
 	struct sriov_err err;
 };
 
-static void row_fill(const struct set_job *j, const struct vf_set_result *r,
+static void row_fill(const struct vf_set_op *op, const struct vf_set_result *r,
 		     enum vf_key k, struct row *row)
 {
 	memset(row, 0, sizeof(*row));
 	row->r = r;
 	row->key = k;
 	vf_key_format(k, &r->req, row->value, sizeof(row->value));
-	if (!j->sent)
+	if (!op->sent)
 		return;
 	if (!r->sent) {
 		row->failed = true;
@@ -557,7 +390,7 @@ static void row_fill(const struct set_job *j, const struct vf_set_result *r,
 	}
 	if (r->ack.error) {
 		row->failed = true;
-		vf_set_explain(r, j->ifname, j->up.carrier, &row->err);
+		vf_set_explain(r, op->ifname, op->up.carrier, &row->err);
 		return;
 	}
 	if (r->readback != VF_READBACK_DIFFERS)
@@ -566,7 +399,7 @@ static void row_fill(const struct set_job *j, const struct vf_set_result *r,
 	if (!strcmp(row->seen, row->value))
 		return;
 	row->failed = true;
-	vf_set_explain(r, j->ifname, j->up.carrier, &row->err);
+	vf_set_explain(r, op->ifname, op->up.carrier, &row->err);
 	snprintf(row->err.msg, sizeof(row->err.msg),
 		 "accepted, but the kernel reports %s %s afterwards", vf_key_name(k),
 		 row->seen);
@@ -579,17 +412,17 @@ static const char *errno_name(int err)
 	return n ? n : "?";
 }
 
-static struct json_object *row_json(const struct set_job *j, const struct row *row)
+static struct json_object *row_json(const struct vf_set_op *op, const struct row *row)
 {
 	const struct vf_set_result *r = row->r;
 	struct json_object *o = json_object_new_object();
-	bool refused = j->sent && r->sent && r->ack.error;
+	bool refused = op->sent && r->sent && r->ack.error;
 
 	ADD(o, "vf", json_object_new_int((int)r->req.vf));
 	ADD(o, "key", json_object_new_string(vf_key_name(row->key)));
 	ADD(o, "value", key_json(row->key, &r->req));
 	ADD(o, "attribute", json_object_new_string(rtnl_vf_attr_name(&r->req)));
-	ADD(o, "ok", j->sent ? json_object_new_boolean(!row->failed) : NULL);
+	ADD(o, "ok", op->sent ? json_object_new_boolean(!row->failed) : NULL);
 	ADD(o, "error",
 	    row->failed ? json_object_new_string(refused ? strerror(-r->ack.error)
 							 : row->err.msg)
@@ -599,8 +432,8 @@ static struct json_object *row_json(const struct set_job *j, const struct row *r
 	ADD(o, "message", refused ? json_str_or_null(r->ack.msg) : NULL);
 	ADD(o, "hint", row->failed ? json_str_or_null(row->err.hint) : NULL);
 	ADD(o, "verified",
-	    j->verified ? json_object_new_boolean(r->readback == VF_READBACK_MATCH)
-			: NULL);
+	    op->verified ? json_object_new_boolean(r->readback == VF_READBACK_MATCH)
+			 : NULL);
 	ADD(o, "read_back",
 	    row->seen[0] && row->failed ? key_json(row->key, &r->seen) : NULL);
 	return o;
@@ -611,15 +444,16 @@ static size_t for_each_row(const struct set_job *j,
 			   void (*fn)(const struct set_job *, const struct row *, void *),
 			   void *ctx)
 {
+	const struct vf_set_op *op = &j->op;
 	size_t failed = 0;
 	struct row row;
 
-	for (size_t i = 0; i < j->n_res; i++) {
+	for (size_t i = 0; i < op->n_res; i++) {
 		for (int k = 0; k < VF_KEY_COUNT; k++) {
-			if (!vf_settings_has(&j->s, (enum vf_key)k) ||
-			    vf_key_attr((enum vf_key)k) != j->res[i].req.attr)
+			if (!vf_settings_has(&op->s, (enum vf_key)k) ||
+			    vf_key_attr((enum vf_key)k) != op->res[i].req.attr)
 				continue;
-			row_fill(j, &j->res[i], (enum vf_key)k, &row);
+			row_fill(op, &op->res[i], (enum vf_key)k, &row);
 			failed += row.failed;
 			fn(j, &row, ctx);
 		}
@@ -629,7 +463,7 @@ static size_t for_each_row(const struct set_job *j,
 
 static void row_add_json(const struct set_job *j, const struct row *row, void *ctx)
 {
-	json_object_array_add(ctx, row_json(j, row));
+	json_object_array_add(ctx, row_json(&j->op, row));
 }
 
 static void row_print(const struct set_job *j, const struct row *row, void *ctx)
@@ -638,7 +472,7 @@ static void row_print(const struct set_job *j, const struct row *row, void *ctx)
 
 	(void)ctx;
 	printf("vf %u %s %s", r->req.vf, vf_key_name(row->key), row->value);
-	if (row->key == VF_KEY_MAC && j->s.mac_auto)
+	if (row->key == VF_KEY_MAC && j->op.s.mac_auto)
 		printf(" (auto)");
 	if (!row->failed) {
 		printf(": ok\n");
@@ -665,12 +499,12 @@ static void format_request(const struct rtnl_vf_set *s, char *buf, size_t size)
 	}
 }
 
-static struct json_object *requests_json(const struct set_job *j)
+static struct json_object *requests_json(const struct vf_set_op *op)
 {
 	struct json_object *arr = json_object_new_array();
 
-	for (size_t i = 0; i < j->n_res; i++) {
-		const struct rtnl_vf_set *s = &j->res[i].req;
+	for (size_t i = 0; i < op->n_res; i++) {
+		const struct rtnl_vf_set *s = &op->res[i].req;
 		struct json_object *o = json_object_new_object();
 
 		ADD(o, "vf", json_object_new_int((int)s->vf));
@@ -680,7 +514,7 @@ static struct json_object *requests_json(const struct set_job *j)
 				ADD(o, vf_key_name((enum vf_key)k),
 				    key_json((enum vf_key)k, s));
 		ADD(o, "tries",
-		    j->res[i].sent ? json_object_new_int((int)j->res[i].tries) : NULL);
+		    op->res[i].sent ? json_object_new_int((int)op->res[i].tries) : NULL);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -693,9 +527,9 @@ static struct json_object *tristate_known(bool known, bool v)
 
 static struct json_object *pf_up_json(const struct set_job *j)
 {
-	const struct pf_up_state *u = &j->up;
+	const struct vf_set_link *u = &j->op.up;
 	struct json_object *o;
-	bool done = j->sent && u->requested;
+	bool done = j->op.sent && u->requested;
 
 	if (!j->opts.pf_up)
 		return NULL;
@@ -711,89 +545,94 @@ static struct json_object *pf_up_json(const struct set_job *j)
 
 static size_t output_json(const struct set_job *j)
 {
+	const struct vf_set_op *op = &j->op;
 	struct json_object *root = json_object_new_object();
 	struct json_object *rows = json_object_new_array();
 	size_t failed = for_each_row(j, row_add_json, rows);
 	char perm[VF_MAC_STRLEN];
 
-	ADD(root, "pf", json_object_new_string(j->pf.addr_str));
-	ADD(root, "netdev", json_object_new_string(j->ifname));
-	ADD(root, "ifindex", json_object_new_int(j->ifindex));
+	ADD(root, "pf", json_object_new_string(op->pf_addr));
+	ADD(root, "netdev", json_object_new_string(op->ifname));
+	ADD(root, "ifindex", json_object_new_int(op->ifindex));
 	ADD(root, "dry_run", json_object_new_boolean(j->opts.dry_run));
 	ADD(root, "pf_up", pf_up_json(j));
-	if (j->s.mac_auto) {
-		vf_mac_format(j->perm, perm);
+	if (op->s.mac_auto) {
+		vf_mac_format(op->auto_mac.perm, perm);
 		ADD(root, "perm_mac", json_object_new_string(perm));
 	}
-	ADD(root, "requests", requests_json(j));
+	ADD(root, "requests", requests_json(op));
 	ADD(root, "results", rows);
 	ADD(root, "ok",
-	    j->sent ? json_object_new_boolean(!failed && !j->up.error) : NULL);
+	    op->sent ? json_object_new_boolean(!failed && !op->up.error) : NULL);
 	json_print(root);
 	json_object_put(root);
 	return failed;
 }
 
-static void print_perm_source(const struct set_job *j)
+static void print_perm_source(const struct vf_set_op *op)
 {
 	char perm[VF_MAC_STRLEN];
 
-	if (!j->s.mac_auto)
+	if (!op->s.mac_auto)
 		return;
-	vf_mac_format(j->perm, perm);
-	printf("mac auto: from %s's permanent MAC %s (%s) and the VF index\n", j->ifname,
-	       perm, j->perm_src);
+	vf_mac_format(op->auto_mac.perm, perm);
+	printf("mac auto: from %s's permanent MAC %s (%s) and the VF index\n", op->ifname,
+	       perm, op->auto_mac.source);
 }
 
 static void print_dry_run(const struct set_job *j)
 {
+	const struct vf_set_op *op = &j->op;
 	char text[128];
 
-	printf("dry run: nothing is sent. %s (%s, ifindex %d) would get:\n", j->ifname,
-	       j->pf.addr_str, j->ifindex);
-	if (j->opts.pf_up && !(j->up.known && j->up.was_up))
+	printf("dry run: nothing is sent. %s (%s, ifindex %d) would get:\n", op->ifname,
+	       op->pf_addr, op->ifindex);
+	if (j->opts.pf_up && !(op->up.known && op->up.was_up))
 		printf("  RTM_NEWLINK %s IFF_UP, then up to %d s for carrier\n",
-		       j->ifname, PF_UP_WAIT_MS / 1000);
+		       op->ifname, VF_SET_PF_UP_WAIT_MS / 1000);
 	else if (j->opts.pf_up)
-		printf("  (%s is up already: no --pf-up request)\n", j->ifname);
-	for (size_t i = 0; i < j->n_res; i++) {
-		format_request(&j->res[i].req, text, sizeof(text));
-		printf("  RTM_SETLINK vf %u %s: %s\n", j->res[i].req.vf,
-		       rtnl_vf_attr_name(&j->res[i].req), text);
+		printf("  (%s is up already: no --pf-up request)\n", op->ifname);
+	for (size_t i = 0; i < op->n_res; i++) {
+		format_request(&op->res[i].req, text, sizeof(text));
+		printf("  RTM_SETLINK vf %u %s: %s\n", op->res[i].req.vf,
+		       rtnl_vf_attr_name(&op->res[i].req), text);
 	}
-	print_perm_source(j);
+	print_perm_source(op);
 }
 
-static void print_pf_up(const struct set_job *j)
+static void print_pf_up(const struct vf_set_op *op)
 {
-	const struct pf_up_state *u = &j->up;
+	const struct vf_set_link *u = &op->up;
 
 	if (!u->requested)
 		return;
 	if (u->error) {
-		printf("%s up: failed: %s\n", j->ifname, u->err.msg);
+		printf("%s up: failed: %s\n", op->ifname, u->err.msg);
 		return;
 	}
-	printf("%s up: %s, %s\n", j->ifname, u->was_up ? "was up" : "brought up",
+	printf("%s up: %s, %s\n", op->ifname, u->was_up ? "was up" : "brought up",
 	       u->carrier ? "carrier" : "no carrier yet");
 	if (!u->carrier)
 		printf("    (waited %u ms; settings that need link may be refused)\n",
 		       u->waited_ms);
 }
 
-static size_t output_text(const struct set_job *j)
+static size_t output_text(struct cli *cli, const struct set_job *j)
 {
+	struct sriov_err err;
 	size_t failed;
 
 	if (j->opts.dry_run) {
 		print_dry_run(j);
 		return 0;
 	}
-	print_pf_up(j);
+	print_pf_up(&j->op);
 	failed = for_each_row(j, row_print, NULL);
-	if (failed)
-		fprintf(stderr, "sriovctl vf: %zu setting%s failed\n", failed,
-			failed == 1 ? "" : "s");
+	if (failed) {
+		sriov_err_set(&err, -EIO, "vf: %zu setting%s failed", failed,
+			      failed == 1 ? "" : "s");
+		cli_report(cli, &err);
+	}
 	return failed;
 }
 
@@ -801,37 +640,40 @@ static size_t output_text(const struct set_job *j)
 
 static int no_kernel_under_root(struct cli *cli)
 {
-	fprintf(stderr,
-		"%s vf: --root: no kernel to send rtnetlink requests to; nothing was "
-		"changed\nhint: add --dry-run to see the requests\n",
-		cli->prog);
-	return EXIT_USAGE;
+	struct sriov_err err;
+
+	sriov_err_set(&err, -EINVAL,
+		      "vf: --root: no kernel to send rtnetlink requests to; nothing was "
+		      "changed");
+	sriov_err_hint(&err, "add --dry-run to see the requests");
+	return cli_report(cli, &err);
 }
 
 static int vf_set(struct cli *cli, const struct vf_opts *o, const char *dev, char **kv,
 		  int n_kv)
 {
 	struct set_job j = {.opts = *o};
+	struct vf_settings s = {0};
 	size_t failed;
 	int ret;
 
-	ret = parse_pairs(cli, &j, kv, n_kv);
+	ret = parse_pairs(cli, &s, kv, n_kv);
 	if (!ret)
-		ret = prepare(cli, &j, dev);
+		ret = plan(cli, &j, &s, dev);
 	if (!ret && !o->dry_run && !sriov_root_is_host(cli->root))
 		ret = no_kernel_under_root(cli);
 	if (!ret && !o->dry_run)
 		ret = cli_require_root(cli, "vf");
 	if (ret) {
-		job_free(&j);
+		vf_set_op_free(&j.op);
 		return ret;
 	}
-	if (!o->dry_run && send_all(cli, &j) < 0)
+	if (!o->dry_run && apply(cli, &j) < 0)
 		ret = EXIT_FAIL;
-	failed = cli->json ? output_json(&j) : output_text(&j);
-	if (failed || j.up.error)
+	failed = cli->json ? output_json(&j) : output_text(cli, &j);
+	if (failed || j.op.up.error)
 		ret = EXIT_FAIL;
-	job_free(&j);
+	vf_set_op_free(&j.op);
 	return ret;
 }
 

@@ -24,27 +24,33 @@ static const char *or_dash(const char *s)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+struct json_object *vf_value_json(enum vf_key key, const struct vf_value *v)
+{
+	char text[32];
+
+	switch (vf_setting_of(key)->json) {
+	case VF_JSON_NUMBER:
+		return json_object_new_int64(v->u);
+	case VF_JSON_BOOL:
+		return json_object_new_boolean(v->u != 0);
+	default:
+		vf_value_format(key, v, text, sizeof(text));
+		return json_str_or_null(text);
+	}
+}
+
+/* Every VF setting under its configuration name (vlan_proto, link_state); null unknown.
+ */
 static void settings_json(struct json_object *o, const struct vf *vf)
 {
-	const struct vf_info *vi = &vf->info;
-	bool known = vf->has_info;
-	char mac[VF_MAC_STRLEN];
+	for (int k = 0; k < VF_KEY_COUNT; k++) {
+		struct vf_value v;
+		bool known =
+			vf->has_info && vf_key_current((enum vf_key)k, &vf->info, 0, &v);
 
-	vf_mac_format(vi->mac, mac);
-	ADD(o, "mac", known && vi->has_mac ? json_object_new_string(mac) : NULL);
-	ADD(o, "vlan", known && vi->has_vlan ? json_object_new_int(vi->vlan) : NULL);
-	ADD(o, "qos", known && vi->has_vlan ? json_object_new_int(vi->qos) : NULL);
-	ADD(o, "vlan_proto",
-	    known ? json_str_or_null(vf_vlan_proto_name(vi->vlan_proto)) : NULL);
-	ADD(o, "spoofchk", known ? json_tristate(vi->spoofchk) : NULL);
-	ADD(o, "trust", known ? json_tristate(vi->trust) : NULL);
-	ADD(o, "link_state",
-	    known ? json_str_or_null(vf_link_state_name(vi->link_state)) : NULL);
-	ADD(o, "min_tx_rate",
-	    known && vi->has_rate ? json_object_new_int64(vi->min_tx_rate) : NULL);
-	ADD(o, "max_tx_rate",
-	    known && vi->has_rate ? json_object_new_int64(vi->max_tx_rate) : NULL);
-	ADD(o, "query_rss", known ? json_tristate(vi->query_rss) : NULL);
+		ADD(o, vf_setting_of((enum vf_key)k)->conf_name,
+		    known ? vf_value_json((enum vf_key)k, &v) : NULL);
+	}
 }
 
 static struct json_object *vf_json(const struct inventory *inv, const struct vf *vf)

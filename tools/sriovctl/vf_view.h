@@ -21,4 +21,7 @@ void vf_view_table(FILE *out, const struct pf *pf, const bool *sel, unsigned int
 struct json_object *vf_view_json_array(const struct inventory *inv, const struct pf *pf,
 				       const bool *sel, unsigned int n);
 
+/* A VF setting's value as JSON: number, boolean or string by its table row. */
+struct json_object *vf_value_json(enum vf_key key, const struct vf_value *v);
+
 #endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRIOV_VFSETTING_H
+#define SRIOV_VFSETTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "netlink.h"
+
+/*
+ * The VF settings, one table row each (lib/vfsetting.c): the single source
+ * of their names (`vf set` key and JSON name, configuration key, names a
+ * file may mistakenly use), their values (type, range, names, what a
+ * message calls them), where the kernel carries them (the interface and
+ * its attribute, and the field of the request and of the current state),
+ * and their help and man page text. Parsing, formatting and comparing are
+ * done once per value type, from the row. Config validation, the plan,
+ * `vf set`, `vf show`, export, the help texts, the bash completion (which
+ * reads `vf --help`) and the man page's key lists (docs/vfkeys-doc.c) all
+ * come from the table.
+ *
+ * Adding a setting: one enum vf_key entry and one row, plus, for a new
+ * kernel attribute, its get (netlink.c: into struct vf_info) and put
+ * (netlink_set.c: from struct rtnl_vf_set). A setting of another kernel
+ * interface (devlink rate or port function, sysfs, NVMe) names that
+ * interface in .iface and the fields its reader and writer use.
+ */
+
+enum vf_key {
+	VF_KEY_MAC,
+	VF_KEY_VLAN,
+	VF_KEY_QOS,
+	VF_KEY_PROTO,
+	VF_KEY_MIN_TX_RATE,
+	VF_KEY_MAX_TX_RATE,
+	VF_KEY_SPOOFCHK,
+	VF_KEY_TRUST,
+	VF_KEY_STATE,
+	VF_KEY_QUERY_RSS,
+	VF_KEY_COUNT,
+};
+
+/* Wanted values, as a user gives them (`vf set`, [vf] sections). */
+struct vf_settings {
+	unsigned int given; /* bit (1u << enum vf_key) for each key given */
+	bool mac_auto;
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint8_t qos;
+	uint16_t vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD */
+	uint32_t min_tx_rate;
+	uint32_t max_tx_rate;
+	bool spoofchk;
+	bool trust;
+	bool query_rss;
+	enum vf_link_state state;
+};
+
+static inline bool vf_settings_has(const struct vf_settings *s, enum vf_key key)
+{
+	return s->given & (1u << key);
+}
+
+/* How a value is written and stored. */
+enum vf_value_type {
+	VF_VAL_MAC,  /* aa:bb:cc:dd:ee:ff (unicast, non-zero) or auto; 6 bytes */
+	VF_VAL_UINT, /* 0..max, decimal; 1, 2 or 4 bytes */
+	VF_VAL_BOOL, /* on/off (yes/no, 1/0, true/false); stored 0/1 */
+	VF_VAL_ENUM, /* one of names (any case); stored as its value */
+};
+
+/* The value's type in JSON output (docs/json.md). */
+enum vf_json_type {
+	VF_JSON_STRING,
+	VF_JSON_NUMBER,
+	VF_JSON_BOOL,
+};
+
+/* The kernel interface that carries a setting. */
+enum vf_iface {
+	VF_IFACE_RTNL, /* rtnetlink IFLA_VF_* on the PF netdev; attr: enum rtnl_vf_attr */
+};
+
+struct vf_enum_name {
+	const char *name;
+	uint32_t value;
+};
+
+/* A field of a struct: its offset and size. */
+struct vf_field {
+	size_t off;
+	size_t size;
+};
+
+/* vf_setting.cur_known: the current value is unknown when it is negative (int). */
+#define VF_CUR_SIGNED ((size_t)-1)
+
+struct vf_setting {
+	const char *name;      /* `vf set` key and its JSON name: "proto" */
+	const char *conf_name; /* configuration key, and `show --json`: "vlan_proto" */
+	const char *alias;     /* another name people write (suggested), or NULL */
+	const char *help;      /* one line of `vf --help` */
+	const char *doc;       /* the man page's configuration key list */
+	/* the value */
+	enum vf_value_type type;
+	enum vf_json_type json;
+	uint32_t max;			  /* VF_VAL_UINT */
+	const char *unit;		  /* VF_VAL_UINT: "Mbit/s", or NULL */
+	const char *what;		  /* VF_VAL_ENUM: "a link state" */
+	const struct vf_enum_name *names; /* VF_VAL_ENUM: NULL-terminated */
+	uint32_t dflt;			  /* sent when neither given nor known */
+	bool zero_unreported;		  /* a current value 0 means not reported */
+	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
+	struct vf_field want;		  /* in struct vf_settings */
+	/* where the kernel carries it */
+	enum vf_iface iface;
+	unsigned int attr;   /* VF_IFACE_RTNL: enum rtnl_vf_attr */
+	struct vf_field req; /* in struct rtnl_vf_set */
+	struct vf_field cur; /* in struct vf_info */
+	size_t cur_known;    /* offset of the bool in vf_info, or VF_CUR_SIGNED */
+};
+
+/* The row of key (NULL past the table). */
+const struct vf_setting *vf_setting_of(enum vf_key key);
+
+/* A value of any type. */
+struct vf_value {
+	uint32_t u; /* UINT, BOOL, ENUM */
+	uint8_t mac[6];
+};
+
+/* "mac", "vlan", ... */
+const char *vf_key_name(enum vf_key key);
+
+/*
+ * Looks up a `vf set` key by name (exact, lower case). -EINVAL for an
+ * unknown one, with a message listing the valid keys.
+ */
+int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e);
+
+/* A configuration key (exact): 0 or -ENOENT. */
+int vf_key_lookup_conf(const char *name, enum vf_key *key);
+
+/* The configuration key an alias stands for ("proto": "vlan_proto"), or NULL. */
+const char *vf_key_alias_of(const char *name);
+
+/* "mac, vlan, ..., query_rss": every key, as `vf set` (conf false) or a file names it. */
+void vf_key_list(bool conf, char *buf, size_t size);
+
+/* The values a key takes, for messages: "0-4095", "on or off", "Mbit/s". */
+void vf_key_values(enum vf_key key, char *buf, size_t size);
+
+/* The value syntax for help and man pages: "0-4095", "on|off", "MAC|auto". */
+void vf_key_syntax(enum vf_key key, char *buf, size_t size);
+
+/*
+ * Parses text into key's field of s (does not mark it given). name names the
+ * key in messages (a file's name for it). -EINVAL for a malformed value,
+ * -ERANGE for a number out of range: "vlan: '5000' is out of range 0-4095".
+ */
+int vf_key_parse(enum vf_key key, const char *name, const char *text,
+		 struct vf_settings *s, struct sriov_err *e);
+
+/* Key's value in a and b is the same (mac: both auto, or the same address). */
+bool vf_key_equal(enum vf_key key, const struct vf_settings *a,
+		  const struct vf_settings *b);
+
+/* Copies key's value from src to dst and marks it given there. */
+void vf_key_copy(enum vf_key key, struct vf_settings *dst, const struct vf_settings *src);
+
+/* The wanted value of key in s (given); "mac auto" is auto_mac (NULL: keep "auto"). */
+void vf_key_want(enum vf_key key, const struct vf_settings *s, const uint8_t *auto_mac,
+		 struct vf_value *v);
+
+/*
+ * The VF's current value of key: false when the kernel did not report it.
+ * A value 0 of a zero_unreported key reads as fallback.
+ */
+bool vf_key_current(enum vf_key key, const struct vf_info *vi, uint32_t fallback,
+		    struct vf_value *v);
+
+/* key's value in a kernel request, and setting it there. */
+void vf_key_req_get(enum vf_key key, const struct rtnl_vf_set *rq, struct vf_value *v);
+void vf_key_req_put(enum vf_key key, struct rtnl_vf_set *rq, const struct vf_value *v);
+
+/* Values compare equal. */
+bool vf_value_equal(enum vf_key key, const struct vf_value *a, const struct vf_value *b);
+
+/*
+ * A value as text, in the syntax vf_settings_add() accepts: "100", "802.1Q",
+ * "on", "enable", "52:54:00:12:34:56". Empty for a value that has no name.
+ */
+void vf_value_format(enum vf_key key, const struct vf_value *v, char *buf, size_t size);
+
+/* The wanted value as text ("auto" for mac auto without auto_mac). */
+void vf_key_format_want(enum vf_key key, const struct vf_settings *s,
+			const uint8_t *auto_mac, char *buf, size_t size);
+
+/* The current value as text; "" when unknown (802.1Q for an unreported proto). */
+void vf_key_format_current(enum vf_key key, const struct vf_info *vi, char *buf,
+			   size_t size);
+
+/* The value parsers of the types; key names the setting in messages. */
+int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov_err *e);
+int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e);
+int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
+		  uint32_t *v, struct sriov_err *e);
+
+/* Values as text. The names are NULL for a value that has none. */
+#define VF_MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its NUL */
+void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN]);
+const char *vf_link_state_name(int state);	/* "auto", "enable", "disable" */
+const char *vf_vlan_proto_name(uint16_t proto); /* "802.1Q", "802.1ad" */
+
+#endif
