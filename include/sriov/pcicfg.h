@@ -211,9 +211,9 @@ struct pci_dump_func {
  * Comment lines starting with '#' and blank lines between functions are
  * skipped, and so is lspci's -v/-vv/-vvv decode between a device line and
  * its rows (indented lines, as in lspci -vvvxxxx output): the result is the
- * same as for the plain -x/-xxx/-xxxx text. Each function's length must be 64, 256 or 4096 bytes with rows in
- * order. Any defect (a wrapped device line, a short or odd hex row, a missing
- * final newline, rows out of order) fails with -EINVAL and a message
+ * same as for the plain -x/-xxx/-xxxx text. Each function's length must be 64, 256 or
+ * 4096 bytes with rows in order. Any defect (a wrapped device line, a short or odd hex
+ * row, a missing final newline, rows out of order) fails with -EINVAL and a message
  * "FILE:LINE: reason". *funcs is allocated: free with pci_dump_free().
  */
 int pci_dump_parse(const char *text, size_t len, const char *filename,
