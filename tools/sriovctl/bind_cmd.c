@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * sriovctl bind DEV DRIVER|default, and the runner sriovctl unbind shares:
- * resolve DEV (a function, or PF/INDEXES for several VFs), plan every
+ * The runner of sriovctl bind DEV DRIVER|default and sriovctl unbind DEV
+ * (cmd_bind.c and cmd_unbind.c hold their help and table entries): resolve
+ * DEV (a function, or PF/INDEXES for several VFs), plan every
  * function (all checks, nothing changed), then apply the plans in order.
  */
 #include <errno.h>
@@ -11,6 +12,7 @@
 
 #include "cli.h"
 #include "inventory_view.h"
+#include "bind_cmd.h"
 #include "usage_view.h"
 
 #define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
@@ -28,51 +30,6 @@ struct bind_cmd {
 	struct bind_plan *plans;
 	size_t n_plans;
 };
-
-static void bind_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: sriovctl bind DEV DRIVER|default [--force] [--dry-run] [--json]\n"
-		"\n"
-		"Bind a PCI function to DRIVER through its driver_override: the "
-		"override\n"
-		"is set, the function is unbound from its current driver, the kernel is\n"
-		"asked to probe it (drivers_probe), and the driver it ends up with is\n"
-		"checked. 'default' clears the override and lets the kernel pick the\n"
-		"function's own driver again.\n"
-		"\n"
-		"For vfio-pci (passthrough to a VM) the function's IOMMU group must be\n"
-		"viable: every other device in it on vfio-pci or on no driver (PCI\n"
-		"bridges excepted). The devices that spoil it are named. The result\n"
-		"names the /dev/vfio/GROUP node to hand to QEMU or libvirt.\n"
-		"\n"
-		"Refused unless --force: taking a function away from its driver while a\n"
-		"process holds its /dev/vfio/GROUP (a running VM), while its netdev is "
-		"up\n"
-		"with addresses or the default route, or while it is a PF with VFs\n"
-		"enabled.\n"
-		"\n"
-		"DEV is a PCI address (0000:01:10.0, 01:10.0), a netdev (enp1s0f0v0), "
-		"or\n"
-		"PF/INDEXES for VFs (enp1s0f0/0, enp1s0f0/0-3, enp1s0f0/all).\n"
-		"\n"
-		"Options:\n"
-		"  --force         go on although the function is in use, its IOMMU\n"
-		"                  group is not viable, or it is a PF with VFs enabled\n"
-		"  --dry-run       print the steps, change nothing\n"
-		"%s"
-		"\n"
-		"Examples:\n"
-		"  sriovctl bind enp1s0f0/0 vfio-pci     # VF 0 to vfio-pci\n"
-		"  sriovctl bind 0000:01:10.0 default    # back to its own driver "
-		"(igbvf)\n"
-		"  sriovctl bind enp1s0f0/0-3 vfio-pci --dry-run\n"
-		"\n"
-		"Exit status: 0 done or already so, 1 refused or failed (the message "
-		"says\n"
-		"why), 2 bad argument (nothing changed), 3 not root.\n",
-		cli_common_help());
-}
 
 /* ---- arguments -------------------------------------------------------------- */
 
@@ -287,7 +244,7 @@ static void print_dry_run(const struct bind_plan *p)
 					   : "(none)");
 	print_steps(stdout, p, true);
 	for (int i = 0; i < p->n_warnings; i++)
-		fprintf(stderr, "warning: %s\n", p->warnings[i]);
+		cli_warn("%s", p->warnings[i]);
 }
 
 static void print_already(const struct bind_plan *p)
@@ -321,7 +278,7 @@ static void print_result(const struct cli *cli, const struct bind_plan *p)
 			print_steps(stdout, p, false);
 	}
 	for (int i = 0; i < p->n_warnings; i++)
-		fprintf(stderr, "warning: %s\n", p->warnings[i]);
+		cli_warn("%s", p->warnings[i]);
 }
 
 static int apply_all(struct bind_cmd *bc)
@@ -334,7 +291,7 @@ static int apply_all(struct bind_cmd *bc)
 		sriov_err_clear(&err);
 		if (bind_apply(bc->cli->root, p, &err) < 0) {
 			if (p->n_steps) {
-				fprintf(stderr, "%s: the steps:\n", p->address);
+				cli_status("%s: the steps:", p->address);
 				print_steps(stderr, p, false);
 			}
 			return cli_report(bc->cli, &err);
@@ -446,12 +403,13 @@ static int run_planned(struct bind_cmd *bc)
 	return ret;
 }
 
-int bind_command_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
+int bind_command_run(struct cli *cli, const struct command *cmd, int argc, char **argv,
+		     bool unbind)
 {
 	struct bind_cmd bc = {.cli = cli, .name = cmd->name};
 	int first, ret;
 
-	bc.req.action = cmd == &cmd_unbind ? BIND_UNBIND : BIND_DRIVER;
+	bc.req.action = unbind ? BIND_UNBIND : BIND_DRIVER;
 	ret = parse_args(&bc, cmd, argc, argv, &first);
 	if (ret != CLI_CONTINUE)
 		return ret;
@@ -473,15 +431,3 @@ int bind_command_run(struct cli *cli, const struct command *cmd, int argc, char 
 	free(bc.addrs);
 	return ret;
 }
-
-static int bind_run(struct cli *cli, int argc, char **argv)
-{
-	return bind_command_run(cli, &cmd_bind, argc, argv);
-}
-
-const struct command cmd_bind = {
-	.name = "bind",
-	.summary = "bind a function to a driver (vfio-pci, or back to its default)",
-	.run = bind_run,
-	.help = bind_help,
-};

@@ -76,8 +76,8 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 		return cli_report(cli, &err);
 	}
 	if (!cli->json && strcmp(argv[first], "-"))
-		fprintf(stderr, "captured %zu SR-IOV PF%s into %s\n", inv.n_pfs,
-			inv.n_pfs == 1 ? "" : "s", argv[first]);
+		cli_status("captured %zu SR-IOV PF%s into %s", inv.n_pfs,
+			   inv.n_pfs == 1 ? "" : "s", argv[first]);
 	print_notes(cli, &inv);
 	sriov_inventory_free(&inv);
 	return EXIT_OK;

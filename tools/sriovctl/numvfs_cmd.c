@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * sriovctl enable DEV N / disable DEV: set a PF's number of VFs (the
- * library's numvfs_set() does the work), then say what was done.
+ * The runner of sriovctl enable DEV N and disable DEV (cmd_enable.c and
+ * cmd_disable.c hold their help and table entries): set a PF's number of
+ * VFs (the library's numvfs_set() does the work), then say what was done.
  * disable is "enable DEV 0" with its own arguments and wording.
  */
 #include <errno.h>
@@ -27,51 +28,6 @@ struct numvfs_opts {
 	int timeout_ms;
 	bool force, dry_run;
 };
-
-static void enable_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: sriovctl enable DEV N [--autoprobe yes|no] [--timeout S]\n"
-		"                       [--force] [--dry-run] [--json] [--root DIR]\n"
-		"\n"
-		"Give the physical function DEV exactly N virtual functions (sysfs\n"
-		"sriov_numvfs), safely:\n"
-		"  - N is checked against the PF's limit before anything is\n"
-		"    written; the message says where the limit comes from (the\n"
-		"    device's TotalVFs or the driver's sriov_totalvfs);\n"
-		"  - a different non-zero count goes through 0 (the kernel's rule),\n"
-		"    but only when no VF is in use: a VM holding its /dev/vfio\n"
-		"    group, or its netdev up with addresses on this host; otherwise\n"
-		"    it refuses and names the users;\n"
-		"  - every write is bounded by --timeout (some drivers block for\n"
-		"    minutes); a failure is explained from the kernel log, with the\n"
-		"    fix (BIOS setting, pci=realloc, pci=assign-busses, ...);\n"
-		"  - the count is read back (a driver may enable fewer VFs and still\n"
-		"    succeed), then it waits until the virtfnN links exist, the VF\n"
-		"    drivers are bound (autoprobe on) and VF netdev names settled.\n"
-		"N equal to the current count changes nothing.\n"
-		"\n"
-		"Options:\n"
-		"  --autoprobe yes|no  set sriov_drivers_autoprobe before the VFs are\n"
-		"                      created; 'no' leaves new VFs without a driver\n"
-		"                      (for vfio-pci, or NVMe VFs that need setup)\n"
-		"  --timeout SECONDS   bound of each write and of the wait (default\n"
-		"                      %d; fractions allowed: 0.5)\n"
-		"  --force             change the count even while VFs are in use\n"
-		"                      (their users lose the device)\n"
-		"  --dry-run           print what would be done, change nothing\n"
-		"%s"
-		"\n"
-		"Examples:\n"
-		"  # sriovctl enable enp1s0 4\n"
-		"  0000:01:00.0: 4 VFs enabled (was 0): 01:10.0 eth1, 01:10.2 eth2, ...\n"
-		"  # sriovctl enable 0000:02:00.0 2 --autoprobe no\n"
-		"\n"
-		"Exit status: 0 done (or nothing to do), 1 the operation failed or\n"
-		"was refused (VFs in use), 2 bad input (nothing changed), 3 needs\n"
-		"root.\n",
-		NUMVFS_DEFAULT_TIMEOUT_MS / 1000, cli_common_help());
-}
 
 /* ---- arguments ------------------------------------------------------------ */
 
@@ -462,11 +418,10 @@ static void print_steps_verbose(const struct numvfs_result *res)
 	for (size_t i = 0; i < res->n_steps; i++) {
 		const struct numvfs_step *st = &res->steps[i];
 
-		fprintf(stderr, "  %-9s %-7s %5ld ms  %s%s%s%s\n",
-			numvfs_step_name(st->kind), numvfs_status_name(st->status),
-			st->elapsed_ms, st->value[0] ? st->value : "",
-			st->value[0] ? " -> " : "", st->attr,
-			st->detail[0] ? st->detail : "");
+		cli_status("  %-9s %-7s %5ld ms  %s%s%s%s", numvfs_step_name(st->kind),
+			   numvfs_status_name(st->status), st->elapsed_ms,
+			   st->value[0] ? st->value : "", st->value[0] ? " -> " : "",
+			   st->attr, st->detail[0] ? st->detail : "");
 	}
 }
 
@@ -475,11 +430,11 @@ static void print_failure_state(const struct outcome *oc)
 	const struct numvfs_result *res = oc->res;
 
 	if (res->pending_pid)
-		fprintf(stderr, "%s: the VF count is unknown until the kernel finishes\n",
-			res->pf);
+		cli_status("%s: the VF count is unknown until the kernel finishes",
+			   res->pf);
 	else if (res->changed && res->enabled >= 0)
-		fprintf(stderr, "%s: now %d VFs (was %d)\n", res->pf, res->enabled,
-			res->previous);
+		cli_status("%s: now %d VFs (was %d)", res->pf, res->enabled,
+			   res->previous);
 }
 
 static void print_text(struct cli *cli, const struct outcome *oc)
@@ -488,8 +443,7 @@ static void print_text(struct cli *cli, const struct outcome *oc)
 		print_failure_state(oc);
 		if (cli->verbose)
 			for (size_t i = 0; i < oc->res->kernel_log.n; i++)
-				fprintf(stderr, "kernel: %s\n",
-					oc->res->kernel_log.v[i].text);
+				cli_status("kernel: %s", oc->res->kernel_log.v[i].text);
 	} else if (oc->opts->dry_run) {
 		print_plan(oc);
 	} else {
@@ -507,7 +461,7 @@ static void warn_forced(const struct pf *pf, const struct numvfs_result *res)
 
 	if (!res->forced || !numvfs_users_describe(pf, users, sizeof(users)))
 		return;
-	fprintf(stderr, "warning: removing VFs in use (--force): %s\n", users);
+	cli_warn("removing VFs in use (--force): %s", users);
 }
 
 /* Exit code of a failure: input errors from the checks are 2, a refusal 1. */
@@ -635,15 +589,3 @@ out:
 	sriov_inventory_free(&inv);
 	return ret;
 }
-
-static int enable_run(struct cli *cli, int argc, char **argv)
-{
-	return numvfs_command_run(cli, &cmd_enable, argc, argv, false);
-}
-
-const struct command cmd_enable = {
-	.name = "enable",
-	.summary = "create N VFs on a PF (through 0, bounded, verified)",
-	.run = enable_run,
-	.help = enable_help,
-};
