@@ -257,7 +257,8 @@ static bool line_is_row(const struct dump_line *l)
 {
 	size_t n = 0;
 
-	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS && hex_digit_value(l->text[n]) >= 0)
+	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS &&
+	       hex_digit_value(l->text[n]) >= 0)
 		n++;
 	if (n == 0 || n > DUMP_MAX_OFFSET_DIGS || n >= l->len || l->text[n] != ':')
 		return false;
