@@ -18,6 +18,7 @@
 #include "sriov/vfattr.h"
 #include "clock.h"
 #include "apply_internal.h"
+#include "fault.h"
 
 void apply_result_free(struct apply_result *res)
 {
@@ -121,17 +122,13 @@ static void change_from_step(const struct plan_step *s, struct journal_change *c
 }
 
 /*
- * For the tests only (tests/vm/scenarios/apply.sh): SRIOVCTL_FAULT_KILL_STEP=N
- * kills this process with SIGKILL once the N-th change of the run is
- * journaled and before it is made: a crash at a known point.
+ * The N-th change of the run is journaled and not yet made: where the
+ * test-only SRIOVCTL_FAULT_KILL_STEP=N crashes the run (fault.h).
  */
 static void fault_point(struct run *run)
 {
-	const char *v = getenv("SRIOVCTL_FAULT_KILL_STEP");
-
 	run->journaled++;
-	if (v && atoi(v) == run->journaled)
-		raise(SIGKILL);
+	fault_kill_at_step(run->journaled);
 }
 
 /*
