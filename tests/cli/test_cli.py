@@ -9,6 +9,7 @@ Ends with the line "N passed, N failed".
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -308,6 +309,48 @@ def test_decode_mixed_damaged():
             expect_usage(f"mixed dump {name}", ["decode", path], [f"{name}:{line}:", words])
 
 
+COMMANDS = ("list", "show", "check", "decode", "enable", "disable", "vf", "bind", "unbind",
+            "apply", "restore", "persist", "export", "capture")
+
+
+def man_usage_options():
+    """The long options on each command's heading lines in docs/sriovctl.1.scd."""
+    opts = {}
+    with open(os.path.join(SRC, "docs", "sriovctl.1.scd")) as f:
+        text = f.read()
+    section = text.split("\n# COMMANDS\n", 1)[1].split("\n# ", 1)[0]
+    for line in section.splitlines():
+        m = re.match(r"\*([a-z]+)\* ?", line)
+        if m:
+            opts.setdefault(m.group(1), set()).update(re.findall(r"--[a-z-]+", line))
+    return opts
+
+
+def test_usage_lines():
+    """Every usage line lists the options the command takes: --help's usage and
+    the man page's heading agree, and a command refuses an option neither lists."""
+    man = man_usage_options()
+    for cmd in COMMANDS:
+        rc, out, _ = run([cmd, "--help"])
+        usage = out.split("\n\n", 1)[0]
+        listed = set(re.findall(r"--[a-z-]+", usage))
+        check(f"{cmd}: man page has a heading", cmd in man, str(sorted(man)))
+        check(f"{cmd}: --help usage and man page list the same options",
+              listed == man.get(cmd), f"help {sorted(listed)} man {sorted(man.get(cmd, ()))}")
+        for opt in re.findall(r"^  (--[a-z-]+)", out, re.M):
+            if opt not in ("--json", "--root", "--verbose", "--help"):
+                check(f"{cmd}: option {opt} of --help is on its usage line", opt in listed, usage)
+        rc, _, err = run([cmd, "--no-such-option"])
+        check(f"{cmd}: an unknown option is refused", rc == 2 and "unknown option" in err, err)
+
+
+def test_capture_json_refused():
+    with tempfile.TemporaryDirectory() as tmp:
+        out_file = os.path.join(tmp, "host.tar")
+        expect_usage("capture --json", ["capture", out_file, "--json"], ["--json", "archive"])
+        check("capture --json: no archive written", not os.path.exists(out_file))
+
+
 def test_help():
     rc, out, _ = run(["--help"])
     check("--help exits 0", rc == 0)
@@ -326,6 +369,8 @@ def main():
     test_decode_mixed()
     test_decode_64_bytes()
     test_decode_mixed_damaged()
+    test_usage_lines()
+    test_capture_json_refused()
     archives = sorted(f for f in os.listdir(FIXTURES) if f.endswith(".tar")) if os.path.isdir(FIXTURES) else []
     check("at least one recorded tree under tests/fixtures", len(archives) > 0)
     for a in archives:

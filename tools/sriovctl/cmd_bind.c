@@ -9,6 +9,7 @@ static void bind_help(FILE *out)
 {
 	fprintf(out,
 		"Usage: sriovctl bind DEV DRIVER|default [--force] [--dry-run] [--json]\n"
+		"                     [--root DIR]\n"
 		"\n"
 		"Bind a PCI function to DRIVER through its driver_override: the "
 		"override\n"

@@ -10,7 +10,7 @@
 static void decode_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: sriovctl decode FILE [--json] [-v]\n"
+		"Usage: sriovctl decode FILE [--json]\n"
 		"\n"
 		"Decode a PCI configuration-space dump as printed by 'lspci -x', '-xxx'\n"
 		"or '-xxxx' (use -xxxx: SR-IOV, ARI and ACS live in the extended space\n"

@@ -8,7 +8,7 @@
 static void unbind_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: sriovctl unbind DEV [--force] [--dry-run] [--json]\n"
+		"Usage: sriovctl unbind DEV [--force] [--dry-run] [--json] [--root DIR]\n"
 		"\n"
 		"Unbind a PCI function from its current driver (the driver's unbind\n"
 		"file in sysfs) and check that it is free afterwards. Its\n"
