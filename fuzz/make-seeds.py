@@ -60,6 +60,9 @@ def read(path):
 # ---- dump and caps -------------------------------------------------------------
 
 HEX_DUMPS = r"(?!.*\.vvv\.txt$).*\.txt|.*\.bin"
+# dump seeds also take lspci -vvv text (the parser skips it before the rows)
+# and the mixed -v...-vvv with -x...-xxxx dumps
+DUMP_TEXT = r".*\.txt|.*\.bin"
 
 
 def dump_configs(text):
@@ -79,12 +82,14 @@ def seeds_dump_caps():
     dump, caps = Corpus("dump"), Corpus("caps")
     for folder, prefix in ((os.path.join(DATA, "pci-dumps"), ""),
                            (os.path.join(DATA, "bad-dumps"), "bad-"),
+                           (os.path.join(DATA, "mixed-dumps"), "mixed-"),
                            (SHARED_DUMPS, "shared-")):
-        dump.add_files(folder, HEX_DUMPS, prefix)
-    for name in sorted(os.listdir(os.path.join(DATA, "pci-dumps"))):
-        if re.fullmatch(HEX_DUMPS, name):
-            for i, cfg in enumerate(dump_configs(read(os.path.join(DATA, "pci-dumps", name)))):
-                caps.add(f"{name[:-4]}-{i}.bin", cfg)
+        dump.add_files(folder, DUMP_TEXT, prefix)
+    for folder, prefix in (("pci-dumps", ""), ("mixed-dumps", "mixed-")):
+        for name in sorted(os.listdir(os.path.join(DATA, folder))):
+            if re.fullmatch(HEX_DUMPS, name):
+                for i, cfg in enumerate(dump_configs(read(os.path.join(DATA, folder, name)))):
+                    caps.add(f"{prefix}{name[:-4]}-{i}.bin", cfg)
     # config space read from the recorded trees' sysfs
     for tar in sorted(os.listdir(os.path.join(SRC, "tests", "fixtures"))):
         if tar.endswith(".tar"):

@@ -20,6 +20,7 @@
 
 #include "sriov/ops.h"
 #include "clock.h"
+#include "fault.h"
 #include "sysfs_paths.h"
 
 #define ATTR_NUMVFS    "sriov_numvfs"
@@ -48,27 +49,6 @@ static void progress(const struct numvfs_request *req, const char *fmt, ...)
 }
 
 /* ---- the bounded write ---------------------------------------------------- */
-
-/*
- * For the tests only (tests/vm/scenarios/faults.sh), like
- * SRIOVCTL_FAULT_KILL_STEP in apply.c: SRIOVCTL_FAULT_BLOCK_WRITE=ATTR makes
- * the writer of a path ending in "/ATTR" (sriov_numvfs, unbind, ...) wait
- * until it is killed instead of writing: what a write stuck in the kernel
- * on the device lock looks like from here.
- */
-static void fault_block_write(const char *path)
-{
-	const char *attr = getenv("SRIOVCTL_FAULT_BLOCK_WRITE");
-	size_t len = strlen(path), n;
-
-	if (!attr || !attr[0])
-		return;
-	n = strlen(attr);
-	if (len <= n || path[len - n - 1] != '/' || strcmp(path + len - n, attr))
-		return;
-	for (;;)
-		pause();
-}
 
 /*
  * The child doing the write. It may outlive the command (a write stuck in

@@ -366,6 +366,13 @@ static bool std_cap_ptr_valid(const struct cap_walk *w, uint16_t off)
 	       cfg_has(w->cfg, off, 2);
 }
 
+/* A pointer into the standard space the config does not cover (lspci -x). */
+static bool std_cap_past_dump(const struct cap_walk *w, uint16_t off)
+{
+	return off >= CFG_HEADER_SIZE && off < PCI_CFG_STD_SIZE &&
+	       !cfg_has(w->cfg, off, 2);
+}
+
 /*
  * Pointers have their two reserved low bits masked off, as the PCI spec asks
  * software to do (and as Linux and lspci do), so they are always aligned.
@@ -384,6 +391,11 @@ static void walk_std_caps(struct cap_walk *w)
 	while (off) {
 		uint8_t id;
 
+		if (std_cap_past_dump(w, off)) {
+			caps->list_past_dump = true;
+			caps->past_dump_offset = off;
+			return;
+		}
 		if (!std_cap_ptr_valid(w, off) || !walk_visit(w, off)) {
 			caps->walk_truncated = true;
 			return;

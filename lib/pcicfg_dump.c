@@ -2,8 +2,11 @@
 /*
  * Reader for the text pciutils prints with lspci -x, -xxx and -xxxx: per
  * function a device line "[DDDD:]BB:DD.F description" and rows of sixteen
- * hex bytes "OFF: xx xx ...". The text comes from pastes and mail archives,
- * so every defect is reported with the file and line it was found on.
+ * hex bytes "OFF: xx xx ...". With -v, -vv or -vvv as well (lspci -vvvxxxx,
+ * what users paste), lspci prints its decode between the device line and the
+ * rows, every line of it indented: that text is skipped, as lspci -F skips
+ * it. The text comes from pastes and mail archives, so every defect is
+ * reported with the file and line it was found on.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,6 +40,7 @@ struct dump_parser {
 	size_t cap_funcs;
 	struct pci_dump_func *cur; /* function whose rows are being read */
 	bool after_device_line;	   /* last meaningful line was a device line */
+	bool verbose_text;	   /* cur has lspci -v text (indented lines) */
 	struct sriov_err *e;
 };
 
@@ -127,11 +131,17 @@ static bool dump_len_valid(size_t len)
 static int finish_function(struct dump_parser *p)
 {
 	struct pci_dump_func *f = p->cur;
+	bool verbose_text = p->verbose_text;
 
 	p->cur = NULL;
 	p->after_device_line = false;
+	p->verbose_text = false;
 	if (!f || dump_len_valid(f->cfg.len))
 		return 0;
+	if (f->cfg.len == 0 && verbose_text)
+		return dump_error(p, f->line,
+				  "function has lspci -v text but no hex rows: "
+				  "a dump needs -x, -xxx or -xxxx (lspci -vvvxxxx)");
 	return dump_error(p, f->line,
 			  "function has %zu bytes; a dump has 64, 256 or 4096",
 			  f->cfg.len);
@@ -211,6 +221,32 @@ static int start_function(struct dump_parser *p, const struct dump_line *l,
 	copy_description(f, l);
 	p->cur = f;
 	p->after_device_line = true;
+	p->verbose_text = false;
+	return 0;
+}
+
+/* ---- lspci -v text ------------------------------------------------------- */
+
+/* lspci indents every line of its -v/-vv/-vvv decode; rows and device lines
+ * start in the first column. */
+static bool line_is_indented(const struct dump_line *l)
+{
+	return l->len && is_blank(l->text[0]);
+}
+
+/* The decode sits between the device line and the first hex row. */
+static int skip_verbose_text(struct dump_parser *p, const struct dump_line *l)
+{
+	if (!p->cur)
+		return dump_error(p, l->number,
+				  "indented text before any device line (expected "
+				  "\"[DDDD:]BB:DD.F description\")");
+	if (p->cur->cfg.len)
+		return dump_error(p, l->number,
+				  "indented text after the hex rows (lspci prints its "
+				  "-v text before them)");
+	p->verbose_text = true;
+	p->after_device_line = false;
 	return 0;
 }
 
@@ -221,7 +257,8 @@ static bool line_is_row(const struct dump_line *l)
 {
 	size_t n = 0;
 
-	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS && hex_digit_value(l->text[n]) >= 0)
+	while (n < l->len && n <= DUMP_MAX_OFFSET_DIGS &&
+	       hex_digit_value(l->text[n]) >= 0)
 		n++;
 	if (n == 0 || n > DUMP_MAX_OFFSET_DIGS || n >= l->len || l->text[n] != ':')
 		return false;
@@ -366,6 +403,8 @@ static int parse_line(struct dump_parser *p, const struct dump_line *l)
 		return finish_function(p);
 	if (line_is_row(l))
 		return parse_row(p, l);
+	if (line_is_indented(l))
+		return skip_verbose_text(p, l);
 	return parse_other_line(p, l);
 }
 

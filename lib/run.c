@@ -6,7 +6,6 @@
  * apply_vf.c, apply_pf.c and restore.c, which call it; it calls none of them.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "sriov/plan.h"
 #include "apply_internal.h"
 #include "sysfs_paths.h"
+#include "fault.h"
 
 void run_progress(struct run *run, const char *fmt, ...)
 {
@@ -94,17 +94,13 @@ static void change_from_step(const struct plan_step *s, struct journal_change *c
 }
 
 /*
- * For the tests only (tests/vm/scenarios/apply.sh): SRIOVCTL_FAULT_KILL_STEP=N
- * kills this process with SIGKILL once the N-th change of the run is
- * journaled and before it is made: a crash at a known point.
+ * The N-th change of the run is journaled and not yet made: where the
+ * test-only SRIOVCTL_FAULT_KILL_STEP=N crashes the run (fault.h).
  */
 static void fault_point(struct run *run)
 {
-	const char *v = getenv("SRIOVCTL_FAULT_KILL_STEP");
-
 	run->journaled++;
-	if (v && atoi(v) == run->journaled)
-		raise(SIGKILL);
+	fault_kill_at_step(run->journaled);
 }
 
 /*

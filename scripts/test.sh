@@ -17,7 +17,7 @@ fi
 
 echo "== build (dev: -Werror, ASan, UBSan)"
 if [ ! -f build-dev/build.ninja ]; then
-	meson setup build-dev --buildtype=debug -Dwerror=true -Db_sanitize=address,undefined
+	meson setup build-dev --buildtype=debug -Dwerror=true -Db_sanitize=address,undefined -Dfault_hooks=true
 fi
 ninja -C build-dev
 

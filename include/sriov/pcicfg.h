@@ -173,12 +173,18 @@ struct pci_caps {
 	int n_refs;
 	bool ext_space_read; /* the config covered the extended space (len 4096) */
 	bool walk_truncated; /* a loop, a bad pointer or the limit stopped a walk */
+	/* The standard list goes on past cfg->len (lspci -x prints 64 bytes):
+	 * not damage; the capabilities from past_dump_offset on are not known. */
+	bool list_past_dump;
+	uint16_t past_dump_offset;
 };
 
 /*
  * Walks the standard and (when cfg->len is 4096) the extended capability
  * lists and decodes the ones above. Loops and out-of-range pointers end the
- * walk (walk_truncated) without failing. Returns 0, or -EINVAL when cfg->len
+ * walk (walk_truncated) without failing. A pointer into the standard space
+ * past the bytes given (a 64-byte dump) ends it too, as list_past_dump: the
+ * rest is not in the dump, which is not damage. Returns 0, or -EINVAL when cfg->len
  * is below 64.
  */
 int pci_caps_decode(const struct pcicfg *cfg, struct pci_caps *caps, struct sriov_err *e);
@@ -190,7 +196,7 @@ void acs_cap_decode(const struct pcicfg *cfg, uint16_t off, struct acs_cap *c);
 void pcie_cap_decode(const struct pcicfg *cfg, uint16_t off, struct pcie_cap *c);
 void msix_cap_decode(const struct pcicfg *cfg, uint16_t off, struct msix_cap *c);
 
-/* ---- pciutils text dumps (lspci -x / -xxx / -xxxx) -------------------- */
+/* ---- pciutils text dumps (lspci [-v...-vvv] -x / -xxx / -xxxx) -------- */
 
 struct pci_dump_func {
 	struct pci_addr addr;
@@ -203,9 +209,11 @@ struct pci_dump_func {
  * Parses the text of an lspci hex dump: one or more functions, each a device
  * line ("[DDDD:]BB:DD.F description") followed by rows "OFF: xx xx ... (16)".
  * Comment lines starting with '#' and blank lines between functions are
- * skipped. Each function's length must be 64, 256 or 4096 bytes with rows in
- * order. Any defect (a wrapped device line, a short or odd hex row, a missing
- * final newline, rows out of order) fails with -EINVAL and a message
+ * skipped, and so is lspci's -v/-vv/-vvv decode between a device line and
+ * its rows (indented lines, as in lspci -vvvxxxx output): the result is the
+ * same as for the plain -x/-xxx/-xxxx text. Each function's length must be 64, 256 or
+ * 4096 bytes with rows in order. Any defect (a wrapped device line, a short or odd hex
+ * row, a missing final newline, rows out of order) fails with -EINVAL and a message
  * "FILE:LINE: reason". *funcs is allocated: free with pci_dump_free().
  */
 int pci_dump_parse(const char *text, size_t len, const char *filename,

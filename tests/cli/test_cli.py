@@ -9,6 +9,7 @@ Ends with the line "N passed, N failed".
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -20,6 +21,7 @@ SRIOVCTL = os.environ.get("SRIOVCTL", os.path.join(BUILD, "tools", "sriovctl", "
 FIXTURES = os.path.join(SRC, "tests", "fixtures")
 DUMPS = os.path.join(SRC, "tests", "data", "pci-dumps")
 BAD_DUMPS = os.path.join(SRC, "tests", "data", "bad-dumps")
+MIXED_DUMPS = os.path.join(SRC, "tests", "data", "mixed-dumps")
 UPDATE = "--update" in sys.argv
 
 passed = 0
@@ -241,6 +243,114 @@ def test_decode_corpus():
         golden(f"decode {name} golden", gpath, out)
 
 
+def test_decode_mixed():
+    """lspci -v/-vv/-vvv text mixed with -x/-xxx/-xxxx rows (tests/data/mixed-dumps,
+    printed by lspci itself) decodes exactly as the plain hex form does."""
+    names = sorted(n for n in os.listdir(MIXED_DUMPS) if n.count(".") == 3)
+    check("mixed dumps: -v, -vv and -vvv with -x, -xxx and -xxxx",
+          {n.split(".", 1)[1] for n in names if n.startswith("82576.")} ==
+          {f"{v}.{x}.txt" for v in ("v", "vv", "vvv") for x in ("x", "xxx", "xxxx")},
+          str(names))
+    for name in names:
+        base, _, level, _ = name.split(".")
+        plain = os.path.join(MIXED_DUMPS, f"{base}.{level}.txt")
+        outs = {}
+        for extra in ("--json", "-v"):
+            rc, out, err = run(["decode", os.path.join(MIXED_DUMPS, name), extra])
+            prc, pout, perr = run(["decode", plain, extra])
+            check(f"decode {name} {extra}: exit 0", rc == 0 and prc == 0, err + perr)
+            check(f"decode {name} {extra}: same as {base}.{level}.txt", out == pout and out,
+                  f"{len(out)} vs {len(pout)} bytes")
+            outs[extra] = out
+        if level == "xxxx" and base == "82576" and outs["--json"]:
+            fn = json.loads(outs["--json"])["functions"][0]
+            check(f"decode {name}: SR-IOV decoded", "sriov" in fn["capabilities"], str(fn))
+
+
+def test_decode_64_bytes():
+    """lspci -x: the capability list starts past the 64 bytes; not damage."""
+    dump = os.path.join(MIXED_DUMPS, "82576.vv.x.txt")
+    rc, out, err = run(["decode", dump])
+    check("64-byte dump: exit 0", rc == 0, err)
+    check("64-byte dump: nothing on stderr", err == "", err)
+    check("64-byte dump: note says the capabilities are not in the dump",
+          "capabilities from [40] on are not in this dump" in out and "damaged" not in out, out)
+    rc, out, err = run(["decode", dump, "--json"])
+    fn = json.loads(out)["functions"][0] if rc == 0 else {}
+    check("64-byte dump --json: capabilities_past_dump 64",
+          fn.get("config_bytes") == 64 and fn.get("capabilities_past_dump") == 64, out)
+    rc, out, err = run(["decode", os.path.join(MIXED_DUMPS, "82576.xxxx.txt"), "--json"])
+    fn = json.loads(out)["functions"][0] if rc == 0 else {}
+    check("4096-byte dump --json: capabilities_past_dump null",
+          "capabilities_past_dump" in fn and fn["capabilities_past_dump"] is None, out)
+
+
+def test_decode_mixed_damaged():
+    """Verbose text is skipped only where lspci prints it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(MIXED_DUMPS, "82576.vv.x.txt")) as f:
+            lines = f.read().splitlines(keepends=True)
+        rows = [i for i, l in enumerate(lines) if l[:3] == "00:"]
+        cases = {
+            # text after the rows of the function
+            "after-rows.txt": (lines[:rows[0] + 2] + ["\tSubsystem: late\n"] + lines[rows[0] + 2:],
+                               rows[0] + 3, "after the hex rows"),
+            # the verbose text without the rows (lspci -vv alone)
+            "no-rows.txt": (lines[:rows[0]] + ["\n"], 1, "no hex rows"),
+            # a wrapped device line in a mixed dump
+            "wrapped.txt": (lines[:1] + ["(rev 01)\n"] + lines[1:], 2, "wrapped"),
+            # indented text before any device line
+            "no-device.txt": (["\tSubsystem: orphan\n"] + lines, 1, "before any device line"),
+        }
+        for name, (text, line, words) in cases.items():
+            path = os.path.join(tmp, name)
+            with open(path, "w") as f:
+                f.write("".join(text))
+            expect_usage(f"mixed dump {name}", ["decode", path], [f"{name}:{line}:", words])
+
+
+COMMANDS = ("list", "show", "check", "decode", "enable", "disable", "vf", "bind", "unbind",
+            "apply", "restore", "persist", "export", "capture")
+
+
+def man_usage_options():
+    """The long options on each command's heading lines in docs/sriovctl.1.scd."""
+    opts = {}
+    with open(os.path.join(SRC, "docs", "sriovctl.1.scd")) as f:
+        text = f.read()
+    section = text.split("\n# COMMANDS\n", 1)[1].split("\n# ", 1)[0]
+    for line in section.splitlines():
+        m = re.match(r"\*([a-z]+)\* ?", line)
+        if m:
+            opts.setdefault(m.group(1), set()).update(re.findall(r"--[a-z-]+", line))
+    return opts
+
+
+def test_usage_lines():
+    """Every usage line lists the options the command takes: --help's usage and
+    the man page's heading agree, and a command refuses an option neither lists."""
+    man = man_usage_options()
+    for cmd in COMMANDS:
+        rc, out, _ = run([cmd, "--help"])
+        usage = out.split("\n\n", 1)[0]
+        listed = set(re.findall(r"--[a-z-]+", usage))
+        check(f"{cmd}: man page has a heading", cmd in man, str(sorted(man)))
+        check(f"{cmd}: --help usage and man page list the same options",
+              listed == man.get(cmd), f"help {sorted(listed)} man {sorted(man.get(cmd, ()))}")
+        for opt in re.findall(r"^  (--[a-z-]+)", out, re.M):
+            if opt not in ("--json", "--root", "--verbose", "--help"):
+                check(f"{cmd}: option {opt} of --help is on its usage line", opt in listed, usage)
+        rc, _, err = run([cmd, "--no-such-option"])
+        check(f"{cmd}: an unknown option is refused", rc == 2 and "unknown option" in err, err)
+
+
+def test_capture_json_refused():
+    with tempfile.TemporaryDirectory() as tmp:
+        out_file = os.path.join(tmp, "host.tar")
+        expect_usage("capture --json", ["capture", out_file, "--json"], ["--json", "archive"])
+        check("capture --json: no archive written", not os.path.exists(out_file))
+
+
 def test_help():
     rc, out, _ = run(["--help"])
     check("--help exits 0", rc == 0)
@@ -256,6 +366,11 @@ def main():
     test_help()
     test_bad_input()
     test_decode_corpus()
+    test_decode_mixed()
+    test_decode_64_bytes()
+    test_decode_mixed_damaged()
+    test_usage_lines()
+    test_capture_json_refused()
     archives = sorted(f for f in os.listdir(FIXTURES) if f.endswith(".tar")) if os.path.isdir(FIXTURES) else []
     check("at least one recorded tree under tests/fixtures", len(archives) > 0)
     for a in archives:

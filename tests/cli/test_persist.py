@@ -575,6 +575,11 @@ def test_meson_install(tmp):
     example = under(dest, prefix, os.path.join(opts["datadir"], "doc", "sriovctl", "examples",
                                                "sriovctl.conf"))
     t.check("installed: the example configuration", os.path.isfile(example), example)
+    json_md = under(dest, prefix, os.path.join(opts["datadir"], "doc", "sriovctl", "json.md"))
+    t.check("installed: docs/json.md", os.path.isfile(json_md), json_md)
+    if os.path.isfile(json_md):
+        with open(json_md) as f, open(os.path.join(t.SRC, "docs", "json.md")) as g:
+            t.check("installed json.md is docs/json.md", f.read() == g.read())
     if os.path.isfile(example):
         root = make_tree(tmp, "example", conf=None)
         with open(example) as f:

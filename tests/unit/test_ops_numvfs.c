@@ -604,6 +604,7 @@ static void test_bounded_write_errors(void **state)
 			 0);
 }
 
+#ifdef SRIOV_FAULT_HOOKS /* -Dfault_hooks=true (lib/fault.h) */
 /* SRIOVCTL_FAULT_BLOCK_WRITE=ATTR: the writer of .../ATTR waits to be killed. */
 static void test_fault_block_write(void **state)
 {
@@ -629,6 +630,7 @@ static void test_fault_block_write(void **state)
 		0);
 	unsetenv("SRIOVCTL_FAULT_BLOCK_WRITE");
 }
+#endif
 
 static void test_set_write_blocks(void **state)
 {
@@ -811,7 +813,9 @@ int main(void)
 		T(test_wait_udev_queue),
 		T(test_bounded_write_blocks),
 		T(test_bounded_write_errors),
+#ifdef SRIOV_FAULT_HOOKS
 		T(test_fault_block_write),
+#endif
 		T(test_set_write_blocks),
 		T(test_set_write_fails),
 		T(test_diagnose),

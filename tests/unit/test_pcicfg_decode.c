@@ -200,7 +200,10 @@ static void test_std_pointer_beyond_len(void **state)
 	cfg->data[0x34] = 0x40;
 	add_std_cap(cfg, 0x40, 0x01, 0x60); /* 0x60 is past the 0x48 bytes we have */
 	decode_ok(cfg, &caps);
-	assert_true(caps.walk_truncated);
+	/* not damage: the rest of the list is not in the bytes given */
+	assert_false(caps.walk_truncated);
+	assert_true(caps.list_past_dump);
+	assert_int_equal(caps.past_dump_offset, 0x60);
 	assert_int_equal(caps.n_refs, 1);
 	free(cfg);
 }
@@ -377,7 +380,9 @@ static void test_no_read_past_len(void **state)
 		assert_int_equal(sriov.n_vf_bars, 0);
 		assert_int_equal(pcie.version, 0);
 		if (lens[i] <= 0x40) {
-			assert_true(caps.walk_truncated);
+			assert_false(caps.walk_truncated);
+			assert_true(caps.list_past_dump);
+			assert_int_equal(caps.past_dump_offset, 0x40);
 			assert_int_equal(caps.n_refs, 0);
 		}
 		free(cfg);

@@ -243,6 +243,154 @@ static size_t append_rows(char *buf, size_t pos, size_t size, size_t len,
 	return pos;
 }
 
+/* ---- lspci -v text mixed in (tests/data/mixed-dumps) ----------------------- */
+
+static void parse_file(const char *subdir, const char *name, struct pci_dump_func **funcs,
+		       size_t *n)
+{
+	struct sriov_err e = {0};
+	struct text_file t;
+
+	read_text_file(subdir, name, &t);
+	if (pci_dump_parse(t.data, t.len, name, funcs, n, &e))
+		fail_msg("%s: %s", name, e.msg);
+	free(t.data);
+}
+
+static void assert_same_function(const struct pci_dump_func *a,
+				 const struct pci_dump_func *b)
+{
+	struct pci_caps ca, cb;
+
+	assert_int_equal(pci_addr_cmp(&a->addr, &b->addr), 0);
+	assert_string_equal(a->description, b->description);
+	assert_int_equal(a->cfg.len, b->cfg.len);
+	assert_memory_equal(a->cfg.data, b->cfg.data, a->cfg.len);
+	assert_int_equal(pci_caps_decode(&a->cfg, &ca, NULL), 0);
+	assert_int_equal(pci_caps_decode(&b->cfg, &cb, NULL), 0);
+	assert_memory_equal(&ca, &cb, sizeof(ca));
+}
+
+/*
+ * NAME.vV.xX.txt (lspci -vV -xX) parses to what NAME.xX.txt (lspci -xX)
+ * does: every pair lspci printed, -v/-vv/-vvv with -x/-xxx/-xxxx.
+ */
+static void test_mixed_same_as_plain(void **state)
+{
+	static const char *const levels[] = {"v", "vv", "vvv"};
+	static const char *const hex[] = {"x", "xxx", "xxxx"};
+	static const size_t lens[] = {64, 256, 4096};
+	char names[64][256];
+	size_t n = list_files("mixed-dumps", ".txt", NULL, names, 64);
+	size_t compared = 0;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct pci_dump_func *mixed, *plain;
+		char base[64], level[8], x[8], plain_name[96];
+		size_t nm, np;
+
+		if (sscanf(names[i], "%63[^.].%7[v].%7[x].txt", base, level, x) != 3)
+			continue;
+		snprintf(plain_name, sizeof(plain_name), "%s.%s.txt", base, x);
+		parse_file("mixed-dumps", names[i], &mixed, &nm);
+		parse_file("mixed-dumps", plain_name, &plain, &np);
+		assert_int_equal(nm, np);
+		for (size_t k = 0; k < nm; k++) {
+			assert_same_function(&mixed[k], &plain[k]);
+			/* lspci prints 256 bytes for a function without more */
+			if (!strcmp(base, "82576"))
+				assert_int_equal(mixed[k].cfg.len, lens[strlen(x) / 2]);
+		}
+		pci_dump_free(mixed);
+		pci_dump_free(plain);
+		compared++;
+	}
+	/* the SR-IOV PF in every combination, and the test machine's own devices */
+	for (size_t l = 0; l < 3; l++)
+		for (size_t h = 0; h < 3; h++) {
+			char name[64];
+			size_t k;
+
+			snprintf(name, sizeof(name), "82576.%s.%s.txt", levels[l],
+				 hex[h]);
+			for (k = 0; k < n && strcmp(names[k], name); k++)
+				;
+			if (k == n)
+				fail_msg("mixed-dumps/%s is missing", name);
+		}
+	assert_true(compared >= 10);
+}
+
+/* lspci -vvvxxxx of an SR-IOV PF: the capability is decoded from the rows. */
+static void test_mixed_sriov_pf(void **state)
+{
+	struct pci_dump_func *funcs;
+	struct pci_caps caps;
+	size_t n;
+
+	(void)state;
+	parse_file("mixed-dumps", "82576.vvv.xxxx.txt", &funcs, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(funcs[0].line, 1);
+	assert_int_equal(funcs[0].cfg.len, 4096);
+	assert_int_equal(pci_caps_decode(&funcs[0].cfg, &caps, NULL), 0);
+	assert_true(caps.has_sriov);
+	assert_int_equal(caps.sriov.offset, 0x160);
+	assert_true(caps.has_ari);
+	assert_false(caps.walk_truncated);
+	pci_dump_free(funcs);
+}
+
+/* Indented text is lspci's decode only between a device line and its rows. */
+static void test_mixed_text_placement(void **state)
+{
+	static const struct {
+		const char *text;
+		int ret;
+		const char *msg;
+	} cases[] = {
+		{"01:00.0 x\n\tSubsystem: y\n  spaces too\n00:", 0, NULL},
+		{"01:00.0 x\n00:", -EINVAL, "t:6: indented text after the hex rows"},
+		{"\tSubsystem: y\n01:00.0 x\n00:", -EINVAL,
+		 "t:1: indented text before any device line"},
+		{"01:00.0 x\n\tSubsystem: y\n\n", -EINVAL,
+		 "t:1: function has lspci -v text but no hex rows"},
+		{"01:00.0 x\n\tSubsystem: y\nwrapped\n00:", -EINVAL,
+		 "t:3: expected a hex row"},
+	};
+	char buf[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pci_dump_func *funcs = NULL;
+		struct sriov_err e = {0};
+		const char *rows = strstr(cases[i].text, "00:");
+		size_t pos, n = 0;
+		int ret;
+
+		/* "00:" stands for 64 bytes of rows, then indented text for case 1 */
+		pos = (size_t)snprintf(buf, sizeof(buf), "%.*s",
+				       (int)(rows ? rows - cases[i].text
+						  : (ptrdiff_t)strlen(cases[i].text)),
+				       cases[i].text);
+		if (rows) {
+			pos = append_rows(buf, pos, sizeof(buf), 64, 0);
+			if (i == 1)
+				pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos,
+							"\tKernel driver in use: igb\n");
+		}
+		ret = pci_dump_parse(buf, pos, "t", &funcs, &n, &e);
+		if (ret != cases[i].ret)
+			fail_msg("case %zu: %d (%s)", i, ret, e.msg);
+		if (cases[i].msg && !starts_with(e.msg, cases[i].msg))
+			fail_msg("case %zu: \"%s\"", i, e.msg);
+		if (!ret)
+			assert_int_equal(funcs[0].cfg.len, 64);
+		pci_dump_free(funcs);
+	}
+}
+
 static void test_multi_function(void **state)
 {
 	size_t size = 64 * 1024, pos = 0, n;
@@ -385,6 +533,11 @@ static const struct bad_dump bad_dumps[] = {
 	{"only-comments.txt", 2, "no device line found"},
 	{"binary-garbage.bin", 1, "control character 0x7f in column 1"},
 	{"bad-address.txt", 2, "invalid PCI address '01:20.0'"},
+	{"mixed-no-rows.txt", 2, "function has lspci -v text but no hex rows"},
+	{"mixed-text-after-rows.txt", 72, "indented text after the hex rows"},
+	{"mixed-text-before-device-line.txt", 2, "indented text before any device line"},
+	{"mixed-wrapped-device-line.txt", 3,
+	 "device line continues on next line (wrapped?)"},
 };
 
 #define N_BAD_DUMPS (sizeof(bad_dumps) / sizeof(bad_dumps[0]))
@@ -530,6 +683,9 @@ int main(void)
 		cmocka_unit_test(test_x710_unwrapped),
 		cmocka_unit_test(test_crlf_same_as_lf),
 		cmocka_unit_test(test_multi_function),
+		cmocka_unit_test(test_mixed_same_as_plain),
+		cmocka_unit_test(test_mixed_sriov_pf),
+		cmocka_unit_test(test_mixed_text_placement),
 		cmocka_unit_test(test_long_description_truncated),
 		cmocka_unit_test(test_too_many_functions),
 		cmocka_unit_test(test_oversize_input),

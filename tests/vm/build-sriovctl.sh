@@ -1,5 +1,7 @@
 #!/bin/bash
-# Build sriovctl for the guest (no tests, no sanitizers) into OUTDIR/sriovctl-build.
+# Build sriovctl for the guest (no tests, no sanitizers) into OUTDIR/sriovctl-build,
+# with the test-only fault hooks (-Dfault_hooks=true: faults.sh and apply.sh
+# use SRIOVCTL_FAULT_*).
 #   tests/vm/build-sriovctl.sh [OUTDIR]     (default <repo>/build-vm)
 # Exit 0 with a clear message if it does not build (yet): the guest then runs
 # without it and the checks that need it fail.
@@ -13,7 +15,11 @@ log="$out/sriovctl-build.log"
 {
 	if [ ! -f "$bdir/build.ninja" ]; then
 		meson setup "$bdir" "$repo" -Dtests=false -Db_sanitize=none --buildtype=debugoptimized \
-			--prefix=/usr
+			--prefix=/usr -Dfault_hooks=true
+	else
+		# a build configured before the option existed gets it too
+		# (meson configure does not know options added since)
+		meson setup --reconfigure "$bdir" "$repo" -Dfault_hooks=true
 	fi
 	ninja -C "$bdir"
 } >"$log" 2>&1 && ok=1 || ok=0

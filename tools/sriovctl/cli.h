@@ -9,7 +9,7 @@
 
 #include "sriov.h"
 
-/* Exit codes (DESIGN.md section 2). */
+/* Exit codes (docs/design.md). */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,	 /* a check found problems or an operation failed */
@@ -86,10 +86,26 @@ struct cli_progress {
 void cli_progress_print(void *ctx, const char *msg);
 void cli_progress_end(struct cli_progress *p);
 
-/* Prints "sriovctl: msg" and the hint to stderr; returns the exit code for err->code. */
+/*
+ * The reporter (report.c): every error, warning, note and hint the CLI
+ * writes to stderr goes through these.
+ *
+ * cli_report: "sriovctl: msg" and "hint: hint"; returns the exit code for
+ * err->code (exit_code_for). cli_usage_error: "sriovctl[ CMD]: message" and
+ * "Try 'sriovctl[ CMD] --help'."; returns EXIT_USAGE. cli_error: "sriovctl[
+ * CMD]: message"; returns exit_code. cli_warn, cli_note, cli_hint: "warning:
+ * ", "note: ", "hint: " and the message. cli_status: the message alone (a
+ * progress or outcome line that belongs on stderr). A newline is added.
+ */
 int cli_report(struct cli *cli, const struct sriov_err *err);
 int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int cli_error(struct cli *cli, const char *cmd, int exit_code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int exit_code_for(int err);
 
 /* JSON helpers */

@@ -136,7 +136,7 @@ static void print_diags(struct cli *cli, const struct cfg_diags *d)
 
 	for (size_t i = 0; i < d->n; i++) {
 		cfg_diag_format(&d->items[i], line, sizeof(line));
-		fprintf(stderr, "%s: %s\n", cli->prog, line);
+		cli_error(cli, NULL, EXIT_USAGE, "%s", line);
 	}
 }
 
@@ -174,13 +174,11 @@ static int default_files(struct cli *cli, struct apply_args *a)
 	if (cfg_default_files(cli->root, &a->default_files, &a->n_files, &err) < 0)
 		return cli_report(cli, &err);
 	if (!a->n_files) {
-		fprintf(stderr,
-			"%s apply: no configuration: %s does not exist and %s has no "
-			"*.conf file\n"
-			"hint: start from the example in "
-			"/usr/share/doc/sriovctl/examples, "
-			"or name a FILE\n",
-			cli->prog, CFG_DEFAULT_FILE, CFG_DEFAULT_DIR);
+		cli_error(cli, "apply", EXIT_USAGE,
+			  "no configuration: %s does not exist and %s has no *.conf file",
+			  CFG_DEFAULT_FILE, CFG_DEFAULT_DIR);
+		cli_hint("start from the example in /usr/share/doc/sriovctl/examples, "
+			 "or name a FILE");
 		return EXIT_USAGE;
 	}
 	a->files = calloc(a->n_files, sizeof(*a->files));
@@ -211,10 +209,8 @@ static int load_config(struct cli *cli, const struct apply_args *a, bool own_fil
 			print_diags(cli, &diags);
 		else
 			cli_report(cli, &err);
-		fprintf(stderr,
-			"%s apply: the configuration has errors: nothing was "
-			"changed\n",
-			cli->prog);
+		cli_error(cli, "apply", EXIT_USAGE,
+			  "the configuration has errors: nothing was changed");
 	}
 	cfg_diags_free(&diags);
 	if (host)
@@ -262,7 +258,7 @@ static void report(struct cli *cli, const struct apply_args *a, int ret,
 		plan_print(stdout, "apply", res, mode);
 	}
 	if (ret == -EIO)
-		fprintf(stderr, "%s apply: %s\n", cli->prog, err->msg);
+		cli_error(cli, "apply", EXIT_FAIL, "%s", err->msg);
 }
 
 static int run_apply(struct cli *cli, struct apply_args *a,

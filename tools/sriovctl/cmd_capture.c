@@ -21,10 +21,14 @@ static void capture_help(FILE *out)
 		"  $ sriovctl show --root host\n"
 		"\n"
 		"FILE '-' writes to standard output. Run as root so that the full\n"
-		"configuration space is captured.\n"
+		"configuration space is captured. The output is the archive, never\n"
+		"JSON: --json is refused (exit 2); 'sriovctl show --root DIR --json'\n"
+		"reads the capture back as JSON.\n"
 		"\n"
-		"Options:\n%s",
-		cli_common_help());
+		"Options:\n"
+		"  --root DIR      capture DIR (a tree) instead of /\n"
+		"  -v, --verbose   say more\n"
+		"  -h, --help      show help\n");
 }
 
 /*
@@ -60,6 +64,11 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 	if (argc - first > 1)
 		return cli_usage_error(cli, "capture", "unexpected argument '%s'",
 				       argv[first + 1]);
+	if (cli->json)
+		return cli_usage_error(
+			cli, "capture",
+			"--json: capture writes a tar archive, not JSON "
+			"('sriovctl show --root DIR --json' reads it back)");
 	ret = cli_open_root(cli);
 	if (ret)
 		return ret;
@@ -75,9 +84,9 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 		sriov_inventory_free(&inv);
 		return cli_report(cli, &err);
 	}
-	if (!cli->json && strcmp(argv[first], "-"))
-		fprintf(stderr, "captured %zu SR-IOV PF%s into %s\n", inv.n_pfs,
-			inv.n_pfs == 1 ? "" : "s", argv[first]);
+	if (strcmp(argv[first], "-"))
+		cli_status("captured %zu SR-IOV PF%s into %s", inv.n_pfs,
+			   inv.n_pfs == 1 ? "" : "s", argv[first]);
 	print_notes(cli, &inv);
 	sriov_inventory_free(&inv);
 	return EXIT_OK;

@@ -20,11 +20,17 @@ static void decode_help(FILE *out)
 		"  # lspci -xxxx -s 01:00.0 > pf.txt\n"
 		"  $ sriovctl decode pf.txt\n"
 		"\n"
+		"lspci's -v, -vv or -vvv text may be mixed in (lspci -vvvxxxx, as\n"
+		"bug reports have it): it is skipped, as 'lspci -F' skips it, and the\n"
+		"result is the same as for the plain hex dump.\n"
+		"\n"
 		"A malformed dump (a wrapped device line, a short or non-hex row, a\n"
 		"missing final newline, a function given twice) is rejected with\n"
 		"FILE:LINE and the reason. A damaged capability list (a loop, a\n"
 		"pointer out of range) is decoded up to the damage and reported the\n"
-		"same way; the exit status is then 2.\n"
+		"same way; the exit status is then 2. A 64-byte dump (lspci -x) is\n"
+		"not damaged: its capability list goes on past the dump, and a note\n"
+		"says which capabilities are not in it (exit status 0).\n"
 		"\n"
 		"Options:\n%s",
 		cli_common_help());
@@ -45,7 +51,22 @@ static struct json_object *func_json(const struct pci_dump_func *f,
 	json_object_object_add(o, "config_all_ones",
 			       json_object_new_boolean(caps->config_all_ones));
 	json_object_object_add(o, "capabilities", caps_to_json(caps));
+	json_object_object_add(o, "capabilities_past_dump",
+			       caps->list_past_dump
+				       ? json_object_new_int(caps->past_dump_offset)
+				       : NULL);
 	return o;
+}
+
+/* lspci -x: the list goes on past the 64 bytes; say so, it is not damage. */
+static void past_dump_text(const struct pci_dump_func *f, const struct pci_caps *caps)
+{
+	if (!caps->list_past_dump)
+		return;
+	printf("  (the capabilities from [%x] on are not in this dump: it has %zu "
+	       "bytes;\n"
+	       "   'lspci -xxxx' as root dumps all 4096)\n",
+	       caps->past_dump_offset, f->cfg.len);
 }
 
 static void func_text(const struct pci_dump_func *f, const struct pci_caps *caps)
@@ -57,6 +78,7 @@ static void func_text(const struct pci_dump_func *f, const struct pci_caps *caps
 	printf("  ids: %04x:%04x, %zu bytes of config space\n", caps->vendor_id,
 	       caps->device_id, f->cfg.len);
 	caps_print_text(stdout, caps, "  ");
+	past_dump_text(f, caps);
 	if (!caps->has_sriov && caps->ext_space_read && !caps->config_all_ones)
 		printf("  no SR-IOV capability\n");
 }
@@ -72,11 +94,10 @@ static int find_duplicate(struct cli *cli, const char *file,
 			if (pci_addr_cmp(&funcs[i].addr, &funcs[j].addr))
 				continue;
 			pci_addr_format(&funcs[i].addr, addr);
-			fprintf(stderr,
-				"%s: %s:%u: function %s again (first on line %u): one "
-				"dump per function\n",
-				cli->prog, file, funcs[i].line, addr, funcs[j].line);
-			return EXIT_USAGE;
+			return cli_error(cli, NULL, EXIT_USAGE,
+					 "%s:%u: function %s again (first on line %u): "
+					 "one dump per function",
+					 file, funcs[i].line, addr, funcs[j].line);
 		}
 	return 0;
 }
@@ -89,21 +110,22 @@ static int report_damage(struct cli *cli, const char *file, const struct pci_dum
 	const struct pci_cap_ref *last =
 		caps->n_refs ? &caps->refs[caps->n_refs - 1] : NULL;
 
-	/* lspci -x: 64 bytes, and the list points past them; not damage */
-	if (!caps->walk_truncated || f->cfg.len < PCI_CFG_STD_SIZE)
+	/* a list going on past a 64-byte dump is list_past_dump, not this */
+	if (!caps->walk_truncated)
 		return 0;
 	pci_addr_format(&f->addr, addr);
 	if (last)
-		fprintf(stderr,
-			"%s: %s:%u: %s: the capability list is damaged after the "
+		cli_error(
+			cli, NULL, EXIT_USAGE,
+			"%s:%u: %s: the capability list is damaged after the "
 			"capability at [%x] (a loop, a pointer out of range or a broken "
-			"entry): later capabilities are not shown\n",
-			cli->prog, file, f->line, addr, last->offset);
+			"entry): later capabilities are not shown",
+			file, f->line, addr, last->offset);
 	else
-		fprintf(stderr,
-			"%s: %s:%u: %s: the capability list is damaged at its start (a "
-			"pointer out of range or a broken entry)\n",
-			cli->prog, file, f->line, addr);
+		cli_error(cli, NULL, EXIT_USAGE,
+			  "%s:%u: %s: the capability list is damaged at its start (a "
+			  "pointer out of range or a broken entry)",
+			  file, f->line, addr);
 	return 1;
 }
 
@@ -172,7 +194,7 @@ static int decode_run(struct cli *cli, int argc, char **argv)
 
 const struct command cmd_decode = {
 	.name = "decode",
-	.summary = "decode an lspci -x/-xxx/-xxxx dump offline",
+	.summary = "decode an lspci -x/-xxx/-xxxx dump offline (-v text may be mixed in)",
 	.run = decode_run,
 	.help = decode_help,
 };

@@ -94,7 +94,8 @@ static void export_help(FILE *out)
 		"                   (libvirt formats only)\n"
 		"  --name NETWORK   the libvirt network's name (default "
 		"sriov-PFNETDEV)\n"
-		"  --vmid N         the Proxmox VE VM ID, %d-%d (default: VMID)\n"
+		"  --vmid N         the Proxmox VE VM ID, %d-%d (without it the output\n"
+		"                   has the word VMID where the ID goes: replace it)\n"
 		"  --hostpci N      the Proxmox hostpci index, 0-%d (default 0)\n"
 		"%s"
 		"\n"
@@ -270,13 +271,13 @@ static int report_config(struct export_cmd *x, const struct cfg_diags *d,
 	char line[sizeof(d->items[0].msg) + 300];
 
 	if (!d->n)
-		fprintf(stderr, "%s export: %s\n", x->cli->prog, err->msg);
+		cli_error(x->cli, "export", EXIT_USAGE, "%s", err->msg);
 	for (size_t i = 0; i < d->n; i++) {
 		cfg_diag_format(&d->items[i], line, sizeof(line));
-		fprintf(stderr, "%s export: %s\n", x->cli->prog, line);
+		cli_error(x->cli, "export", EXIT_USAGE, "%s", line);
 	}
-	fprintf(stderr, "hint: fix the configuration, or pass --no-config to use the "
-			"VF's current settings\n");
+	cli_hint("fix the configuration, or pass --no-config to use the VF's current "
+		 "settings");
 	return EXIT_USAGE;
 }
 
@@ -336,24 +337,31 @@ static int load_config(struct export_cmd *x)
 
 /* ---- output ------------------------------------------------------------------------ */
 
+/* "is VF 2 of PF 0000:01:00.0 (enp1s0)", "is an SR-IOV PF with 4 VFs", ... */
+static void describe_kind(const struct export_target *t, char *buf, size_t size)
+{
+	if (t->is_vf)
+		snprintf(buf, size, "is VF %d of PF %s%s%s%s", t->vf_index, t->pf_addr,
+			 t->pf_ifname[0] ? " (" : "", t->pf_ifname,
+			 t->pf_ifname[0] ? ")" : "");
+	else if (t->is_pf)
+		snprintf(buf, size, "is an SR-IOV PF with %d VFs", t->num_vfs);
+	else
+		snprintf(buf, size, "is a PCI function (not SR-IOV)");
+}
+
 static void print_identity(const struct export_cmd *x)
 {
 	const struct export_target *t = &x->t;
+	char kind[256], group[16];
 
-	fprintf(stderr, "note: %s", t->addr_str);
-	if (t->is_vf)
-		fprintf(stderr, " is VF %d of PF %s%s%s%s", t->vf_index, t->pf_addr,
-			t->pf_ifname[0] ? " (" : "", t->pf_ifname,
-			t->pf_ifname[0] ? ")" : "");
-	else if (t->is_pf)
-		fprintf(stderr, " is an SR-IOV PF with %d VFs", t->num_vfs);
-	else
-		fprintf(stderr, " is a PCI function (not SR-IOV)");
-	fprintf(stderr, "; driver %s; IOMMU group ", t->driver[0] ? t->driver : "none");
+	describe_kind(t, kind, sizeof(kind));
 	if (t->iommu_group >= 0)
-		fprintf(stderr, "%d\n", t->iommu_group);
+		snprintf(group, sizeof(group), "%d", t->iommu_group);
 	else
-		fprintf(stderr, "none\n");
+		snprintf(group, sizeof(group), "none");
+	cli_note("%s %s; driver %s; IOMMU group %s", t->addr_str, kind,
+		 t->driver[0] ? t->driver : "none", group);
 }
 
 static void print_notes(const struct export_cmd *x)
@@ -364,16 +372,14 @@ static void print_notes(const struct export_cmd *x)
 	print_identity(x);
 	if (t->is_vf && t->is_network && x->format != EXPORT_LIBVIRT_NETWORK) {
 		vf_mac_format(t->mac, mac);
-		fprintf(stderr, "note: MAC %s: %s\n", t->has_mac ? mac : "none",
-			t->mac_source);
+		cli_note("MAC %s: %s", t->has_mac ? mac : "none", t->mac_source);
 		if (t->has_vlan)
-			fprintf(stderr, "note: VLAN %u, qos %u: %s\n", t->vlan, t->qos,
-				t->vlan_source);
+			cli_note("VLAN %u, qos %u: %s", t->vlan, t->qos, t->vlan_source);
 		else
-			fprintf(stderr, "note: VLAN none: %s\n", t->vlan_source);
+			cli_note("VLAN none: %s", t->vlan_source);
 	}
 	for (int i = 0; i < t->n_warnings; i++)
-		fprintf(stderr, "warning: %s\n", t->warnings[i]);
+		cli_warn("%s", t->warnings[i]);
 }
 
 static const char *kind_name(const struct export_target *t)
@@ -432,8 +438,7 @@ static void open_netlink(struct export_cmd *x)
 	sriov_err_clear(&err);
 	if (sriov_root_is_host(x->cli->root) && rtnl_open(&x->nl, &err) < 0 &&
 	    !x->cli->json)
-		fprintf(stderr, "note: %s: the VF's current settings are unknown\n",
-			err.msg);
+		cli_note("%s: the VF's current settings are unknown", err.msg);
 }
 
 static int export_target(struct export_cmd *x, const char *dev)

@@ -146,17 +146,13 @@ static int no_config(struct persist_cmd *pc)
 {
 	const char *dir = pc->cli->root_dir;
 
-	fprintf(stderr,
-		"%s persist: no configuration to persist: neither %s nor %s/*.conf "
-		"exists%s%s\n",
-		pc->cli->prog, CFG_DEFAULT_FILE, CFG_DEFAULT_DIR, dir ? " in " : "",
-		dir ? dir : "");
-	fprintf(stderr,
-		"hint: write %s (the format: sriovctl(1), CONFIGURATION FILES; an "
-		"example: %s), check it with `sriovctl apply --dry-run`, then run "
-		"persist "
-		"again\n",
-		CFG_DEFAULT_FILE, sriov_example_config_path);
+	cli_error(pc->cli, "persist", EXIT_USAGE,
+		  "no configuration to persist: neither %s nor %s/*.conf exists%s%s",
+		  CFG_DEFAULT_FILE, CFG_DEFAULT_DIR, dir ? " in " : "", dir ? dir : "");
+	cli_hint("write %s (the format: sriovctl(1), CONFIGURATION FILES; an "
+		 "example: %s), check it with `sriovctl apply --dry-run`, then run "
+		 "persist again",
+		 CFG_DEFAULT_FILE, sriov_example_config_path);
 	return EXIT_USAGE;
 }
 
@@ -169,10 +165,10 @@ static int report_config_errors(struct persist_cmd *pc, const struct cfg_diags *
 		return cli_report(pc->cli, err);
 	for (size_t i = 0; i < d->n; i++) {
 		cfg_diag_format(&d->items[i], line, sizeof(line));
-		fprintf(stderr, "%s persist: %s\n", pc->cli->prog, line);
+		cli_error(pc->cli, "persist", EXIT_USAGE, "%s", line);
 	}
-	fprintf(stderr, "hint: fix the configuration, then run persist again (nothing "
-			"was installed)\n");
+	cli_hint("fix the configuration, then run persist again (nothing was "
+		 "installed)");
 	if (err->code == -EINVAL || err->code == -ENOENT || err->code == -EFBIG)
 		return EXIT_USAGE;
 	return exit_code_for(err->code);
@@ -218,7 +214,7 @@ static int load_config(struct persist_cmd *pc)
 		char line[700];
 
 		cfg_diag_format(&diags.items[i], line, sizeof(line));
-		fprintf(stderr, "warning: %s\n", line);
+		cli_warn("%s", line);
 	}
 	cfg_diags_free(&diags);
 	free(names);
@@ -499,7 +495,7 @@ static int carry_out(struct persist_cmd *pc)
 	sriov_err_clear(&err);
 	if (!pc->dry_run && persist_execute(pc->cli->root, &pc->plan, &err) < 0) {
 		if (!pc->cli->json && pc->plan.n_steps) {
-			fprintf(stderr, "the steps:\n");
+			cli_status("the steps:");
 			print_steps(stderr, &pc->plan, false);
 		}
 		return cli_report(pc->cli, &err);

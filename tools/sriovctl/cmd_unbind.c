@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* sriovctl unbind DEV: take a function away from its driver (runner in cmd_bind.c). */
+/* sriovctl unbind DEV: take a function away from its driver (runner in bind_cmd.c). */
 #include <stdio.h>
 
 #include "cli.h"
-#include "usage_view.h"
+#include "bind_cmd.h"
 
 static void unbind_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: sriovctl unbind DEV [--force] [--dry-run] [--json]\n"
+		"Usage: sriovctl unbind DEV [--force] [--dry-run] [--json] [--root DIR]\n"
 		"\n"
 		"Unbind a PCI function from its current driver (the driver's unbind\n"
 		"file in sysfs) and check that it is free afterwards. Its\n"
@@ -39,7 +39,7 @@ static void unbind_help(FILE *out)
 
 static int unbind_run(struct cli *cli, int argc, char **argv)
 {
-	return bind_command_run(cli, &cmd_unbind, argc, argv);
+	return bind_command_run(cli, &cmd_unbind, argc, argv, true);
 }
 
 const struct command cmd_unbind = {

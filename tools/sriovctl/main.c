@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* sriovctl: the command table and the options every command shares. */
-#include <errno.h>
+/*
+ * sriovctl: the command table and the dispatch, above every command. What
+ * the commands share lives below them (cli_common.c, report.c, parse.c).
+ */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -44,116 +43,6 @@ static void main_help(FILE *out)
 		"Run 'sriovctl COMMAND --help' for a command's options, and see\n"
 		"sriovctl(1).\n",
 		cli_common_help());
-}
-
-const char *cli_common_help(void)
-{
-	return "  --json          machine-readable output (see docs/json.md)\n"
-	       "  --root DIR      read DIR as the root file system instead of /\n"
-	       "                  (a tree extracted from 'sriovctl capture')\n"
-	       "  -v, --verbose   say more\n"
-	       "  -h, --help      show help\n";
-}
-
-int cli_common_option(struct cli *cli, int opt, const char *arg)
-{
-	switch (opt) {
-	case OPT_JSON:
-		cli->json = true;
-		return 1;
-	case OPT_ROOT:
-		cli->root_dir = arg;
-		return 1;
-	case 'v':
-		cli->verbose++;
-		return 1;
-	case 'h':
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-int exit_code_for(int err)
-{
-	switch (err) {
-	case 0:
-		return EXIT_OK;
-	case -EPERM:
-	case -EACCES:
-		return EXIT_NOPERM;
-	case -EINVAL:
-	case -ENODEV:
-	case -ERANGE:
-	case -ENOTDIR:
-	case -ENAMETOOLONG:
-		return EXIT_USAGE;
-	default:
-		return EXIT_FAIL;
-	}
-}
-
-int cli_report(struct cli *cli, const struct sriov_err *err)
-{
-	fprintf(stderr, "%s: %s\n", cli->prog,
-		err->msg[0] ? err->msg : strerror(err->code ? -err->code : EIO));
-	if (err->hint[0])
-		fprintf(stderr, "hint: %s\n", err->hint);
-	return exit_code_for(err->code);
-}
-
-int cli_usage_error(struct cli *cli, const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s%s%s: ", cli->prog, cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '%s%s%s --help'.\n", cli->prog, cmd ? " " : "",
-		cmd ? cmd : "");
-	return EXIT_USAGE;
-}
-
-int cli_open_root(struct cli *cli)
-{
-	struct sriov_err err;
-	int ret;
-
-	if (cli->root)
-		return 0;
-	sriov_err_clear(&err);
-	ret = sriov_root_open(cli->root_dir ? cli->root_dir : "/", &cli->root, &err);
-	if (ret < 0) {
-		fprintf(stderr, "%s: --root %s\n", cli->prog, err.msg);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-int cli_require_root(struct cli *cli, const char *cmd)
-{
-	if (cli->root_dir || geteuid() == 0)
-		return 0;
-	fprintf(stderr, "%s %s: changing SR-IOV settings needs root (run it with sudo)\n",
-		cli->prog, cmd);
-	return EXIT_NOPERM;
-}
-
-void cli_progress_print(void *ctx, const char *msg)
-{
-	struct cli_progress *p = ctx;
-
-	fprintf(stderr, "\r\033[K%s", msg);
-	fflush(stderr);
-	p->shown = true;
-}
-
-void cli_progress_end(struct cli_progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = false;
 }
 
 static const struct command *find_command(const char *name)

@@ -2,7 +2,7 @@
 #ifndef SRIOVCTL_USAGE_VIEW_H
 #define SRIOVCTL_USAGE_VIEW_H
 
-/* "In use" rendering (show's used_by) and the runner bind and unbind share. */
+/* "In use" rendering (show's used_by, bind, unbind). */
 
 #include "cli.h"
 #include "sriov/bind.h"
@@ -12,8 +12,5 @@ struct json_object *fn_users_json(const struct fn_users *u);
 
 /* One line per user: prefix, then the user in words (fn_user_describe()). */
 void fn_users_print(FILE *out, const struct fn_users *u, const char *prefix);
-
-/* sriovctl bind / unbind (cmd_bind.c); cmd is &cmd_bind or &cmd_unbind. */
-int bind_command_run(struct cli *cli, const struct command *cmd, int argc, char **argv);
 
 #endif
