@@ -96,14 +96,13 @@ static int select_pf(struct cli *cli, const struct inventory *inv, const char *a
 	}
 	*out = inventory_find_pf(inv, &ref.addr);
 	if (*out && ref.has_vf_spec)
-		fprintf(stderr, "%s check: %s names VFs of %s: checking the PF\n",
-			cli->prog, arg, (*out)->addr_str);
+		cli_note("%s names VFs of %s: checking the PF", arg, (*out)->addr_str);
 	if (*out)
 		return 0;
 	*out = pf_of_vf(inv, &ref.addr, &index);
 	if (*out) {
-		fprintf(stderr, "%s check: %s is VF %u of %s: checking the PF\n",
-			cli->prog, ref.addr_str, index, (*out)->addr_str);
+		cli_note("%s is VF %u of %s: checking the PF", ref.addr_str, index,
+			 (*out)->addr_str);
 		return 0;
 	}
 	sriov_err_set(&err, -ENODEV,
@@ -255,9 +254,9 @@ static int check_execute(struct cli *cli, struct check_context *c, const char *k
 	sriov_err_clear(&err);
 	ret = check_context_load_log(c, &log, kmsg_file, &err);
 	if (ret < 0) {
-		fprintf(stderr, "%s check: --kmsg %s\n", cli->prog, err.msg);
 		kmsg_log_free(&log);
-		return ret == -ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		return cli_error(cli, "check", ret == -ENOMEM ? EXIT_FAIL : EXIT_USAGE,
+				 "--kmsg %s", err.msg);
 	}
 	check_context_open_kmod(c);
 	ret = check_run(c, &f, &err);

@@ -328,11 +328,9 @@ static int plan(struct cli *cli, struct set_job *j, const struct vf_settings *s,
 	if (vf_set_plan(cli->root, NULL, &pf, s, &j->op, &err) < 0)
 		return cli_report(cli, &err);
 	if (!cli->json && j->op.cur_assumed)
-		fprintf(stderr,
-			"note: no recorded rtnetlink state for %s under --root: the "
-			"parts of vlan/qos/proto and of the rates not given are taken as "
-			"0\n",
-			j->op.ifname);
+		cli_note("no recorded rtnetlink state for %s under --root: the parts of "
+			 "vlan/qos/proto and of the rates not given are taken as 0",
+			 j->op.ifname);
 	return 0;
 }
 

@@ -23,7 +23,7 @@ void print_notes(struct cli *cli, const struct inventory *inv)
 	if (cli->json)
 		return;
 	for (int i = 0; i < inv->n_notes; i++)
-		fprintf(stderr, "note: %s\n", inv->notes[i]);
+		cli_note("%s", inv->notes[i]);
 }
 
 struct json_object *notes_json(const struct inventory *inv)
