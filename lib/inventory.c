@@ -229,6 +229,37 @@ static int copy_netdevs(const struct scan *sc, const char *addr, bool details,
 	return 0;
 }
 
+/*
+ * Without a scan of /sys/class/net (INV_PFS_ONLY): the PF's netdevs are the
+ * entries of its net/ directory, where every /sys/class/net link of its own
+ * points. Names only.
+ */
+static int list_pf_netdevs(struct sriov_root *r, struct pf *pf)
+{
+	struct sriov_dirent *ents;
+	size_t n, k = 0;
+
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf->addr_str) <
+		    0 ||
+	    !n)
+		return 0;
+	pf->netdevs = calloc(n, sizeof(*pf->netdevs));
+	if (!pf->netdevs) {
+		free(ents);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ents[i].name);
+
+		if (len >= sizeof(pf->netdevs[0].name))
+			continue;
+		memcpy(pf->netdevs[k++].name, ents[i].name, len + 1);
+	}
+	pf->n_netdevs = k;
+	free(ents);
+	return 0;
+}
+
 /* ---- VFs -------------------------------------------------------------- */
 
 static void predict_vf_addr(const struct pf *pf, unsigned int index, struct pci_addr *out)
@@ -242,16 +273,33 @@ static void predict_vf_addr(const struct pf *pf, unsigned int index, struct pci_
 	pci_addr_from_rid(pf->addr.domain, (uint16_t)rid, out);
 }
 
+/* The VF's address: its virtfnN link, read by the scan when it could. */
+static int read_virtfn(struct sriov_dir *pfdir, const struct scan_func *pf_fn,
+		       unsigned int index, char *target, size_t size)
+{
+	char name[32];
+	const char *slash;
+
+	if (pf_fn && index < pf_fn->n_virtfns) {
+		slash = strrchr(pf_fn->virtfns[index].target, '/');
+		snprintf(target, size, "%s",
+			 slash ? slash + 1 : pf_fn->virtfns[index].target);
+		return target[0] ? 0 : -ENOENT;
+	}
+	snprintf(name, sizeof(name), "virtfn%u", index);
+	return sriov_dir_read_link_base(pfdir, name, target, size, NULL);
+}
+
 static int read_vf(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf,
 		   unsigned int index, struct vf *vf)
 {
-	char name[32], target[PCI_ADDR_STRLEN + 8];
+	char target[PCI_ADDR_STRLEN + 8];
 	const struct scan_func *fn;
 
 	vf->index = index;
 	vf->iommu_group = -1;
-	snprintf(name, sizeof(name), "virtfn%u", index);
-	if (sriov_dir_read_link_base(pfdir, name, target, sizeof(target), NULL) < 0)
+	if (read_virtfn(pfdir, scan_find(sc, pf->addr_str), index, target,
+			sizeof(target)) < 0)
 		return -ENOENT;
 	if (pci_addr_parse(target, &vf->addr) < 0)
 		return -ENOENT;
@@ -403,7 +451,7 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 
 static int read_pf(struct sriov_root *r, const struct scan *sc,
 		   const struct scan_func *fn, struct pci_names *names, struct pf *pf,
-		   struct inventory *inv)
+		   struct inventory *inv, unsigned int flags)
 {
 	struct sriov_dir d;
 	char path[96];
@@ -422,12 +470,14 @@ static int read_pf(struct sriov_root *r, const struct scan *sc,
 	if (pf->num_vfs < 0)
 		add_damage(inv, pf, "sriov_numvfs: unreadable or not a number");
 	read_pf_config(r, &d, pf, inv);
-	ret = read_vfs(&d, sc, pf, inv);
+	ret = (flags & INV_PFS_ONLY) ? 0 : read_vfs(&d, sc, pf, inv);
 	sriov_dir_close(&d);
 	if (ret < 0)
 		return ret;
 	read_pf_module(r, pf);
 	read_pf_names(names, pf);
+	if (flags & INV_PFS_ONLY)
+		return list_pf_netdevs(r, pf);
 	return copy_netdevs(sc, pf->addr_str, true, r, &pf->netdevs, &pf->n_netdevs);
 }
 
@@ -495,7 +545,7 @@ static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int fl
 		if (!sc->funcs[i].is_pf)
 			continue;
 		pf = &inv->pfs[inv->n_pfs++];
-		ret = read_pf(r, sc, &sc->funcs[i], names, pf, inv);
+		ret = read_pf(r, sc, &sc->funcs[i], names, pf, inv, flags);
 		if (ret < 0) {
 			sriov_err_set(e, ret, "reading %s: %s", sc->funcs[i].name,
 				      strerror(-ret));
@@ -573,11 +623,12 @@ int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct invent
 	int ret;
 
 	memset(inv, 0, sizeof(*inv));
-	ret = scan_functions(r, &sc, e);
+	ret = scan_functions_what(r, (flags & INV_PFS_ONLY) ? SCAN_PFS_ONLY : SCAN_ALL,
+				  &sc, e);
 	if (ret < 0)
 		return ret;
 	ret = read_pfs(r, &sc, flags, inv, e);
-	if (ret == 0)
+	if (ret == 0 && !(flags & INV_PFS_ONLY))
 		ret = collect_groups(&sc, inv);
 	if (ret == 0 && (flags & INV_USERS))
 		ret = read_users(r, inv, e);

@@ -593,6 +593,8 @@ int sriov_dir_open(struct sriov_root *r, const char *path, struct sriov_dir *d,
 
 	d->root = r;
 	d->fd = -1;
+	d->ents = NULL;
+	d->n_ents = 0;
 	if (snprintf(d->path, sizeof(d->path), "%s", path) >= (int)sizeof(d->path))
 		return sriov_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
 	fd = sriov_root_openat(r, path, O_PATH | O_DIRECTORY, e);
@@ -607,11 +609,14 @@ void sriov_dir_close(struct sriov_dir *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	free(d->ents);
+	d->ents = NULL;
+	d->n_ents = 0;
 }
 
 static void dir_record(struct sriov_dir *d, const char *name, enum sriov_access kind)
 {
-	char full[4352];
+	char full[sizeof(d->path) + 2 * NAME_MAX + 2];
 
 	if (!d->root->recording)
 		return;
@@ -721,6 +726,105 @@ int sriov_dir_has(struct sriov_dir *d, const char *name)
 	if (faccessat(d->fd, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	dir_record(d, name, SRIOV_ACCESS_EXISTS);
+	return 0;
+}
+
+int sriov_dir_list(struct sriov_dir *d, struct sriov_err *e)
+{
+	int fd, ret;
+
+	free(d->ents);
+	d->ents = NULL;
+	d->n_ents = 0;
+	fd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sriov_err_set(e, -errno, "%s: %s", d->path, strerror(errno));
+	ret = read_dirents(fd, &d->ents, &d->n_ents);
+	close(fd);
+	if (ret < 0) {
+		free(d->ents);
+		d->ents = NULL;
+		d->n_ents = 0;
+		return sriov_err_set(e, ret, "%s: %s", d->path, strerror(-ret));
+	}
+	record(d->root, d->path, SRIOV_ACCESS_DIR);
+	return 0;
+}
+
+bool sriov_dir_has_subdir(const struct sriov_dir *d, const char *sub)
+{
+	const struct sriov_dirent *ent;
+	struct sriov_dirent key;
+
+	if (!d->n_ents || !sub || strlen(sub) >= sizeof(key.name))
+		return false;
+	strcpy(key.name, sub);
+	ent = bsearch(&key, d->ents, d->n_ents, sizeof(key), cmp_dirent);
+	return ent && ent->type == DT_DIR;
+}
+
+/* SUB/NAME into path when SUB is a directory (not a link) of d's listing. */
+static int sub_path(struct sriov_dir *d, const char *sub, const char *name, char *path,
+		    size_t size, struct sriov_err *e)
+{
+	if (!sriov_name_is_safe(sub) || !sriov_name_is_safe(name))
+		return sriov_err_set(e, -EINVAL, "%s: invalid name \"%s/%s\"", d->path,
+				     sub ? sub : "", name ? name : "");
+	if (!sriov_dir_has_subdir(d, sub))
+		return sriov_err_set(e, -ENOTDIR, "%s/%s: not a listed directory",
+				     d->path, sub);
+	if (snprintf(path, size, "%s/%s", sub, name) >= (int)size)
+		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s/%s: path too long", d->path,
+				     sub, name);
+	return 0;
+}
+
+int sriov_dir_sub_read_link(struct sriov_dir *d, const char *sub, const char *name,
+			    char *buf, size_t size, struct sriov_err *e)
+{
+	char path[2 * NAME_MAX + 2];
+	ssize_t n;
+	int ret;
+
+	ret = sub_path(d, sub, name, path, sizeof(path), e);
+	if (ret < 0)
+		return ret;
+	if (size < 2)
+		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, path);
+	n = readlinkat(d->fd, path, buf, size - 1);
+	if (n < 0)
+		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, path,
+				     strerror(errno));
+	if ((size_t)n >= size - 1)
+		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long",
+				     d->path, path);
+	buf[n] = '\0';
+	dir_record(d, path, SRIOV_ACCESS_LINK);
+	return 0;
+}
+
+int sriov_dir_sub_read_link_base(struct sriov_dir *d, const char *sub, const char *name,
+				 char *buf, size_t size, struct sriov_err *e)
+{
+	char target[4096];
+	int ret = sriov_dir_sub_read_link(d, sub, name, target, sizeof(target), e);
+
+	if (ret < 0)
+		return ret;
+	copy_base(target, buf, size);
+	return 0;
+}
+
+int sriov_dir_sub_has(struct sriov_dir *d, const char *sub, const char *name)
+{
+	char path[2 * NAME_MAX + 2];
+	int ret = sub_path(d, sub, name, path, sizeof(path), NULL);
+
+	if (ret < 0)
+		return ret;
+	if (faccessat(d->fd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	dir_record(d, path, SRIOV_ACCESS_EXISTS);
 	return 0;
 }
 
