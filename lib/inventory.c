@@ -290,16 +290,16 @@ static int read_virtfn(struct sriov_dir *pfdir, const struct scan_func *pf_fn,
 	return sriov_dir_read_link_base(pfdir, name, target, size, NULL);
 }
 
-static int read_vf(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf,
-		   unsigned int index, struct vf *vf)
+static int read_vf(struct sriov_dir *pfdir, const struct scan *sc,
+		   const struct scan_func *pf_fn, struct pf *pf, unsigned int index,
+		   struct vf *vf)
 {
 	char target[PCI_ADDR_STRLEN + 8];
 	const struct scan_func *fn;
 
 	vf->index = index;
 	vf->iommu_group = -1;
-	if (read_virtfn(pfdir, scan_find(sc, pf->addr_str), index, target,
-			sizeof(target)) < 0)
+	if (read_virtfn(pfdir, pf_fn, index, target, sizeof(target)) < 0)
 		return -ENOENT;
 	if (pci_addr_parse(target, &vf->addr) < 0)
 		return -ENOENT;
@@ -330,6 +330,7 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 		    struct inventory *inv)
 {
 	int count = pf->num_vfs >= 0 ? pf->num_vfs : pf->caps.sriov.num_vfs;
+	const struct scan_func *pf_fn = scan_find(sc, pf->addr_str);
 	size_t n = 0;
 
 	if (count <= 0)
@@ -338,7 +339,7 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 	if (!pf->vfs)
 		return -ENOMEM;
 	for (int i = 0; i < count; i++) {
-		int ret = read_vf(pfdir, sc, pf, (unsigned int)i, &pf->vfs[n]);
+		int ret = read_vf(pfdir, sc, pf_fn, pf, (unsigned int)i, &pf->vfs[n]);
 
 		if (ret == -ENOMEM)
 			return ret;

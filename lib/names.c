@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <pci/pci.h>
 
 #include "sriov/names.h"
@@ -19,9 +21,16 @@
  */
 struct pci_names {
 	struct pci_access *pacc;
-	char *ids; /* pci.ids as read, NUL-terminated; NULL: not readable */
-	size_t len;
+	char *ids; /* pci.ids mapped, NUL-terminated; NULL: not readable */
+	size_t map_len;
 	bool ids_read;
+	/* the last answer of each kind (vendor, device, class): an inventory
+	 * asks the same for every PF of a card */
+	struct name_memo {
+		int flags;
+		unsigned int a, b;
+		char name[256];
+	} last[3];
 };
 
 #define PCI_IDS_MAX (16u << 20)
@@ -49,9 +58,16 @@ static int open_ids(const char *path)
 	return open(plain, O_RDONLY | O_CLOEXEC);
 }
 
+/*
+ * Mapped, not read: a few pages of the file are touched. The zeros that fill
+ * the last page end the text; a file filling its last page exactly is left
+ * to libpci.
+ */
 static void read_ids(struct pci_names *n)
 {
-	size_t got = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	void *map;
 	int fd;
 
 	n->ids_read = true;
@@ -60,19 +76,17 @@ static void read_ids(struct pci_names *n)
 	fd = open_ids(n->pacc->id_file_name);
 	if (fd < 0)
 		return;
-	n->ids = malloc(PCI_IDS_MAX + 1);
-	while (n->ids && got < PCI_IDS_MAX) {
-		ssize_t r = read(fd, n->ids + got, PCI_IDS_MAX - got);
-
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (!n->ids)
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (size_t)st.st_size > PCI_IDS_MAX || page <= 0 || st.st_size % page == 0) {
+		close(fd);
 		return;
-	n->ids[got] = '\0';
-	n->len = got;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return;
+	n->ids = map;
+	n->map_len = (size_t)st.st_size;
 }
 
 /* The line after p (or NULL at the end). */
@@ -205,7 +219,8 @@ void pci_names_close(struct pci_names *n)
 		return;
 	pci_free_name_list(n->pacc);
 	pci_cleanup(n->pacc);
-	free(n->ids);
+	if (n->ids)
+		munmap(n->ids, n->map_len);
 	free(n);
 }
 
@@ -213,6 +228,7 @@ static void lookup(struct pci_names *n, char *buf, size_t size, int flags, unsig
 		   unsigned int b)
 {
 	char *s;
+	struct name_memo *last;
 
 	buf[0] = '\0';
 	if (!n) {
@@ -222,11 +238,25 @@ static void lookup(struct pci_names *n, char *buf, size_t size, int flags, unsig
 			snprintf(buf, size, "%04x", a);
 		return;
 	}
-	if (ids_lookup(n, buf, size, flags, a, b))
+	last = &n->last[flags == PCI_LOOKUP_VENDOR  ? 0
+			: flags == PCI_LOOKUP_CLASS ? 2
+						    : 1];
+	if (last->flags == flags && last->a == a && last->b == b) {
+		snprintf(buf, size, "%s", last->name);
 		return;
-	s = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_HWDB, a, b);
-	if (s && s != buf)
-		snprintf(buf, size, "%s", s);
+	}
+	if (!ids_lookup(n, buf, size, flags, a, b)) {
+		s = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_HWDB,
+				    a, b);
+		if (s && s != buf)
+			snprintf(buf, size, "%s", s);
+	}
+	if (strlen(buf) + 1 >= size || strlen(buf) >= sizeof(last->name))
+		return; /* cut short: not an answer for a larger buffer */
+	last->flags = flags;
+	last->a = a;
+	last->b = b;
+	memcpy(last->name, buf, strlen(buf) + 1);
 }
 
 void pci_names_vendor(struct pci_names *n, uint16_t vendor, char *buf, size_t size)
