@@ -160,12 +160,47 @@ struct in_root_walk {
 	int stack[IN_ROOT_MAX_DEPTH]; /* O_PATH fds of the directories walked */
 	int depth;		      /* stack[0] is the root's fd (not owned) */
 	char rest[2 * PATH_MAX];      /* the part of the path still to walk */
+	char at[PATH_MAX];	      /* stack[depth]'s path inside the root, "" at it */
+	const struct sriov_walk_visitor *visit; /* NULL: no look at the steps */
 };
+
+static void walk_pop(struct in_root_walk *w)
+{
+	char *slash = strrchr(w->at, '/');
+
+	close(w->stack[w->depth--]);
+	if (slash)
+		*slash = '\0';
+	else
+		w->at[0] = '\0';
+}
 
 static void walk_pop_all(struct in_root_walk *w)
 {
 	while (w->depth > 0)
-		close(w->stack[w->depth--]);
+		walk_pop(w);
+}
+
+/* w->at joined with comp into out. */
+static int walk_path(const struct in_root_walk *w, const char *comp, char *out,
+		     size_t size)
+{
+	int n = snprintf(out, size, "%s%s%s", w->at, w->at[0] ? "/" : "", comp);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int walk_push(struct in_root_walk *w, const char *comp, int fd)
+{
+	char at[PATH_MAX];
+
+	if (walk_path(w, comp, at, sizeof(at)) < 0) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	w->stack[++w->depth] = fd;
+	memcpy(w->at, at, strlen(at) + 1);
+	return 0;
 }
 
 /* Next component of w->rest into comp; returns false at the end. */
@@ -187,10 +222,19 @@ static bool walk_next(struct in_root_walk *w, char *comp, size_t size, bool *las
 }
 
 /* comp is a symlink: walk its target, then what was left. */
-static int walk_splice_link(struct in_root_walk *w, const char *target)
+static int walk_splice_link(struct in_root_walk *w, const char *comp, const char *target)
 {
 	size_t tlen = strlen(target), rlen = strlen(w->rest);
+	char path[PATH_MAX];
+	int ret;
 
+	if (w->visit && w->visit->link) {
+		ret = walk_path(w, comp, path, sizeof(path));
+		if (ret == 0)
+			ret = w->visit->link(w->visit->ctx, path, target);
+		if (ret < 0)
+			return ret;
+	}
 	if (tlen + rlen + 2 > sizeof(w->rest))
 		return -ENAMETOOLONG;
 	memmove(w->rest + tlen + 1, w->rest, rlen + 1);
@@ -212,7 +256,7 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 		return 0;
 	if (!strcmp(comp, "..")) {
 		if (w->depth > 0)
-			close(w->stack[w->depth--]);
+			walk_pop(w);
 		return 0;
 	}
 	if (!(last && (flags & O_NOFOLLOW))) {
@@ -221,7 +265,7 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 			if (++*links > IN_ROOT_MAX_LINKS)
 				return -ELOOP;
 			target[n] = '\0';
-			return walk_splice_link(w, target);
+			return walk_splice_link(w, comp, target);
 		}
 		if (errno != EINVAL)
 			return -errno;
@@ -233,35 +277,70 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 	fd = openat(top, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	w->stack[++w->depth] = fd;
-	return 0;
+	return walk_push(w, comp, fd);
+}
+
+/*
+ * Walks path from w->stack[0]: 1 when it stopped at its last component comp
+ * in w->stack[w->depth] (not opened; a symlink there followed unless
+ * O_NOFOLLOW), 0 when the path ended at the directory w->stack[w->depth]
+ * ("/", "a/.."), or -errno. The caller pops w.
+ */
+static int walk_to_last(struct in_root_walk *w, const char *path, int flags, char *comp,
+			size_t size)
+{
+	int links = 0, ret = 0;
+	bool last = true;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	snprintf(w->rest, sizeof(w->rest), "%s", path);
+	while (ret >= 0 && walk_next(w, comp, size, &last)) {
+		ret = walk_step(w, comp, last, flags, &links);
+		if (ret == 1)
+			return 1;
+	}
+	return ret < 0 ? ret : 0;
 }
 
 static int openat_in_root(int root_fd, const char *path, int flags)
 {
 	struct in_root_walk w = {.stack = {root_fd}};
 	char comp[NAME_MAX + 1];
-	int links = 0, ret = 0, fd = -1;
-	bool last = true;
+	int ret, fd;
 
-	if (strlen(path) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	snprintf(w.rest, sizeof(w.rest), "%s", path);
-	while (ret >= 0 && walk_next(&w, comp, sizeof(comp), &last)) {
-		ret = walk_step(&w, comp, last, flags, &links);
-		if (ret == 1) {
-			fd = openat(w.stack[w.depth], comp,
-				    flags | O_NOFOLLOW | O_CLOEXEC);
-			ret = fd < 0 ? -errno : 0;
-			break;
-		}
-	}
-	if (ret >= 0 && fd < 0) /* the path ended at a directory: "/", "a/.." */
+	ret = walk_to_last(&w, path, flags, comp, sizeof(comp));
+	if (ret == 1)
+		fd = openat(w.stack[w.depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
+	else if (ret == 0) /* the path ended at a directory: "/", "a/.." */
 		fd = openat(w.stack[w.depth], ".", flags | O_CLOEXEC);
+	else
+		fd = -1;
 	if (ret >= 0 && fd < 0)
 		ret = -errno;
 	walk_pop_all(&w);
 	return ret < 0 ? ret : fd;
+}
+
+int sriov_root_walk(struct sriov_root *r, const char *path, bool follow_last,
+		    const struct sriov_walk_visitor *v)
+{
+	struct in_root_walk w = {.stack = {r->fd}, .visit = v};
+	char comp[NAME_MAX + 1];
+	char at[PATH_MAX];
+	int ret;
+
+	ret = walk_to_last(&w, path, follow_last ? 0 : O_NOFOLLOW, comp, sizeof(comp));
+	if (ret == 0)
+		snprintf(comp, sizeof(comp), ".");
+	if (ret >= 0 && v->last) {
+		ret = ret == 1 ? walk_path(&w, comp, at, sizeof(at))
+			       : (snprintf(at, sizeof(at), "%s", w.at), 0);
+		if (ret == 0)
+			ret = v->last(v->ctx, at, w.stack[w.depth], comp);
+	}
+	walk_pop_all(&w);
+	return ret;
 }
 
 void sriov_root_force_walk(struct sriov_root *r)
