@@ -139,11 +139,12 @@ static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf 
 		sriov_cap_from_sysfs(pf);
 }
 
-static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
+/* fn: the scan's view of the PF, which read sriov_numvfs already. */
+static void read_pf_attrs(struct sriov_dir *d, const struct scan_func *fn, struct pf *pf)
 {
 	pf->numa_node = read_small_int(d, "numa_node", 10);
 	pf->total_vfs = read_small_int(d, "sriov_totalvfs", 10);
-	pf->num_vfs = read_small_int(d, "sriov_numvfs", 10);
+	pf->num_vfs = fn->num_vfs;
 	pf->drivers_autoprobe = read_small_int(d, "sriov_drivers_autoprobe", 10);
 	pf->sysfs_vf_offset = read_small_int(d, "sriov_offset", 10);
 	pf->sysfs_vf_stride = read_small_int(d, "sriov_stride", 10);
@@ -155,13 +156,11 @@ static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
 
 static void read_pf_module(struct sriov_root *r, struct pf *pf)
 {
-	char path[128];
-
 	pf->module[0] = '\0';
 	if (!pf->driver[0])
 		return;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver/module", pf->addr_str);
-	if (sriov_read_link_base(r, path, pf->module, sizeof(pf->module), NULL) < 0)
+	if (sriov_readf_link_base(r, pf->module, sizeof(pf->module), NULL,
+				  SYS_PCI_DEVICES "/%s/driver/module", pf->addr_str) < 0)
 		pf->module[0] = '\0';
 }
 
@@ -183,14 +182,12 @@ static void read_pf_names(struct pci_names *names, struct pf *pf)
 static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
 {
 	struct sriov_dir d;
-	char path[96];
 	long long v;
 
 	nd->mac[0] = '\0';
 	nd->operstate[0] = '\0';
 	nd->ifindex = 0;
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s", nd->name);
-	if (sriov_dir_open(r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(r, &d, NULL, SYS_CLASS_NET "/%s", nd->name) < 0)
 		return;
 	if (sriov_dir_read_attr(&d, "address", nd->mac, sizeof(nd->mac), NULL) < 0)
 		nd->mac[0] = '\0';
@@ -357,17 +354,16 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 int recorded_rtnl_read(struct sriov_root *r, const char *ifname, char **msg, size_t *len,
 		       struct sriov_err *e)
 {
-	char path[96];
 	int ret;
 
 	*msg = NULL;
 	if (!sriov_name_is_safe(ifname))
 		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
 	*msg = malloc(RECORDED_RTNL_MAX);
 	if (!*msg)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
-	ret = sriov_read_file(r, path, *msg, RECORDED_RTNL_MAX, len, e);
+	ret = sriov_readf_file(r, *msg, RECORDED_RTNL_MAX, len, e,
+			       RECORDED_RTNL_DIR "/%s", ifname);
 	if (ret < 0) {
 		free(*msg);
 		*msg = NULL;
@@ -455,17 +451,15 @@ static int read_pf(struct sriov_root *r, const struct scan *sc,
 		   struct inventory *inv, unsigned int flags)
 {
 	struct sriov_dir d;
-	char path[96];
 	int ret;
 
 	pf->addr = fn->addr;
 	pci_addr_format(&pf->addr, pf->addr_str);
 	pf->iommu_group = fn->iommu_group;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf->addr_str);
-	ret = sriov_dir_open(r, path, &d, NULL);
+	ret = sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf->addr_str);
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : 0;
-	read_pf_attrs(&d, pf);
+	read_pf_attrs(&d, fn, pf);
 	if (pf->total_vfs < 0)
 		add_damage(inv, pf, "sriov_totalvfs: unreadable or not a number");
 	if (pf->num_vfs < 0)

@@ -238,7 +238,7 @@ static void mark_predicted_vfs(struct sriov_dir *d, struct scan *sc,
 	}
 }
 
-/* The PF's virtfn links, once for the scan and the inventory. */
+/* The PF's sriov_numvfs and virtfn links, once for the scan and the inventory. */
 static int read_virtfns(struct sriov_root *r, struct scan *sc, struct scan_func *pf,
 			unsigned int what)
 {
@@ -246,24 +246,27 @@ static int read_virtfns(struct sriov_root *r, struct scan *sc, struct scan_func 
 	char name[32];
 	long long n;
 
+	pf->num_vfs = -1;
 	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf->name) < 0)
 		return 0;
-	if (sriov_dir_read_int(&d, "sriov_numvfs", 10, &n, NULL) < 0 || n <= 0 ||
-	    n > 0xffff) {
+	if (sriov_dir_read_int(&d, "sriov_numvfs", 10, &n, NULL) == 0 && n >= -1 &&
+	    n <= 0x7fffffff)
+		pf->num_vfs = (int)n;
+	if (pf->num_vfs <= 0 || pf->num_vfs > 0xffff) {
 		sriov_dir_close(&d);
 		return 0;
 	}
 	if (what & SCAN_PFS_ONLY) {
-		mark_predicted_vfs(&d, sc, pf, n);
+		mark_predicted_vfs(&d, sc, pf, pf->num_vfs);
 		sriov_dir_close(&d);
 		return 0;
 	}
-	pf->virtfns = calloc((size_t)n, sizeof(*pf->virtfns));
+	pf->virtfns = calloc((size_t)pf->num_vfs, sizeof(*pf->virtfns));
 	if (!pf->virtfns) {
 		sriov_dir_close(&d);
 		return -ENOMEM;
 	}
-	pf->n_virtfns = (size_t)n;
+	pf->n_virtfns = (size_t)pf->num_vfs;
 	for (size_t i = 0; i < pf->n_virtfns; i++) {
 		struct scan_virtfn *v = &pf->virtfns[i];
 
@@ -324,6 +327,7 @@ static int scan_pci(struct sriov_root *r, struct scan *sc, unsigned int what,
 			continue;
 		fn->iommu_group = -1;
 		fn->parent = -1;
+		fn->num_vfs = -1;
 		sc->n_funcs++;
 	}
 	free(ents);

@@ -19,7 +19,10 @@ struct scan_func {
 	char driver[64];
 	int iommu_group;
 	int parent; /* its directory's parent in scan.parents, -1: not located */
-	/* PFs: virtfn0..n_virtfns-1 (n_virtfns = sriov_numvfs), read once here */
+	/* PFs: sriov_numvfs (-1: unreadable or not a number) and virtfn0..
+	 * n_virtfns-1, read once here for the inventory (a file read twice
+	 * could answer twice differently) */
+	int num_vfs;
 	struct scan_virtfn *virtfns;
 	size_t n_virtfns;
 };
