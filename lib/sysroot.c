@@ -846,15 +846,22 @@ bool sriov_dir_has_subdir(const struct sriov_dir *d, const char *sub)
 static int sub_path(struct sriov_dir *d, const char *sub, const char *name, char *path,
 		    size_t size, struct sriov_err *e)
 {
+	size_t slen, nlen;
+
 	if (!sriov_name_is_safe(sub) || !sriov_name_is_safe(name))
 		return sriov_err_set(e, -EINVAL, "%s: invalid name \"%s/%s\"", d->path,
 				     sub ? sub : "", name ? name : "");
 	if (!sriov_dir_has_subdir(d, sub))
 		return sriov_err_set(e, -ENOTDIR, "%s/%s: not a listed directory",
 				     d->path, sub);
-	if (snprintf(path, size, "%s/%s", sub, name) >= (int)size)
+	slen = strlen(sub);
+	nlen = strlen(name);
+	if (slen + 1 + nlen + 1 > size)
 		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s/%s: path too long", d->path,
 				     sub, name);
+	memcpy(path, sub, slen);
+	path[slen] = '/';
+	memcpy(path + slen + 1, name, nlen + 1);
 	return 0;
 }
 
