@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Inventory benchmark: `sriovctl show --json --root TREE` against
-# `lspci -vvv` (pciutils' linux-sysfs back end) on generated sysfs trees of
-# 1, 4 and 16 PFs x 256 VFs (+200 other functions).  See bench/README.md.
+# Inventory benchmark: `sriovctl show --json --root TREE` and `sriovctl list
+# --root TREE` against `lspci -vvv` (pciutils' linux-sysfs back end), side by
+# side on generated sysfs trees of 1, 4 and 16 PFs x 256 VFs (+200 other
+# functions).  See bench/README.md.
 #
 #   bench/run.sh [--build] [--sriovctl PATH] [--runs N] [--pfs "1 4 16"]
 #                [--vfs N] [--others N] [--seed N] [--tmpdir DIR] [--keep]
@@ -11,7 +12,7 @@
 #
 # A benchmark, not a test: it exits 0 whatever the numbers (non-zero only on
 # bad usage or when a tree cannot be generated) and prints PASS/MISS per
-# target of DESIGN.md section 7.
+# target (bench/README.md).
 set -u -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,7 +30,7 @@ KEEP=0
 BUILD=0
 
 usage() {
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 
@@ -245,6 +246,7 @@ for pfs in $PFS_LIST; do
 	fi
 
 	R[$row,s_ms]=-; R[$row,s_rss]=-; R[$row,s_sc]=-; R[$row,s_ok]=0
+	R[$row,t_ms]=-; R[$row,t_sc]=-
 	if [ $HAVE_SRIOVCTL -eq 1 ]; then
 		s_cmd=("$SRIOVCTL" show --json --root "$tree")
 		if "${s_cmd[@]}" >"$WORK/out.json" 2>"$WORK/out.err"; then
@@ -276,6 +278,17 @@ for pfs in $PFS_LIST; do
 			log "run.sh: sriovctl failed on the ${row} tree (exit $?):"
 			head -5 "$WORK/out.err" >&2
 		fi
+		# list: one line per PF (and the header), nothing about VFs.
+		t_cmd=("$SRIOVCTL" list --root "$tree")
+		if "${t_cmd[@]}" >"$WORK/list.out" 2>"$WORK/list.err"; then
+			n=$(grep -c '^[0-9a-f]\{4\}:' "$WORK/list.out")
+			[ "$n" -eq "$pfs" ] || log "run.sh: warning: sriovctl list ${row}: $n of $pfs PFs"
+			R[$row,t_ms]=$(median_ms "${t_cmd[@]}")
+			R[$row,t_sc]=$(syscalls "${t_cmd[@]}")
+		else
+			log "run.sh: sriovctl list failed on the ${row} tree (exit $?):"
+			head -5 "$WORK/list.err" >&2
+		fi
 	fi
 	[ $KEEP -eq 1 ] || rm -rf "$tree"
 done
@@ -283,29 +296,30 @@ done
 # ---------------------------------------------------------------- report
 
 echo
-printf '%-8s %6s %6s | %11s %9s %7s | %8s %8s | %10s %10s\n' \
-	tree VFs fns "sriovctl ms" "lspci ms" speedup "RSS MiB" "lspci" "sc/VF" "lspci"
-printf '%-8s %6s %6s | %11s %9s %7s | %8s %8s | %10s %10s\n' \
-	'' '' '' '' '' '' 'sriovctl' 'MiB' 'sriovctl' 'sc/VF'
-printf -- '---------------------------------------------------------------------------------------------------\n'
+printf '%-8s %5s %5s | %7s %7s %8s | %6s %6s | %6s %6s | %6s %6s %6s\n' \
+	tree VFs fns "show" "list" "lspci" "show" "list" "RSS" "lspci" "sc/VF" "sc/VF" "sc/VF"
+printf '%-8s %5s %5s | %7s %7s %8s | %6s %6s | %6s %6s | %6s %6s %6s\n' \
+	'' '' '' 'ms' 'ms' 'ms' 'x' 'x' 'show' 'MiB' 'show' 'list' 'lspci'
+printf -- '------------------------------------------------------------------------------------------------\n'
 for row in "${rows[@]}"; do
 	v=${R[$row,vfs]}
-	speed=$(div "${R[$row,l_ms]}" "${R[$row,s_ms]}" '%.1fx')
-	printf '%-8s %6s %6s | %11s %9s %7s | %8s %8s | %10s %10s\n' "$row" "$v" "${R[$row,fns]}" \
-		"${R[$row,s_ms]}" "${R[$row,l_ms]}" "$speed" \
+	printf '%-8s %5s %5s | %7s %7s %8s | %6s %6s | %6s %6s | %6s %6s %6s\n' "$row" "$v" "${R[$row,fns]}" \
+		"${R[$row,s_ms]}" "${R[$row,t_ms]}" "${R[$row,l_ms]}" \
+		"$(div "${R[$row,l_ms]}" "${R[$row,s_ms]}" '%.1f')" \
+		"$(div "${R[$row,l_ms]}" "${R[$row,t_ms]}" '%.1f')" \
 		"$(mb "${R[$row,s_rss]}")" "$(mb "${R[$row,l_rss]}")" \
-		"$(div "${R[$row,s_sc]}" "$v")" "$(div "${R[$row,l_sc]}" "$v")"
+		"$(div "${R[$row,s_sc]}" "$v")" "$(div "${R[$row,t_sc]}" "$v")" "$(div "${R[$row,l_sc]}" "$v")"
 done
-echo
-echo "speedup = lspci ms / sriovctl ms; sc/VF = all system calls of the run (strace -f -c) / VFs in the tree"
+echo "show = sriovctl show --json, list = sriovctl list, x = lspci ms / sriovctl ms;"
+echo "sc/VF = all system calls of the run (strace -f -c) / VFs in the tree"
 [ $HAVE_SRIOVCTL -eq 1 ] && echo "sriovctl: $SRIOVCTL ($BUILD_INFO)"
 if [ $SANITIZED -eq 1 ] || [[ ${BUILD_INFO:-} == *buildtype=debug* ]]; then
 	echo "WARNING: debug/sanitizer build measured: not representative (use --build)"
 fi
 echo
 
-# Targets (DESIGN.md section 7), judged on the largest tree (and the one
-# before it for linearity).
+# Targets (bench/README.md), judged on the largest tree (and the one before
+# it for linearity).
 n=${#rows[@]}
 big=${rows[n - 1]}
 prev=${rows[n > 1 ? n - 2 : 0]}
@@ -320,7 +334,7 @@ cmp() { # cmp VALUE OP LIMIT -> 1/0/-
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { print (op == "<=" ? v <= l : v >= l) ? 1 : 0 }'
 }
 
-echo "targets (DESIGN.md section 7):"
+echo "targets (bench/README.md):"
 if [ $HAVE_SRIOVCTL -eq 0 ]; then
 	echo "n/a   sriovctl not built ($SRIOVCTL): nothing to judge"
 elif [ "${R[$big,s_ok]}" != 1 ]; then
@@ -328,15 +342,23 @@ elif [ "${R[$big,s_ok]}" != 1 ]; then
 	misses=1
 else
 	sp=$(div "${R[$big,l_ms]}" "${R[$big,s_ms]}" '%.2f')
-	target ">= 5x faster than lspci -vvv ($big)" "${sp}x" "$(cmp "$sp" '>=' 5)"
+	target "show: >= 10x faster than lspci -vvv ($big)" "${sp}x" "$(cmp "$sp" '>=' 10)"
+	sp=$(div "${R[$big,l_ms]}" "${R[$big,t_ms]}" '%.2f')
+	target "list: >= 25x faster than lspci -vvv ($big)" "${sp}x" "$(cmp "$sp" '>=' 25)"
 	sc=$(div "${R[$big,s_sc]}" "${R[$big,vfs]}" '%.2f')
-	target "<= 10 syscalls per VF ($big)" "$sc" "$(cmp "$sc" '<=' 10)"
+	target "show: <= 5 syscalls per VF ($big)" "$sc" "$(cmp "$sc" '<=' 5)"
 	if [ "$big" != "$prev" ] && [ "${R[$prev,s_ms]}" != - ]; then
 		pv_big=$(div "${R[$big,s_ms]}" "${R[$big,vfs]}" '%.5f')
 		pv_prev=$(div "${R[$prev,s_ms]}" "${R[$prev,vfs]}" '%.5f')
 		lin=$(div "$pv_big" "$pv_prev" '%.2f')
-		target "linear: per-VF time $big <= 1.5 x $prev" \
+		target "show linear: per-VF time $big <= 1.5 x $prev" \
 			"$(awk -v a="$pv_big" -v b="$pv_prev" 'BEGIN { printf "%.1f us vs %.1f us per VF (%.2fx)", a * 1000, b * 1000, a / b }')" \
+			"$(cmp "$lin" '<=' 1.5)"
+		pf_big=$(div "${R[$big,t_ms]}" "${R[$big,fns]}" '%.5f')
+		pf_prev=$(div "${R[$prev,t_ms]}" "${R[$prev,fns]}" '%.5f')
+		lin=$(div "$pf_big" "$pf_prev" '%.2f')
+		target "list linear: per-function time $big <= 1.5 x $prev" \
+			"$(awk -v a="$pf_big" -v b="$pf_prev" 'BEGIN { printf "%.1f us vs %.1f us per function (%.2fx)", a * 1000, b * 1000, a / b }')" \
 			"$(cmp "$lin" '<=' 1.5)"
 	else
 		target "linear: per-VF time" "needs two tree sizes" -

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * capture: archive what the tool read, so that a bug report or a test
- * fixture replays with --root. Symlinks are resolved here one component at
- * a time, lexically, from the root: every symlink met on the way is stored
- * as a symlink and nothing outside the root is ever opened.
+ * fixture replays with --root. Each recorded path is walked again with the
+ * root-aware layer's own in-root walk (sriov_root_walk): every symlink met
+ * on the way is stored as a symlink, then the entry the path names, and
+ * nothing outside the root is ever opened.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,8 +19,8 @@
 #include "sriov/capture.h"
 #include "archive_dl.h"
 #include "recorded.h"
+#include "sysroot_internal.h"
 
-#define MAX_LINK_HOPS	  40
 #define MAX_CAPTURED_FILE (1 << 20)
 
 /* ---- a set of archived paths ------------------------------------------ */
@@ -92,7 +93,6 @@ static void set_free(struct path_set *set)
 
 struct capture {
 	struct sriov_root *root;
-	int root_fd;
 	const struct archive_api *api;
 	struct archive *ar;
 	int out_fd; /* the archive file, -1 for standard output */
@@ -153,11 +153,12 @@ static int emit_parents(struct capture *c, const char *rel)
 	return 0;
 }
 
-static int emit_file(struct capture *c, const char *rel)
+/* The regular file name in dirfd, archived at rel. */
+static int emit_file(struct capture *c, const char *rel, int dirfd, const char *name)
 {
 	ssize_t n;
 	size_t got = 0;
-	int fd = openat(c->root_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return 0; /* vanished or unreadable since: leave it out */
@@ -168,126 +169,105 @@ static int emit_file(struct capture *c, const char *rel)
 	return emit(c, rel, AE_IFREG, NULL, c->buf, got);
 }
 
-/* Archives the symlink at rel; target[0] is NUL when it could not be read. */
-static int emit_link(struct capture *c, const char *rel, char *target, size_t size)
+/* The symlink name in dirfd, archived at rel (left out when unreadable). */
+static int emit_link(struct capture *c, const char *rel, int dirfd, const char *name)
 {
-	ssize_t n = readlinkat(c->root_fd, rel, target, size - 1);
+	char target[4096];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
 
-	if (n <= 0) {
-		target[0] = '\0';
+	if (n <= 0)
 		return 0;
-	}
 	target[n] = '\0';
 	return emit(c, rel, AE_IFLNK, target, NULL, 0);
 }
 
-/* Joins the directory of rel with a link target, folding "." and ".." lexically. */
-static int join_target(const char *rel, const char *target, const char *rest, char *out,
-		       size_t size)
-{
-	char tmp[8192], *save, *tok;
-	size_t len = 0;
-
-	if (target[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s/%s", target, rest);
-	else
-		snprintf(tmp, sizeof(tmp), "%.*s/%s/%s",
-			 (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel,
-			 target, rest);
-	out[0] = '\0';
-	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *slash = strrchr(out, '/');
-
-			len = slash ? (size_t)(slash - out) : 0;
-			out[len] = '\0';
-			continue;
-		}
-		if (len + strlen(tok) + 2 > size)
-			return -ENAMETOOLONG;
-		len += (size_t)sprintf(out + len, "%s%s", len ? "/" : "", tok);
-	}
-	return 0;
-}
-
-static int emit_dir_listing(struct capture *c, const char *rel);
-
-static int emit_last(struct capture *c, const char *rel, enum sriov_access kind,
-		     const struct stat *st)
-{
-	if (S_ISREG(st->st_mode))
-		return emit_file(c, rel);
-	if (S_ISDIR(st->st_mode))
-		return kind == SRIOV_ACCESS_DIR ? emit_dir_listing(c, rel)
-						: emit(c, rel, AE_IFDIR, NULL, NULL, 0);
-	return 0;
-}
-
-/* Archives path (relative to the root) as read with the given access kind. */
-static int emit_path(struct capture *c, const char *path, enum sriov_access kind,
-		     int hops)
-{
-	char prefix[4096], target[4096], next[8192];
-	const char *p = path;
-	struct stat st;
-
-	if (hops > MAX_LINK_HOPS)
-		return 0;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t plen = slash ? (size_t)(slash - path) : strlen(path);
-		int ret;
-
-		if (plen >= sizeof(prefix))
-			return -ENAMETOOLONG;
-		memcpy(prefix, path, plen);
-		prefix[plen] = '\0';
-		if (fstatat(c->root_fd, prefix, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return 0;
-		if (!S_ISLNK(st.st_mode) && slash) {
-			p = slash + 1; /* a real directory on the way */
-			continue;
-		}
-		/* an entry is archived here: first the directories above it */
-		ret = emit_parents(c, prefix);
-		if (ret < 0)
-			return ret;
-		if (S_ISLNK(st.st_mode)) {
-			ret = emit_link(c, prefix, target, sizeof(target));
-			if (ret < 0 || !target[0] ||
-			    (!slash && kind == SRIOV_ACCESS_LINK))
-				return ret;
-			if (join_target(prefix, target, slash ? slash + 1 : "", next,
-					sizeof(next)) < 0)
-				return 0;
-			return emit_path(c, next, kind, hops + 1);
-		}
-		return emit_last(c, prefix, kind, &st);
-	}
-}
-
-static int emit_dir_listing(struct capture *c, const char *rel)
+/* The directory name in dirfd, archived at rel with its links and subdirectories. */
+static int emit_dir_listing(struct capture *c, const char *rel, int dirfd,
+			    const char *name)
 {
 	struct sriov_dirent *ents;
-	char path[4352], target[4096];
+	char path[4352];
 	size_t n;
-	int ret;
+	int ret, fd;
 
-	snprintf(path, sizeof(path), "/%s", rel);
 	ret = emit(c, rel, AE_IFDIR, NULL, NULL, 0);
-	if (ret < 0 || sriov_list_dir(c->root, path, &ents, &n, NULL) < 0)
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ret < 0 || fd < 0 ||
+	    sriov_list_dirf(c->root, &ents, &n, NULL, "/%s", rel) < 0) {
+		if (fd >= 0)
+			close(fd);
 		return ret;
+	}
 	for (size_t i = 0; ret == 0 && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", rel, ents[i].name);
+		if (snprintf(path, sizeof(path), "%s/%s", rel, ents[i].name) >=
+		    (int)sizeof(path))
+			continue;
 		if (ents[i].type == DT_LNK)
-			ret = emit_link(c, path, target, sizeof(target));
+			ret = emit_link(c, path, fd, ents[i].name);
 		else if (ents[i].type == DT_DIR)
 			ret = emit(c, path, AE_IFDIR, NULL, NULL, 0);
 	}
+	close(fd);
 	free(ents);
 	return ret;
+}
+
+/* One recorded path being walked: what it was read as, the first failure. */
+struct path_walk {
+	struct capture *c;
+	enum sriov_access kind;
+	int err;
+};
+
+/* A symlink on the way: archived as a symlink, the walk goes on at its target. */
+static int walk_link(void *ctx, const char *path, const char *target)
+{
+	struct path_walk *pw = ctx;
+	int ret = emit_parents(pw->c, path);
+
+	if (ret == 0)
+		ret = emit(pw->c, path, AE_IFLNK, target, NULL, 0);
+	pw->err = ret;
+	return ret;
+}
+
+/* The entry the path names, as it was read: contents, link or listing. */
+static int walk_last(void *ctx, const char *path, int dirfd, const char *name)
+{
+	struct path_walk *pw = ctx;
+	struct stat st;
+	int ret;
+
+	if (!*path || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	ret = emit_parents(pw->c, path);
+	if (ret < 0) {
+		pw->err = ret;
+		return ret;
+	}
+	if (S_ISLNK(st.st_mode))
+		ret = emit_link(pw->c, path, dirfd, name);
+	else if (S_ISREG(st.st_mode))
+		ret = emit_file(pw->c, path, dirfd, name);
+	else if (S_ISDIR(st.st_mode) && pw->kind == SRIOV_ACCESS_DIR)
+		ret = emit_dir_listing(pw->c, path, dirfd, name);
+	else if (S_ISDIR(st.st_mode))
+		ret = emit(pw->c, path, AE_IFDIR, NULL, NULL, 0);
+	pw->err = ret;
+	return ret;
+}
+
+/*
+ * Archives path (inside the root) as read with the given access kind. A path
+ * that no longer resolves (gone, a loop) is archived as far as it went.
+ */
+static int emit_path(struct capture *c, const char *path, enum sriov_access kind)
+{
+	struct path_walk pw = {.c = c, .kind = kind};
+	struct sriov_walk_visitor v = {.link = walk_link, .last = walk_last, .ctx = &pw};
+
+	sriov_root_walk(c->root, path, kind != SRIOV_ACCESS_LINK, &v);
+	return pw.err;
 }
 
 static int emit_recorded(struct capture *c)
@@ -303,7 +283,7 @@ static int emit_recorded(struct capture *c)
 			rel++;
 		if (!*rel)
 			continue;
-		ret = emit_path(c, rel, recs[i].kind, 0);
+		ret = emit_path(c, rel, recs[i].kind);
 		if (ret < 0)
 			return ret;
 	}
@@ -407,11 +387,6 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 	c.buf = malloc(MAX_CAPTURED_FILE);
 	if (!c.buf)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
-	c.root_fd = sriov_root_openat(r, "/", O_PATH | O_DIRECTORY, e);
-	if (c.root_fd < 0) {
-		free(c.buf);
-		return c.root_fd;
-	}
 	ret = open_archive(&c, out_path);
 	if (ret == 0)
 		ret = emit_recorded(&c);
@@ -424,7 +399,6 @@ int sriov_capture_write(struct sriov_root *r, const struct inventory *inv,
 	if (c.out_fd >= 0 && close(c.out_fd) < 0 && ret == 0)
 		ret = sriov_err_set(e, -errno, "%s: %s", out_path, strerror(errno));
 	set_free(&c.done);
-	close(c.root_fd);
 	free(c.buf);
 	return ret;
 }

@@ -17,11 +17,8 @@ static int no_such_device(const char *arg, struct sriov_err *e)
 static int resolve_pci(struct sriov_root *r, const char *arg, const char *name,
 		       struct dev_ref *ref, struct sriov_err *e)
 {
-	char path[96];
-
 	pci_addr_format(&ref->addr, ref->addr_str);
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", ref->addr_str);
-	if (sriov_path_exists(r, path) < 0)
+	if (sriov_pathf_exists(r, SYS_PCI_DEVICES "/%s", ref->addr_str) < 0)
 		return no_such_device(arg, e);
 	(void)name;
 	return 0;
@@ -47,15 +44,15 @@ int netdev_link_pci_addr(const char *target, struct pci_addr *a)
 static int resolve_netdev(struct sriov_root *r, const char *arg, const char *name,
 			  struct dev_ref *ref, struct sriov_err *e)
 {
-	char path[96], target[512];
+	char target[512];
 
 	if (!sriov_name_is_safe(name) || strlen(name) >= sizeof(ref->netdev))
 		return sriov_err_set(e, -EINVAL,
 				     "invalid device \"%s\": not a PCI address "
 				     "([DDDD:]BB:DD.F) nor an interface name",
 				     arg);
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s", name);
-	if (sriov_read_link(r, path, target, sizeof(target), NULL) < 0)
+	if (sriov_readf_link(r, target, sizeof(target), NULL, SYS_CLASS_NET "/%s", name) <
+	    0)
 		return no_such_device(arg, e);
 	if (netdev_link_pci_addr(target, &ref->addr) < 0) {
 		sriov_err_set(e, -ENODEV, "%s is not a PCI network interface", name);

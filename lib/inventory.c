@@ -139,11 +139,12 @@ static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf 
 		sriov_cap_from_sysfs(pf);
 }
 
-static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
+/* fn: the scan's view of the PF, which read sriov_numvfs already. */
+static void read_pf_attrs(struct sriov_dir *d, const struct scan_func *fn, struct pf *pf)
 {
 	pf->numa_node = read_small_int(d, "numa_node", 10);
 	pf->total_vfs = read_small_int(d, "sriov_totalvfs", 10);
-	pf->num_vfs = read_small_int(d, "sriov_numvfs", 10);
+	pf->num_vfs = fn->num_vfs;
 	pf->drivers_autoprobe = read_small_int(d, "sriov_drivers_autoprobe", 10);
 	pf->sysfs_vf_offset = read_small_int(d, "sriov_offset", 10);
 	pf->sysfs_vf_stride = read_small_int(d, "sriov_stride", 10);
@@ -155,13 +156,11 @@ static void read_pf_attrs(struct sriov_dir *d, struct pf *pf)
 
 static void read_pf_module(struct sriov_root *r, struct pf *pf)
 {
-	char path[128];
-
 	pf->module[0] = '\0';
 	if (!pf->driver[0])
 		return;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver/module", pf->addr_str);
-	if (sriov_read_link_base(r, path, pf->module, sizeof(pf->module), NULL) < 0)
+	if (sriov_readf_link_base(r, pf->module, sizeof(pf->module), NULL,
+				  SYS_PCI_DEVICES "/%s/driver/module", pf->addr_str) < 0)
 		pf->module[0] = '\0';
 }
 
@@ -183,14 +182,12 @@ static void read_pf_names(struct pci_names *names, struct pf *pf)
 static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
 {
 	struct sriov_dir d;
-	char path[96];
 	long long v;
 
 	nd->mac[0] = '\0';
 	nd->operstate[0] = '\0';
 	nd->ifindex = 0;
-	snprintf(path, sizeof(path), SYS_CLASS_NET "/%s", nd->name);
-	if (sriov_dir_open(r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(r, &d, NULL, SYS_CLASS_NET "/%s", nd->name) < 0)
 		return;
 	if (sriov_dir_read_attr(&d, "address", nd->mac, sizeof(nd->mac), NULL) < 0)
 		nd->mac[0] = '\0';
@@ -229,6 +226,37 @@ static int copy_netdevs(const struct scan *sc, const char *addr, bool details,
 	return 0;
 }
 
+/*
+ * Without a scan of /sys/class/net (INV_PFS_ONLY): the PF's netdevs are the
+ * entries of its net/ directory, where every /sys/class/net link of its own
+ * points. Names only.
+ */
+static int list_pf_netdevs(struct sriov_root *r, struct pf *pf)
+{
+	struct sriov_dirent *ents;
+	size_t n, k = 0;
+
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf->addr_str) <
+		    0 ||
+	    !n)
+		return 0;
+	pf->netdevs = calloc(n, sizeof(*pf->netdevs));
+	if (!pf->netdevs) {
+		free(ents);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ents[i].name);
+
+		if (len >= sizeof(pf->netdevs[0].name))
+			continue;
+		memcpy(pf->netdevs[k++].name, ents[i].name, len + 1);
+	}
+	pf->n_netdevs = k;
+	free(ents);
+	return 0;
+}
+
 /* ---- VFs -------------------------------------------------------------- */
 
 static void predict_vf_addr(const struct pf *pf, unsigned int index, struct pci_addr *out)
@@ -242,16 +270,33 @@ static void predict_vf_addr(const struct pf *pf, unsigned int index, struct pci_
 	pci_addr_from_rid(pf->addr.domain, (uint16_t)rid, out);
 }
 
-static int read_vf(struct sriov_dir *pfdir, const struct scan *sc, struct pf *pf,
-		   unsigned int index, struct vf *vf)
+/* The VF's address: its virtfnN link, read by the scan when it could. */
+static int read_virtfn(struct sriov_dir *pfdir, const struct scan_func *pf_fn,
+		       unsigned int index, char *target, size_t size)
 {
-	char name[32], target[PCI_ADDR_STRLEN + 8];
+	char name[32];
+	const char *slash;
+
+	if (pf_fn && index < pf_fn->n_virtfns) {
+		slash = strrchr(pf_fn->virtfns[index].target, '/');
+		snprintf(target, size, "%s",
+			 slash ? slash + 1 : pf_fn->virtfns[index].target);
+		return target[0] ? 0 : -ENOENT;
+	}
+	snprintf(name, sizeof(name), "virtfn%u", index);
+	return sriov_dir_read_link_base(pfdir, name, target, size, NULL);
+}
+
+static int read_vf(struct sriov_dir *pfdir, const struct scan *sc,
+		   const struct scan_func *pf_fn, struct pf *pf, unsigned int index,
+		   struct vf *vf)
+{
+	char target[PCI_ADDR_STRLEN + 8];
 	const struct scan_func *fn;
 
 	vf->index = index;
 	vf->iommu_group = -1;
-	snprintf(name, sizeof(name), "virtfn%u", index);
-	if (sriov_dir_read_link_base(pfdir, name, target, sizeof(target), NULL) < 0)
+	if (read_virtfn(pfdir, pf_fn, index, target, sizeof(target)) < 0)
 		return -ENOENT;
 	if (pci_addr_parse(target, &vf->addr) < 0)
 		return -ENOENT;
@@ -282,6 +327,7 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 		    struct inventory *inv)
 {
 	int count = pf->num_vfs >= 0 ? pf->num_vfs : pf->caps.sriov.num_vfs;
+	const struct scan_func *pf_fn = scan_find(sc, pf->addr_str);
 	size_t n = 0;
 
 	if (count <= 0)
@@ -290,7 +336,7 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 	if (!pf->vfs)
 		return -ENOMEM;
 	for (int i = 0; i < count; i++) {
-		int ret = read_vf(pfdir, sc, pf, (unsigned int)i, &pf->vfs[n]);
+		int ret = read_vf(pfdir, sc, pf_fn, pf, (unsigned int)i, &pf->vfs[n]);
 
 		if (ret == -ENOMEM)
 			return ret;
@@ -308,17 +354,16 @@ static int read_vfs(struct sriov_dir *pfdir, const struct scan *sc, struct pf *p
 int recorded_rtnl_read(struct sriov_root *r, const char *ifname, char **msg, size_t *len,
 		       struct sriov_err *e)
 {
-	char path[96];
 	int ret;
 
 	*msg = NULL;
 	if (!sriov_name_is_safe(ifname))
 		return sriov_err_set(e, -EINVAL, "invalid interface name '%s'", ifname);
-	snprintf(path, sizeof(path), RECORDED_RTNL_DIR "/%s", ifname);
 	*msg = malloc(RECORDED_RTNL_MAX);
 	if (!*msg)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
-	ret = sriov_read_file(r, path, *msg, RECORDED_RTNL_MAX, len, e);
+	ret = sriov_readf_file(r, *msg, RECORDED_RTNL_MAX, len, e,
+			       RECORDED_RTNL_DIR "/%s", ifname);
 	if (ret < 0) {
 		free(*msg);
 		*msg = NULL;
@@ -403,31 +448,31 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 
 static int read_pf(struct sriov_root *r, const struct scan *sc,
 		   const struct scan_func *fn, struct pci_names *names, struct pf *pf,
-		   struct inventory *inv)
+		   struct inventory *inv, unsigned int flags)
 {
 	struct sriov_dir d;
-	char path[96];
 	int ret;
 
 	pf->addr = fn->addr;
 	pci_addr_format(&pf->addr, pf->addr_str);
 	pf->iommu_group = fn->iommu_group;
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", pf->addr_str);
-	ret = sriov_dir_open(r, path, &d, NULL);
+	ret = sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf->addr_str);
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : 0;
-	read_pf_attrs(&d, pf);
+	read_pf_attrs(&d, fn, pf);
 	if (pf->total_vfs < 0)
 		add_damage(inv, pf, "sriov_totalvfs: unreadable or not a number");
 	if (pf->num_vfs < 0)
 		add_damage(inv, pf, "sriov_numvfs: unreadable or not a number");
 	read_pf_config(r, &d, pf, inv);
-	ret = read_vfs(&d, sc, pf, inv);
+	ret = (flags & INV_PFS_ONLY) ? 0 : read_vfs(&d, sc, pf, inv);
 	sriov_dir_close(&d);
 	if (ret < 0)
 		return ret;
 	read_pf_module(r, pf);
 	read_pf_names(names, pf);
+	if (flags & INV_PFS_ONLY)
+		return list_pf_netdevs(r, pf);
 	return copy_netdevs(sc, pf->addr_str, true, r, &pf->netdevs, &pf->n_netdevs);
 }
 
@@ -495,7 +540,7 @@ static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int fl
 		if (!sc->funcs[i].is_pf)
 			continue;
 		pf = &inv->pfs[inv->n_pfs++];
-		ret = read_pf(r, sc, &sc->funcs[i], names, pf, inv);
+		ret = read_pf(r, sc, &sc->funcs[i], names, pf, inv, flags);
 		if (ret < 0) {
 			sriov_err_set(e, ret, "reading %s: %s", sc->funcs[i].name,
 				      strerror(-ret));
@@ -573,11 +618,12 @@ int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct invent
 	int ret;
 
 	memset(inv, 0, sizeof(*inv));
-	ret = scan_functions(r, &sc, e);
+	ret = scan_functions_what(r, (flags & INV_PFS_ONLY) ? SCAN_PFS_ONLY : SCAN_ALL,
+				  &sc, e);
 	if (ret < 0)
 		return ret;
 	ret = read_pfs(r, &sc, flags, inv, e);
-	if (ret == 0)
+	if (ret == 0 && !(flags & INV_PFS_ONLY))
 		ret = collect_groups(&sc, inv);
 	if (ret == 0 && (flags & INV_USERS))
 		ret = read_users(r, inv, e);

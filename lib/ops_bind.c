@@ -94,10 +94,7 @@ static bool same_driver(const char *a, const char *b)
 
 static bool driver_loaded(struct sriov_root *r, const char *driver)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), SYS_PCI_DRIVERS "/%s", driver);
-	return sriov_path_exists(r, path) == 0;
+	return sriov_pathf_exists(r, SYS_PCI_DRIVERS "/%s", driver) == 0;
 }
 
 /* ---- reading the function ------------------------------------------------- */
@@ -150,11 +147,9 @@ static int read_function(struct sriov_root *r, struct bind_plan *p, struct fn_st
 			 struct sriov_err *e)
 {
 	struct sriov_dir d;
-	char path[96];
 	long long v;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", p->address);
-	if (sriov_dir_open(r, path, &d, NULL) < 0) {
+	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", p->address) < 0) {
 		sriov_err_set(e, -ENODEV, "no such PCI function: %s", p->address);
 		sriov_err_hint(e,
 			       "run `sriovctl list` (or lspci -D) to see the addresses");
@@ -172,7 +167,7 @@ static int read_function(struct sriov_root *r, struct bind_plan *p, struct fn_st
 		st->num_vfs = (int)v;
 	sriov_dir_close(&d);
 	if (p->previous_driver[0] && !sriov_name_is_safe(p->previous_driver))
-		return sriov_err_set(e, -EINVAL, "%s: odd driver link \"%s\"", path,
+		return sriov_err_set(e, -EINVAL, "%s: odd driver link \"%s\"", d.path,
 				     p->previous_driver);
 	read_netdevs(r, p->address, st);
 	return 0;
@@ -294,11 +289,9 @@ struct member {
 
 static bool is_pci_bridge(struct sriov_root *r, const char *addr)
 {
-	char path[96];
 	uint64_t cls;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/class", addr);
-	if (sriov_read_u64(r, path, 16, &cls, NULL) < 0)
+	if (sriov_readf_u64(r, 16, &cls, NULL, SYS_PCI_DEVICES "/%s/class", addr) < 0)
 		return false;
 	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
 }
@@ -320,11 +313,10 @@ static int members_from_group_dir(struct sriov_root *r, int group, struct member
 				  size_t *n)
 {
 	struct sriov_dirent *ents;
-	char path[96];
 	size_t count;
 
-	snprintf(path, sizeof(path), SYS_IOMMU_GROUPS "/%d/devices", group);
-	if (sriov_list_dir(r, path, &ents, &count, NULL) < 0)
+	if (sriov_list_dirf(r, &ents, &count, NULL, SYS_IOMMU_GROUPS "/%d/devices",
+			    group) < 0)
 		return -ENOENT;
 	*out = calloc(count ? count : 1, sizeof(**out));
 	if (!*out) {
@@ -333,14 +325,13 @@ static int members_from_group_dir(struct sriov_root *r, int group, struct member
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct member *m = &(*out)[*n];
-		char link[128];
 
 		if (strlen(ents[i].name) >= sizeof(m->addr) ||
 		    !sriov_name_is_safe(ents[i].name))
 			continue;
 		memcpy(m->addr, ents[i].name, strlen(ents[i].name) + 1);
-		snprintf(link, sizeof(link), SYS_PCI_DEVICES "/%s/driver", m->addr);
-		if (sriov_read_link_base(r, link, m->driver, sizeof(m->driver), NULL) < 0)
+		if (sriov_readf_link_base(r, m->driver, sizeof(m->driver), NULL,
+					  SYS_PCI_DEVICES "/%s/driver", m->addr) < 0)
 			m->driver[0] = '\0';
 		(*n)++;
 	}
@@ -722,14 +713,13 @@ static int run_step(struct sriov_root *r, struct bind_plan *p, struct bind_step 
 
 static void read_after(struct sriov_root *r, struct bind_plan *p)
 {
-	char path[128], *buf = p->override_after;
+	char *buf = p->override_after;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver", p->address);
-	if (sriov_read_link_base(r, path, p->driver_after, sizeof(p->driver_after),
-				 NULL) < 0)
+	if (sriov_readf_link_base(r, p->driver_after, sizeof(p->driver_after), NULL,
+				  SYS_PCI_DEVICES "/%s/driver", p->address) < 0)
 		p->driver_after[0] = '\0';
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver_override", p->address);
-	if (sriov_read_attr(r, path, buf, sizeof(p->override_after), NULL) < 0 ||
+	if (sriov_readf_attr(r, buf, sizeof(p->override_after), NULL,
+			     SYS_PCI_DEVICES "/%s/driver_override", p->address) < 0 ||
 	    !strcmp(buf, "(null)"))
 		buf[0] = '\0';
 }
@@ -755,11 +745,12 @@ static void wait_vfio_device(struct sriov_root *r, struct bind_plan *p)
 
 static bool pf_autoprobe_off(struct sriov_root *r, const struct bind_plan *p)
 {
-	char path[128], val[16];
+	char val[16];
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/physfn/sriov_drivers_autoprobe",
-		 p->address);
-	return p->is_vf && sriov_read_attr(r, path, val, sizeof(val), NULL) == 0 &&
+	return p->is_vf &&
+	       sriov_readf_attr(r, val, sizeof(val), NULL,
+				SYS_PCI_DEVICES "/%s/physfn/sriov_drivers_autoprobe",
+				p->address) == 0 &&
 	       !strcmp(val, "0");
 }
 

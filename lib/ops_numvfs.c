@@ -563,12 +563,10 @@ static int run_write(struct numvfs_run *run, struct numvfs_step *st, struct srio
 
 static int read_count(struct numvfs_run *run, struct sriov_err *e)
 {
-	char path[128];
 	uint64_t v;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/" ATTR_NUMVFS, run->dir);
-	ret = sriov_read_u64(run->r, path, 10, &v, e);
+	ret = sriov_readf_u64(run->r, 10, &v, e, "%s/" ATTR_NUMVFS, run->dir);
 	if (ret < 0)
 		return ret;
 	return v > 0xffff ? -ERANGE : (int)v;
@@ -647,16 +645,15 @@ static uint64_t hash_str(uint64_t h, const char *s)
 static void read_vf_state(struct sriov_root *r, const char *addr, struct vf_states *s)
 {
 	struct sriov_dirent *ents = NULL;
-	char path[128], driver[64];
+	char driver[64];
 	size_t n = 0;
 
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/driver", addr);
-	if (sriov_read_link_base(r, path, driver, sizeof(driver), NULL) == 0) {
+	if (sriov_readf_link_base(r, driver, sizeof(driver), NULL,
+				  SYS_PCI_DEVICES "/%s/driver", addr) == 0) {
 		s->drivers++;
 		s->sig = hash_str(s->sig, driver);
 	}
-	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/net", addr);
-	if (sriov_list_dir(r, path, &ents, &n, NULL) == 0)
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", addr) == 0)
 		for (size_t i = 0; i < n; i++)
 			s->sig = hash_str(s->sig, ents[i].name);
 	free(ents);
@@ -856,7 +853,10 @@ int numvfs_set(struct sriov_root *r, const struct pf *pf,
 	res->already = res->n_steps == 0;
 	if (req->dry_run || res->already)
 		return 0;
-	snprintf(run.dir, sizeof(run.dir), SYS_PCI_DEVICES "/%s", pf->addr_str);
+	ret = sriov_pathf(e, run.dir, sizeof(run.dir), SYS_PCI_DEVICES "/%s",
+			  pf->addr_str);
+	if (ret < 0)
+		return ret;
 	run.timeout_ms =
 		req->timeout_ms > 0 ? req->timeout_ms : NUMVFS_DEFAULT_TIMEOUT_MS;
 	for (size_t i = 0; ret == 0 && i < res->n_steps; i++)

@@ -160,12 +160,47 @@ struct in_root_walk {
 	int stack[IN_ROOT_MAX_DEPTH]; /* O_PATH fds of the directories walked */
 	int depth;		      /* stack[0] is the root's fd (not owned) */
 	char rest[2 * PATH_MAX];      /* the part of the path still to walk */
+	char at[PATH_MAX];	      /* stack[depth]'s path inside the root, "" at it */
+	const struct sriov_walk_visitor *visit; /* NULL: no look at the steps */
 };
+
+static void walk_pop(struct in_root_walk *w)
+{
+	char *slash = strrchr(w->at, '/');
+
+	close(w->stack[w->depth--]);
+	if (slash)
+		*slash = '\0';
+	else
+		w->at[0] = '\0';
+}
 
 static void walk_pop_all(struct in_root_walk *w)
 {
 	while (w->depth > 0)
-		close(w->stack[w->depth--]);
+		walk_pop(w);
+}
+
+/* w->at joined with comp into out. */
+static int walk_path(const struct in_root_walk *w, const char *comp, char *out,
+		     size_t size)
+{
+	int n = snprintf(out, size, "%s%s%s", w->at, w->at[0] ? "/" : "", comp);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int walk_push(struct in_root_walk *w, const char *comp, int fd)
+{
+	char at[PATH_MAX];
+
+	if (walk_path(w, comp, at, sizeof(at)) < 0) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	w->stack[++w->depth] = fd;
+	memcpy(w->at, at, strlen(at) + 1);
+	return 0;
 }
 
 /* Next component of w->rest into comp; returns false at the end. */
@@ -187,10 +222,19 @@ static bool walk_next(struct in_root_walk *w, char *comp, size_t size, bool *las
 }
 
 /* comp is a symlink: walk its target, then what was left. */
-static int walk_splice_link(struct in_root_walk *w, const char *target)
+static int walk_splice_link(struct in_root_walk *w, const char *comp, const char *target)
 {
 	size_t tlen = strlen(target), rlen = strlen(w->rest);
+	char path[PATH_MAX];
+	int ret;
 
+	if (w->visit && w->visit->link) {
+		ret = walk_path(w, comp, path, sizeof(path));
+		if (ret == 0)
+			ret = w->visit->link(w->visit->ctx, path, target);
+		if (ret < 0)
+			return ret;
+	}
 	if (tlen + rlen + 2 > sizeof(w->rest))
 		return -ENAMETOOLONG;
 	memmove(w->rest + tlen + 1, w->rest, rlen + 1);
@@ -212,7 +256,7 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 		return 0;
 	if (!strcmp(comp, "..")) {
 		if (w->depth > 0)
-			close(w->stack[w->depth--]);
+			walk_pop(w);
 		return 0;
 	}
 	if (!(last && (flags & O_NOFOLLOW))) {
@@ -221,7 +265,7 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 			if (++*links > IN_ROOT_MAX_LINKS)
 				return -ELOOP;
 			target[n] = '\0';
-			return walk_splice_link(w, target);
+			return walk_splice_link(w, comp, target);
 		}
 		if (errno != EINVAL)
 			return -errno;
@@ -233,35 +277,70 @@ static int walk_step(struct in_root_walk *w, const char *comp, bool last, int fl
 	fd = openat(top, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	w->stack[++w->depth] = fd;
-	return 0;
+	return walk_push(w, comp, fd);
+}
+
+/*
+ * Walks path from w->stack[0]: 1 when it stopped at its last component comp
+ * in w->stack[w->depth] (not opened; a symlink there followed unless
+ * O_NOFOLLOW), 0 when the path ended at the directory w->stack[w->depth]
+ * ("/", "a/.."), or -errno. The caller pops w.
+ */
+static int walk_to_last(struct in_root_walk *w, const char *path, int flags, char *comp,
+			size_t size)
+{
+	int links = 0, ret = 0;
+	bool last = true;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	snprintf(w->rest, sizeof(w->rest), "%s", path);
+	while (ret >= 0 && walk_next(w, comp, size, &last)) {
+		ret = walk_step(w, comp, last, flags, &links);
+		if (ret == 1)
+			return 1;
+	}
+	return ret < 0 ? ret : 0;
 }
 
 static int openat_in_root(int root_fd, const char *path, int flags)
 {
 	struct in_root_walk w = {.stack = {root_fd}};
 	char comp[NAME_MAX + 1];
-	int links = 0, ret = 0, fd = -1;
-	bool last = true;
+	int ret, fd;
 
-	if (strlen(path) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	snprintf(w.rest, sizeof(w.rest), "%s", path);
-	while (ret >= 0 && walk_next(&w, comp, sizeof(comp), &last)) {
-		ret = walk_step(&w, comp, last, flags, &links);
-		if (ret == 1) {
-			fd = openat(w.stack[w.depth], comp,
-				    flags | O_NOFOLLOW | O_CLOEXEC);
-			ret = fd < 0 ? -errno : 0;
-			break;
-		}
-	}
-	if (ret >= 0 && fd < 0) /* the path ended at a directory: "/", "a/.." */
+	ret = walk_to_last(&w, path, flags, comp, sizeof(comp));
+	if (ret == 1)
+		fd = openat(w.stack[w.depth], comp, flags | O_NOFOLLOW | O_CLOEXEC);
+	else if (ret == 0) /* the path ended at a directory: "/", "a/.." */
 		fd = openat(w.stack[w.depth], ".", flags | O_CLOEXEC);
+	else
+		fd = -1;
 	if (ret >= 0 && fd < 0)
 		ret = -errno;
 	walk_pop_all(&w);
 	return ret < 0 ? ret : fd;
+}
+
+int sriov_root_walk(struct sriov_root *r, const char *path, bool follow_last,
+		    const struct sriov_walk_visitor *v)
+{
+	struct in_root_walk w = {.stack = {r->fd}, .visit = v};
+	char comp[NAME_MAX + 1];
+	char at[PATH_MAX];
+	int ret;
+
+	ret = walk_to_last(&w, path, follow_last ? 0 : O_NOFOLLOW, comp, sizeof(comp));
+	if (ret == 0)
+		snprintf(comp, sizeof(comp), ".");
+	if (ret >= 0 && v->last) {
+		ret = ret == 1 ? walk_path(&w, comp, at, sizeof(at))
+			       : (snprintf(at, sizeof(at), "%s", w.at), 0);
+		if (ret == 0)
+			ret = v->last(v->ctx, at, w.stack[w.depth], comp);
+	}
+	walk_pop_all(&w);
+	return ret;
 }
 
 void sriov_root_force_walk(struct sriov_root *r)
@@ -593,6 +672,8 @@ int sriov_dir_open(struct sriov_root *r, const char *path, struct sriov_dir *d,
 
 	d->root = r;
 	d->fd = -1;
+	d->ents = NULL;
+	d->n_ents = 0;
 	if (snprintf(d->path, sizeof(d->path), "%s", path) >= (int)sizeof(d->path))
 		return sriov_err_set(e, -ENAMETOOLONG, "%s: path too long", path);
 	fd = sriov_root_openat(r, path, O_PATH | O_DIRECTORY, e);
@@ -607,11 +688,14 @@ void sriov_dir_close(struct sriov_dir *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	free(d->ents);
+	d->ents = NULL;
+	d->n_ents = 0;
 }
 
 static void dir_record(struct sriov_dir *d, const char *name, enum sriov_access kind)
 {
-	char full[4352];
+	char full[sizeof(d->path) + 2 * NAME_MAX + 2];
 
 	if (!d->root->recording)
 		return;
@@ -721,6 +805,112 @@ int sriov_dir_has(struct sriov_dir *d, const char *name)
 	if (faccessat(d->fd, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	dir_record(d, name, SRIOV_ACCESS_EXISTS);
+	return 0;
+}
+
+int sriov_dir_list(struct sriov_dir *d, struct sriov_err *e)
+{
+	int fd, ret;
+
+	free(d->ents);
+	d->ents = NULL;
+	d->n_ents = 0;
+	fd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sriov_err_set(e, -errno, "%s: %s", d->path, strerror(errno));
+	ret = read_dirents(fd, &d->ents, &d->n_ents);
+	close(fd);
+	if (ret < 0) {
+		free(d->ents);
+		d->ents = NULL;
+		d->n_ents = 0;
+		return sriov_err_set(e, ret, "%s: %s", d->path, strerror(-ret));
+	}
+	record(d->root, d->path, SRIOV_ACCESS_DIR);
+	return 0;
+}
+
+bool sriov_dir_has_subdir(const struct sriov_dir *d, const char *sub)
+{
+	const struct sriov_dirent *ent;
+	struct sriov_dirent key;
+
+	if (!d->n_ents || !sub || strlen(sub) >= sizeof(key.name))
+		return false;
+	strcpy(key.name, sub);
+	ent = bsearch(&key, d->ents, d->n_ents, sizeof(key), cmp_dirent);
+	return ent && ent->type == DT_DIR;
+}
+
+/* SUB/NAME into path when SUB is a directory (not a link) of d's listing. */
+static int sub_path(struct sriov_dir *d, const char *sub, const char *name, char *path,
+		    size_t size, struct sriov_err *e)
+{
+	size_t slen, nlen;
+
+	if (!sriov_name_is_safe(sub) || !sriov_name_is_safe(name))
+		return sriov_err_set(e, -EINVAL, "%s: invalid name \"%s/%s\"", d->path,
+				     sub ? sub : "", name ? name : "");
+	if (!sriov_dir_has_subdir(d, sub))
+		return sriov_err_set(e, -ENOTDIR, "%s/%s: not a listed directory",
+				     d->path, sub);
+	slen = strlen(sub);
+	nlen = strlen(name);
+	if (slen + 1 + nlen + 1 > size)
+		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s/%s: path too long", d->path,
+				     sub, name);
+	memcpy(path, sub, slen);
+	path[slen] = '/';
+	memcpy(path + slen + 1, name, nlen + 1);
+	return 0;
+}
+
+int sriov_dir_sub_read_link(struct sriov_dir *d, const char *sub, const char *name,
+			    char *buf, size_t size, struct sriov_err *e)
+{
+	char path[2 * NAME_MAX + 2];
+	ssize_t n;
+	int ret;
+
+	ret = sub_path(d, sub, name, path, sizeof(path), e);
+	if (ret < 0)
+		return ret;
+	if (size < 2)
+		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, path);
+	n = readlinkat(d->fd, path, buf, size - 1);
+	if (n < 0)
+		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, path,
+				     strerror(errno));
+	if ((size_t)n >= size - 1)
+		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long",
+				     d->path, path);
+	buf[n] = '\0';
+	dir_record(d, path, SRIOV_ACCESS_LINK);
+	return 0;
+}
+
+int sriov_dir_sub_read_link_base(struct sriov_dir *d, const char *sub, const char *name,
+				 char *buf, size_t size, struct sriov_err *e)
+{
+	char target[4096];
+	int ret = sriov_dir_sub_read_link(d, sub, name, target, sizeof(target), e);
+
+	if (ret < 0)
+		return ret;
+	copy_base(target, buf, size);
+	return 0;
+}
+
+int sriov_dir_sub_has(struct sriov_dir *d, const char *sub, const char *name)
+{
+	char path[2 * NAME_MAX + 2];
+	int ret = sub_path(d, sub, name, path, sizeof(path), NULL);
+
+	if (ret < 0)
+		return ret;
+	if (faccessat(d->fd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	dir_record(d, path, SRIOV_ACCESS_EXISTS);
 	return 0;
 }
 

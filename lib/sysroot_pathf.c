@@ -34,16 +34,16 @@ int sriov_pathf(struct sriov_err *e, char *buf, size_t size, const char *fmt, ..
 }
 
 /* Formats the variable arguments of the enclosing function into path. */
-#define FORMAT_PATH(e, path, fmt)                                           \
-	do {                                                                \
-		va_list ap_;                                                \
-		int ret_;                                                   \
-                                                                            \
-		va_start(ap_, fmt);                                         \
-		ret_ = vpathf(e, path, sizeof(path), fmt, ap_);             \
-		va_end(ap_);                                                \
-		if (ret_ < 0)                                               \
-			return ret_;                                        \
+#define FORMAT_PATH(e, path, fmt)                                                        \
+	do {                                                                             \
+		va_list ap_;                                                             \
+		int ret_;                                                                \
+                                                                                         \
+		va_start(ap_, fmt);                                                      \
+		ret_ = vpathf(e, path, sizeof(path), fmt, ap_);                          \
+		va_end(ap_);                                                             \
+		if (ret_ < 0)                                                            \
+			return ret_;                                                     \
 	} while (0)
 
 int sriov_readf_file(struct sriov_root *r, char *buf, size_t size, size_t *len,
@@ -124,6 +124,8 @@ int sriov_dir_openf(struct sriov_root *r, struct sriov_dir *d, struct sriov_err 
 
 	d->root = r;
 	d->fd = -1;
+	d->ents = NULL;
+	d->n_ents = 0;
 	FORMAT_PATH(e, path, fmt);
 	return sriov_dir_open(r, path, d, e);
 }

@@ -242,14 +242,13 @@ static bool holder_known(const struct usage_snapshot *s, int pid, int group)
 /* Reads comm and the VM name; false when the process is gone. */
 static bool read_process(struct usage_snapshot *s, int pid, struct vfio_holder *h)
 {
-	char path[64];
 	size_t len = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	if (sriov_read_attr(s->r, path, h->command, sizeof(h->command), NULL) < 0)
+	if (sriov_readf_attr(s->r, h->command, sizeof(h->command), NULL, "/proc/%d/comm",
+			     pid) < 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	if (sriov_read_file(s->r, path, s->cmdline, CMDLINE_MAX, &len, NULL) < 0)
+	if (sriov_readf_file(s->r, s->cmdline, CMDLINE_MAX, &len, NULL,
+			     "/proc/%d/cmdline", pid) < 0)
 		len = 0;
 	qemu_cmdline_vm_name(s->cmdline, len, h->vm_name, sizeof(h->vm_name));
 	return true;
@@ -258,13 +257,13 @@ static bool read_process(struct usage_snapshot *s, int pid, struct vfio_holder *
 static int add_holder(struct usage_snapshot *s, int pid, const char *fd, int group)
 {
 	struct vfio_holder h = {.pid = pid, .group = group};
-	char path[96], target[64];
+	char target[64];
 
 	if (holder_known(s, pid, group))
 		return 0;
 	/* through the recording call, so that `capture` archives this link */
-	snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, fd);
-	if (sriov_read_link(s->r, path, target, sizeof(target), NULL) < 0)
+	if (sriov_readf_link(s->r, target, sizeof(target), NULL, "/proc/%d/fd/%s", pid,
+			     fd) < 0)
 		return 0;
 	if (!read_process(s, pid, &h))
 		return 0;
@@ -288,7 +287,8 @@ static int scan_process_fds(struct usage_snapshot *s, int pid)
 	int fd, ret = 0;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	if (sriov_pathf(NULL, path, sizeof(path), "/proc/%d/fd", pid) < 0)
+		return 0;
 	fd = sriov_root_openat(s->r, path, O_RDONLY | O_DIRECTORY, NULL);
 	if (fd < 0) {
 		if (fd == -EACCES || fd == -EPERM)
@@ -526,12 +526,10 @@ static bool netdev_state(const struct usage_snapshot *s, const char *ifname, int
 			 bool *up)
 {
 	struct sriov_dir d;
-	char path[64];
 	long long idx, flags;
 	bool ok;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s", ifname);
-	if (sriov_dir_open(s->r, path, &d, NULL) < 0)
+	if (sriov_dir_openf(s->r, &d, NULL, "/sys/class/net/%s", ifname) < 0)
 		return false;
 	ok = sriov_dir_read_int(&d, "ifindex", 10, &idx, NULL) == 0 &&
 	     sriov_dir_read_int(&d, "flags", 16, &flags, NULL) == 0;

@@ -102,6 +102,9 @@ enum inventory_flags {
 	INV_NO_NAMES = 1 << 1,	 /* skip pci.ids lookups */
 	INV_KEEP_RTNL = 1 << 2,	 /* keep each PF's raw rtnetlink reply (capture) */
 	INV_USERS = 1 << 3,	 /* fill pf->users and vf->users (usage.h) */
+	/* PFs only (sriovctl list): no VFs (pf->vfs empty, the counts from
+	 * sysfs), PF netdev names without details, no inv->groups */
+	INV_PFS_ONLY = 1 << 4,
 };
 
 /*

@@ -80,6 +80,9 @@ struct sriov_dir {
 	struct sriov_root *root;
 	int fd;
 	char path[4096]; /* path within the root, for messages and recording */
+	/* its entries, sorted by name, after sriov_dir_list() (freed by close) */
+	struct sriov_dirent *ents;
+	size_t n_ents;
 };
 
 int sriov_dir_open(struct sriov_root *r, const char *path, struct sriov_dir *d,
@@ -97,6 +100,23 @@ int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t
 			struct sriov_err *e);
 /* 0 when name exists in the directory (not followed), -errno otherwise. */
 int sriov_dir_has(struct sriov_dir *d, const char *name);
+
+/*
+ * One level down without opening each subdirectory: sriov_dir_list() reads
+ * d's entries once; the _sub calls then read NAME in its subdirectory SUB
+ * with one system call each. SUB must be a directory in that listing (not a
+ * symlink, which could lead out of the root): -ENOTDIR otherwise, and the
+ * caller opens it the ordinary way. For the many functions of one PCI bus.
+ */
+int sriov_dir_list(struct sriov_dir *d, struct sriov_err *e);
+/* SUB is a directory (not a symlink) in d's listing; no system call. */
+bool sriov_dir_has_subdir(const struct sriov_dir *d, const char *sub);
+int sriov_dir_sub_read_link(struct sriov_dir *d, const char *sub, const char *name,
+			    char *buf, size_t size, struct sriov_err *e);
+int sriov_dir_sub_read_link_base(struct sriov_dir *d, const char *sub, const char *name,
+				 char *buf, size_t size, struct sriov_err *e);
+/* 0 when SUB/NAME exists (NAME not followed), -errno otherwise. */
+int sriov_dir_sub_has(struct sriov_dir *d, const char *sub, const char *name);
 
 /* Recording of what was read, for capture. */
 enum sriov_access {
@@ -137,7 +157,7 @@ bool sriov_name_is_safe(const char *name);
  * it, when it does not fit. Arguments that become one component (a netdev,
  * a driver) must still pass sriov_name_is_safe() first.
  */
-#define SRIOV_PATHF __attribute__((format(printf, 2, 3)))
+#define SRIOV_PATHF	 __attribute__((format(printf, 2, 3)))
 #define SRIOV_PATHF_E(n) __attribute__((format(printf, n, n + 1)))
 
 /* Formats a path into buf (size bytes). 0, or -ENAMETOOLONG into e. */

@@ -23,7 +23,7 @@
 
 static char tree[TREE_PATH_MAX];
 
-static int read_tree(struct inventory *inv, struct sriov_err *e)
+static int read_tree_flags(struct inventory *inv, unsigned int flags, struct sriov_err *e)
 {
 	struct sriov_root *r;
 	int ret;
@@ -31,9 +31,14 @@ static int read_tree(struct inventory *inv, struct sriov_err *e)
 	memset(inv, 0xa5, sizeof(*inv)); /* the reader must initialise all of it */
 	if (sriov_root_open(tree, &r, e) < 0)
 		return -1;
-	ret = sriov_inventory_read(r, INV_NO_NETLINK | INV_NO_NAMES, inv, e);
+	ret = sriov_inventory_read(r, INV_NO_NETLINK | INV_NO_NAMES | flags, inv, e);
 	sriov_root_close(r);
 	return ret;
+}
+
+static int read_tree(struct inventory *inv, struct sriov_err *e)
+{
+	return read_tree_flags(inv, 0, e);
 }
 
 static void read_tree_ok(struct inventory *inv)
@@ -461,6 +466,59 @@ static void test_odd_structure(void **state)
 	sriov_inventory_free(&inv);
 }
 
+/* PFs only (list): the PF as in full, no VF, its netdev by name, no groups. */
+static void test_pfs_only(void **state)
+{
+	struct inventory inv;
+	const struct pf *pf;
+
+	(void)state;
+	assert_int_equal(read_tree_flags(&inv, INV_PFS_ONLY, NULL), 0);
+	assert_int_equal(inv.n_pfs, 1);
+	pf = &inv.pfs[0];
+	assert_string_equal(pf->addr_str, "0000:01:00.0");
+	assert_int_equal(pf->device_id, 0x10c9);
+	assert_string_equal(pf->driver, "igb");
+	assert_int_equal(pf->num_vfs, 2);
+	assert_int_equal(pf->total_vfs, 7);
+	assert_int_equal(pf->n_vfs, 0);
+	assert_null(pf->vfs);
+	assert_int_equal(pf->n_netdevs, 1);
+	assert_string_equal(pf->netdevs[0].name, "eth0");
+	assert_int_equal(inv.n_groups, 0);
+	assert_false(inv.damaged);
+	sriov_inventory_free(&inv);
+}
+
+/*
+ * Functions are read through their bus's directory; one whose entry there is
+ * a symlink, or whose bus/pci/devices link leads elsewhere, through its own
+ * path instead: the same facts either way.
+ */
+static void test_odd_locations(void **state)
+{
+	char from[TREE_PATH_MAX], to[TREE_PATH_MAX];
+	struct inventory inv;
+	const struct pf *pf;
+
+	(void)state;
+	tree_path(tree, TREE_IGB_VF1, from);
+	tree_path(tree, "sys/devices/moved-vf", to);
+	assert_int_equal(rename(from, to), 0);
+	tree_symlink(tree, TREE_IGB_VF1, "../../moved-vf");
+	tree_path(tree, "sys/devices/pci0000:00/0000:00:02.0/0000:01:00.1", from);
+	tree_path(tree, "sys/devices/sibling", to);
+	assert_int_equal(rename(from, to), 0);
+	tree_unlink(tree, "sys/bus/pci/devices/0000:01:00.1");
+	tree_symlink(tree, "sys/bus/pci/devices/0000:01:00.1",
+		     "../../../devices/sibling");
+	read_tree_ok(&inv);
+	pf = &inv.pfs[0];
+	assert_vfs(pf);
+	assert_group(&inv, 8, "0000:01:00.0", "0000:01:00.1");
+	sriov_inventory_free(&inv);
+}
+
 /* Two PFs, in address order; a PF with no VFs enabled. */
 static void test_two_pfs(void **state)
 {
@@ -610,6 +668,8 @@ int main(void)
 		T(test_odd_attributes),
 		T(test_odd_structure),
 		T(test_two_pfs),
+		T(test_pfs_only),
+		T(test_odd_locations),
 		T(test_recorded_rtnl),
 		T(test_recorded_rtnl_by_index),
 		T(test_recorded_rtnl_truncated),

@@ -838,8 +838,8 @@ static void test_pathf(void **state)
 					  "/sys/devices/pci/%s/%s", addr, "numvfs"),
 			 0);
 	assert_string_equal(buf, "42");
-	assert_int_equal(sriov_readf_u64(root, 0, &v, NULL, "/sys/devices/pci/%s/hex", addr),
-			 0);
+	assert_int_equal(
+		sriov_readf_u64(root, 0, &v, NULL, "/sys/devices/pci/%s/hex", addr), 0);
 	assert_int_equal(v, 0x1f);
 	assert_int_equal(sriov_readf_link_base(root, buf, sizeof(buf), NULL,
 					       "/sys/devices/pci/%s/driver", addr),
@@ -850,9 +850,9 @@ static void test_pathf(void **state)
 	assert_int_equal(sriov_list_dirf(root, &ents, &n, NULL, "/sys/%s", "list"), 0);
 	assert_true(n >= 3);
 	free(ents);
-	assert_int_equal(sriov_writef_attr(root, "5", NULL, "/sys/devices/pci/%s/numvfs",
-					   addr),
-			 0);
+	assert_int_equal(
+		sriov_writef_attr(root, "5", NULL, "/sys/devices/pci/%s/numvfs", addr),
+		0);
 	assert_int_equal(sriov_dir_openf(root, &d, NULL, "/sys/devices/pci/%s", addr), 0);
 	assert_int_equal(sriov_dir_read_attr(&d, "numvfs", buf, sizeof(buf), NULL), 0);
 	assert_memory_equal(buf, "5", 1);
@@ -862,11 +862,172 @@ static void test_pathf(void **state)
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	sriov_err_clear(&e);
-	assert_int_equal(sriov_readf_attr(root, buf, sizeof(buf), &e, "/sys/%s", longname),
-			 -ENAMETOOLONG);
+	assert_int_equal(
+		sriov_readf_attr(root, buf, sizeof(buf), &e, "/sys/%s", longname),
+		-ENAMETOOLONG);
 	assert_non_null(strstr(e.msg, "/sys/aaaa"));
 	assert_non_null(strstr(e.msg, "path too long"));
 	assert_int_equal(sriov_pathf_exists(root, "/sys/%s", longname), -ENAMETOOLONG);
+}
+
+/* ---- one level down through a listed directory ----------------------------- */
+
+static void test_dir_sub(void **state)
+{
+	char buf[128];
+	struct sriov_dir d;
+
+	(void)state;
+	tree_mkdir(tree, "sys/devices/pci/0000:01:00.1");
+	tree_writef(tree, "sys/devices/pci/0000:01:00.1/sriov_totalvfs", "7\n");
+	tree_symlink(tree, "sys/devices/pci/0000:01:00.1/iommu_group",
+		     "../../../kernel/iommu_groups/12");
+	/* a symlinked "function" must not be read through: it leads out */
+	tree_symlink(tree, "sys/devices/pci/0000:01:00.2", "/etc");
+	assert_int_equal(sriov_dir_open(root, "/sys/devices/pci", &d, NULL), 0);
+	/* before listing, nothing is known to be a directory */
+	assert_false(sriov_dir_has_subdir(&d, "0000:01:00.0"));
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.1", "sriov_totalvfs"),
+			 -ENOTDIR);
+	assert_int_equal(sriov_dir_list(&d, NULL), 0);
+	assert_true(sriov_dir_has_subdir(&d, "0000:01:00.0"));
+	assert_true(sriov_dir_has_subdir(&d, "0000:01:00.1"));
+	assert_false(sriov_dir_has_subdir(&d, "0000:01:00.2"));
+	assert_false(sriov_dir_has_subdir(&d, "0000:01:00.3"));
+
+	assert_int_equal(sriov_dir_sub_read_link_base(&d, "0000:01:00.0", "driver", buf,
+						      sizeof(buf), NULL),
+			 0);
+	assert_string_equal(buf, "igb");
+	assert_int_equal(sriov_dir_sub_read_link(&d, "0000:01:00.1", "iommu_group", buf,
+						 sizeof(buf), NULL),
+			 0);
+	assert_string_equal(buf, "../../../kernel/iommu_groups/12");
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.1", "sriov_totalvfs"), 0);
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.0", "sriov_totalvfs"),
+			 -ENOENT);
+	/* the driver link is looked at, not followed */
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.0", "driver"), 0);
+	assert_int_equal(sriov_dir_sub_read_link(&d, "0000:01:00.1", "driver", buf,
+						 sizeof(buf), NULL),
+			 -ENOENT);
+
+	/* a symlink, a file or an unknown name is no subdirectory */
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.2", "passwd"), -ENOTDIR);
+	assert_int_equal(
+		sriov_dir_sub_read_link(&d, "0000:01:00.2", "x", buf, sizeof(buf), NULL),
+		-ENOTDIR);
+	assert_int_equal(sriov_dir_sub_has(&d, "nosuch", "vendor"), -ENOTDIR);
+	/* names, not paths */
+	assert_int_equal(sriov_dir_sub_has(&d, "0000:01:00.0", "net/eth0"), -EINVAL);
+	assert_int_equal(sriov_dir_sub_has(&d, "..", "vendor"), -EINVAL);
+	sriov_dir_close(&d);
+	assert_int_equal(d.n_ents, 0);
+}
+
+/* ---- the in-root walk, step by step ----------------------------------------- */
+
+struct walk_seen {
+	char links[8][160];
+	int n_links;
+	char last[160];
+	char last_name[64];
+	int last_is_link;
+};
+
+static int seen_link(void *ctx, const char *path, const char *target)
+{
+	struct walk_seen *w = ctx;
+
+	if (w->n_links < 8)
+		snprintf(w->links[w->n_links++], sizeof(w->links[0]), "%s -> %s", path,
+			 target);
+	return 0;
+}
+
+static int seen_last(void *ctx, const char *path, int dirfd, const char *name)
+{
+	struct walk_seen *w = ctx;
+	char target[64];
+
+	snprintf(w->last, sizeof(w->last), "%s", path);
+	snprintf(w->last_name, sizeof(w->last_name), "%s", name);
+	w->last_is_link = readlinkat(dirfd, name, target, sizeof(target)) > 0;
+	return 0;
+}
+
+static void walk(const char *path, bool follow_last, struct walk_seen *w, int want)
+{
+	struct sriov_walk_visitor v = {.link = seen_link, .last = seen_last, .ctx = w};
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(sriov_root_walk(root, path, follow_last, &v), want);
+}
+
+static void test_root_walk(void **state)
+{
+	struct walk_seen w;
+
+	(void)state;
+	/* through a link on the way: the link, then the entry by its real path */
+	walk("/sys/class/net/eth0/address", true, &w, 0);
+	assert_int_equal(w.n_links, 1);
+	assert_string_equal(
+		w.links[0],
+		"sys/class/net/eth0 -> ../../devices/pci/0000:01:00.0/net/eth0");
+	assert_string_equal(w.last, "sys/devices/pci/0000:01:00.0/net/eth0/address");
+	assert_string_equal(w.last_name, "address");
+
+	/* a link at the end: followed, or handed over as it is */
+	walk("sys/devices/pci/0000:01:00.0/driver", true, &w, 0);
+	assert_int_equal(w.n_links, 1);
+	assert_string_equal(w.last, "sys/bus/pci/drivers/igb");
+	assert_false(w.last_is_link);
+	walk("sys/devices/pci/0000:01:00.0/driver", false, &w, 0);
+	assert_int_equal(w.n_links, 0);
+	assert_string_equal(w.last, "sys/devices/pci/0000:01:00.0/driver");
+	assert_true(w.last_is_link);
+
+	/* a path ending at a directory */
+	walk("sys/list/c/..", true, &w, 0);
+	assert_string_equal(w.last, "sys/list");
+	assert_string_equal(w.last_name, ".");
+
+	/* absolute and ".." links stay inside the root */
+	make_escape_links();
+	tree_writef(tree, "etc/passwd", "root-inside-the-tree\n");
+	walk("sys/absdir/passwd", true, &w, 0);
+	assert_string_equal(w.links[0], "sys/absdir -> /etc");
+	assert_string_equal(w.last, "etc/passwd");
+	walk("sys/uplink/sys/list/a", true, &w, 0);
+	assert_string_equal(w.last, "sys/list/a");
+
+	/* a missing component, a loop */
+	walk("sys/nosuch/x", true, &w, -ENOENT);
+	assert_string_equal(w.last, "");
+	tree_symlink(tree, "sys/loop", "loop");
+	walk("sys/loop/x", true, &w, -ELOOP);
+}
+
+static int stop_at_link(void *ctx, const char *path, const char *target)
+{
+	(void)ctx;
+	(void)path;
+	(void)target;
+	return -EIO;
+}
+
+/* A visitor's failure ends the walk and is what it returns. */
+static void test_root_walk_stops(void **state)
+{
+	struct walk_seen w = {0};
+	struct sriov_walk_visitor v = {
+		.link = stop_at_link, .last = seen_last, .ctx = &w};
+
+	(void)state;
+	assert_int_equal(sriov_root_walk(root, "/sys/class/net/eth0/address", true, &v),
+			 -EIO);
+	assert_string_equal(w.last, "");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -893,6 +1054,9 @@ int main(void)
 		T(test_read_user_file),
 		T(test_write_attr),
 		T(test_pathf),
+		T(test_dir_sub),
+		T(test_root_walk),
+		T(test_root_walk_stops),
 		/* again, with the user-space walk instead of openat2 */
 		W(test_read_file),
 		W(test_read_link),
@@ -903,6 +1067,7 @@ int main(void)
 		W(test_escape_absent),
 		W(test_escape_stays_inside),
 		W(test_write_attr),
+		W(test_dir_sub),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

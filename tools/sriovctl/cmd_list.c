@@ -96,7 +96,7 @@ static int list_run(struct cli *cli, int argc, char **argv)
 	if (first < argc)
 		return cli_usage_error(cli, "list", "unexpected argument '%s'",
 				       argv[first]);
-	ret = cli_load_inventory(cli, 0, &inv);
+	ret = cli_load_inventory(cli, INV_PFS_ONLY, &inv);
 	if (ret)
 		return ret;
 	if (cli->json)

@@ -150,7 +150,38 @@ static struct json_object *pf_json(const struct inventory *inv, const struct pf 
 	return o;
 }
 
-static void show_json(const struct inventory *inv, const struct selection *sel)
+#define JSON_FLAGS                                                                       \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |                             \
+	 JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* obj as json_print() prints it, every line indented by four spaces. */
+static void print_indented(struct json_object *obj)
+{
+	const char *s = json_object_to_json_string_ext(obj, JSON_FLAGS);
+	size_t lines = 1, len = 0;
+	char *out;
+
+	for (const char *p = s; (p = strchr(p, '\n')); p++)
+		lines++;
+	out = malloc(strlen(s) + 4 * lines + 1);
+	if (!out) {
+		fputs(s, stdout); /* unindented: still JSON */
+		return;
+	}
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		n += s[n] == '\n';
+		memcpy(out + len, "    ", 4);
+		memcpy(out + len + 4, s, n);
+		len += 4 + n;
+		s += n;
+	}
+	fwrite(out, 1, len, stdout);
+	free(out);
+}
+
+static void show_json_whole(const struct inventory *inv, const struct selection *sel)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -161,6 +192,43 @@ static void show_json(const struct inventory *inv, const struct selection *sel)
 	ADD(root, "pfs", arr);
 	ADD(root, "notes", notes_json(inv));
 	json_print(root);
+	json_object_put(root);
+}
+
+/*
+ * The same text as json_print() of {"pfs": [...], "notes": [...]}, built and
+ * printed one PF at a time: with thousands of VFs the whole tree would cost
+ * more to allocate and free than to print.
+ */
+static void show_json(const struct inventory *inv, const struct selection *sel)
+{
+	struct json_object *root = json_object_new_object();
+	const char *frame, *pfs;
+	bool first = true;
+
+	ADD(root, "pfs", json_object_new_array());
+	ADD(root, "notes", notes_json(inv));
+	frame = json_object_to_json_string_ext(root, JSON_FLAGS);
+	pfs = strstr(frame, "\"pfs\": [");
+	if (!pfs) { /* not json-c's layout: the whole tree at once */
+		json_object_put(root);
+		show_json_whole(inv, sel);
+		return;
+	}
+	pfs += strlen("\"pfs\": [");
+	printf("%.*s", (int)(pfs - frame), frame);
+	for (size_t i = 0; i < inv->n_pfs; i++) {
+		struct json_object *o;
+
+		if (sel->pf && sel->pf != &inv->pfs[i])
+			continue;
+		o = pf_json(inv, &inv->pfs[i], sel);
+		printf("%s", first ? "\n" : ",\n");
+		print_indented(o);
+		json_object_put(o);
+		first = false;
+	}
+	printf("%s\n", pfs);
 	json_object_put(root);
 }
 
