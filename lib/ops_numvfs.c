@@ -174,28 +174,18 @@ void numvfs_request_init(struct numvfs_request *req, int count)
 	req->wait = true;
 }
 
-void numvfs_limit_of(const struct pf *pf, struct numvfs_limit *lim)
-{
-	bool cap_known = pf->has_caps && pf->caps.has_sriov && !pf->config_partial;
-
-	lim->total_vfs = pf->total_vfs;
-	lim->cap_total_vfs = cap_known ? pf->caps.sriov.total_vfs : -1;
-	lim->driver_limit = cap_known && pf->total_vfs >= 0 &&
-			    pf->total_vfs < (int)pf->caps.sriov.total_vfs;
-}
-
-static int limit_error(const struct pf *pf, int count, const struct numvfs_limit *lim,
+static int limit_error(const struct pf *pf, int count, const struct vf_limit *lim,
 		       struct sriov_err *e)
 {
 	const char *drv = pf->driver[0] ? pf->driver : "the PF driver";
+	bool driver_limit = lim->source == VF_LIMIT_DRIVER;
 
-	if (lim->driver_limit)
+	if (driver_limit)
 		sriov_err_set(e, -ERANGE,
 			      "%s: %d VFs asked, the limit is %d: sriov_totalvfs, set by "
 			      "%s below the device's TotalVFs %d",
-			      pf->addr_str, count, lim->total_vfs, drv,
-			      lim->cap_total_vfs);
-	else if (lim->cap_total_vfs >= 0)
+			      pf->addr_str, count, lim->total_vfs, drv, lim->cap_total);
+	else if (lim->source == VF_LIMIT_CAPABILITY)
 		sriov_err_set(e, -ERANGE,
 			      "%s: %d VFs asked, the limit is %d: the device's TotalVFs "
 			      "(SR-IOV capability, set by its firmware; sysfs "
@@ -205,11 +195,11 @@ static int limit_error(const struct pf *pf, int count, const struct numvfs_limit
 		sriov_err_set(e, -ERANGE,
 			      "%s: %d VFs asked, the limit is %d (sysfs sriov_totalvfs)",
 			      pf->addr_str, count, lim->total_vfs);
-	if (lim->driver_limit)
+	if (driver_limit)
 		sriov_err_hint(e,
 			       "ask for 0 to %d VFs: the driver keeps the rest of the "
 			       "device's %d for itself",
-			       lim->total_vfs, lim->cap_total_vfs);
+			       lim->total_vfs, lim->cap_total);
 	else
 		sriov_err_hint(e,
 			       "ask for 0 to %d VFs; a firmware setting (e.g. mlx5 "
@@ -318,7 +308,7 @@ static int check_autoprobe(const struct pf *pf, const struct numvfs_request *req
 int numvfs_check(const struct pf *pf, const struct numvfs_request *req,
 		 struct sriov_err *e)
 {
-	struct numvfs_limit lim;
+	struct vf_limit lim;
 	int ret;
 
 	if (req->count < 0)
@@ -330,7 +320,7 @@ int numvfs_check(const struct pf *pf, const struct numvfs_request *req,
 			"%s: sriov_totalvfs/sriov_numvfs are unreadable: not "
 			"an SR-IOV PF on this kernel",
 			pf->addr_str);
-	numvfs_limit_of(pf, &lim);
+	vf_limit_of(pf, &lim);
 	if (req->count > lim.total_vfs)
 		return limit_error(pf, req->count, &lim, e);
 	ret = check_autoprobe(pf, req, e);
@@ -805,7 +795,7 @@ static void result_init(struct numvfs_result *res, const struct pf *pf,
 	res->autoprobe_previous = pf->drivers_autoprobe;
 	res->autoprobe = req->autoprobe >= 0 ? req->autoprobe : pf->drivers_autoprobe;
 	res->diagnosis = -1;
-	numvfs_limit_of(pf, &res->limit);
+	vf_limit_of(pf, &res->limit);
 }
 
 static bool any_user(const struct pf *pf)

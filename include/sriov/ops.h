@@ -8,6 +8,7 @@
 #include "sysroot.h"
 #include "inventory.h"
 #include "kmsg.h"
+#include "vf_limit.h"
 
 /*
  * Changing the number of VFs of a PF (sysfs sriov_numvfs), with the kernel's
@@ -83,15 +84,6 @@ struct numvfs_request {
 /* Initialises a request: autoprobe -1, default timeout, wait on. */
 void numvfs_request_init(struct numvfs_request *req, int count);
 
-/* Where the PF's VF limit comes from. */
-struct numvfs_limit {
-	int total_vfs;	   /* sysfs sriov_totalvfs: what the kernel accepts; -1 unknown */
-	int cap_total_vfs; /* TotalVFs of the SR-IOV capability; -1 unknown */
-	bool driver_limit; /* the driver set sriov_totalvfs below the capability's */
-};
-
-void numvfs_limit_of(const struct pf *pf, struct numvfs_limit *lim);
-
 struct numvfs_result {
 	char pf[PCI_ADDR_STRLEN];
 	int previous;		/* sriov_numvfs before */
@@ -102,7 +94,7 @@ struct numvfs_result {
 	bool forced;		/* VFs in use were removed because of force */
 	int autoprobe_previous; /* -1 unknown */
 	int autoprobe;		/* in effect when VFs were created; -1 unknown */
-	struct numvfs_limit limit;
+	struct vf_limit limit; /* where the PF's VF limit comes from (vf_limit.h) */
 	struct numvfs_step steps[NUMVFS_MAX_STEPS];
 	size_t n_steps;
 	int pending_pid; /* a write still running in the kernel after the timeout; 0 none

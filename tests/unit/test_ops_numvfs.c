@@ -125,14 +125,14 @@ static void test_limit_driver(void **state)
 {
 	struct fixture *f = *state;
 	struct numvfs_request req;
-	struct numvfs_limit lim;
+	struct vf_limit lim;
 	struct sriov_err e;
 	struct pf *pf = read_pf(f);
 
-	numvfs_limit_of(pf, &lim);
+	vf_limit_of(pf, &lim);
 	assert_int_equal(lim.total_vfs, 7);
-	assert_int_equal(lim.cap_total_vfs, 8);
-	assert_true(lim.driver_limit);
+	assert_int_equal(lim.cap_total, 8);
+	assert_int_equal(lim.source, VF_LIMIT_DRIVER);
 
 	numvfs_request_init(&req, 8);
 	sriov_err_clear(&e);
@@ -153,15 +153,15 @@ static void test_limit_capability_and_sysfs(void **state)
 {
 	struct fixture *f = *state;
 	struct numvfs_request req;
-	struct numvfs_limit lim;
+	struct vf_limit lim;
 	struct sriov_err e;
 	struct pf *pf;
 
 	/* the driver keeps the capability's TotalVFs: the firmware's number */
 	tree_writef(f->tree, TREE_IGB_PF "/sriov_totalvfs", "8\n");
 	pf = read_pf(f);
-	numvfs_limit_of(pf, &lim);
-	assert_false(lim.driver_limit);
+	vf_limit_of(pf, &lim);
+	assert_int_equal(lim.source, VF_LIMIT_CAPABILITY);
 	numvfs_request_init(&req, 9);
 	sriov_err_clear(&e);
 	assert_int_equal(numvfs_check(pf, &req, &e), -ERANGE);
@@ -171,8 +171,9 @@ static void test_limit_capability_and_sysfs(void **state)
 	/* config space unreadable: only sysfs knows */
 	tree_unlink(f->tree, TREE_IGB_PF "/config");
 	pf = read_pf(f);
-	numvfs_limit_of(pf, &lim);
-	assert_int_equal(lim.cap_total_vfs, -1);
+	vf_limit_of(pf, &lim);
+	assert_int_equal(lim.cap_total, -1);
+	assert_int_equal(lim.source, VF_LIMIT_SYSFS);
 	assert_int_equal(numvfs_check(pf, &req, &e), -ERANGE);
 	assert_contains(e.msg, "the limit is 8 (sysfs sriov_totalvfs)");
 

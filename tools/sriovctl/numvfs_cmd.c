@@ -246,16 +246,13 @@ static struct json_object *kernel_log_json(const struct numvfs_result *res)
 	return arr;
 }
 
-static struct json_object *limit_json(const struct numvfs_limit *lim)
+static struct json_object *limit_json(const struct vf_limit *lim)
 {
 	struct json_object *o = json_object_new_object();
-	const char *source = lim->driver_limit	       ? "driver"
-			     : lim->cap_total_vfs >= 0 ? "capability"
-						       : "sysfs";
 
 	ADD(o, "total_vfs", json_int_or_null(lim->total_vfs));
-	ADD(o, "capability_total_vfs", json_int_or_null(lim->cap_total_vfs));
-	ADD(o, "source", json_object_new_string(source));
+	ADD(o, "capability_total_vfs", json_int_or_null(lim->cap_total));
+	ADD(o, "source", json_object_new_string(vf_limit_source_name(lim->source)));
 	return o;
 }
 
