@@ -94,7 +94,7 @@ struct numvfs_result {
 	bool forced;		/* VFs in use were removed because of force */
 	int autoprobe_previous; /* -1 unknown */
 	int autoprobe;		/* in effect when VFs were created; -1 unknown */
-	struct vf_limit limit; /* where the PF's VF limit comes from (vf_limit.h) */
+	struct vf_limit limit;	/* where the PF's VF limit comes from (vf_limit.h) */
 	struct numvfs_step steps[NUMVFS_MAX_STEPS];
 	size_t n_steps;
 	int pending_pid; /* a write still running in the kernel after the timeout; 0 none
