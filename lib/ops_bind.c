@@ -214,6 +214,11 @@ static int module_lookup(const char *driver, char *module, size_t size)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Loads module and its dependencies with libkmod. KMOD_PROBE_IGNORE_COMMAND:
+ * an "install" line in modprobe.d would otherwise be run through system(),
+ * a shell; sriovctl runs none (docs/threat-model.md).
+ */
 static int module_load(const char *module, struct sriov_err *e)
 {
 	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
@@ -224,7 +229,8 @@ static int module_load(const char *module, struct sriov_err *e)
 		return sriov_err_set(e, -ENOMEM, "libkmod: out of memory");
 	ret = kmod_module_new_from_name(ctx, module, &mod);
 	if (ret == 0)
-		ret = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+		ret = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_COMMAND,
+						      NULL, NULL, NULL, NULL);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
 	if (ret < 0) {
