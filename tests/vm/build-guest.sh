@@ -239,7 +239,7 @@ if [ -x "$bin" ]; then
 	has_sriovctl=1
 else
 	log "NOTE: no sriovctl binary at $bin -- the guest runs without it"
-	log "      (build it: meson setup $out/sriovctl-build -Dtests=false -Db_sanitize=none --buildtype=debugoptimized && ninja -C $out/sriovctl-build)"
+	log "      (build it: tests/vm/build-sriovctl.sh $out)"
 	rm -f "$cache/sriovctl.cpio.zst" "$cache/sriovctl.key"
 	has_sriovctl=0
 fi
