@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,4 +177,21 @@ int vf_index_spec_parse(const char *spec, unsigned int count, bool *sel,
 					     spec, *p);
 		p++;
 	}
+}
+
+int bind_driver_name_check(const char *name, struct sriov_err *e)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > BIND_DRIVER_NAME_MAX || !sriov_name_is_safe(name))
+		goto bad;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+			goto bad;
+	return 0;
+bad:
+	return sriov_err_set(e, -EINVAL,
+			     "invalid driver name \"%s\": a driver name is 1 to %d "
+			     "letters, digits, '_' or '-' (e.g. vfio-pci)",
+			     name ? name : "", BIND_DRIVER_NAME_MAX);
 }

@@ -6,7 +6,6 @@
  * binds). Everything that can refuse is checked in bind_plan() before the
  * first write.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,23 +39,6 @@ struct fn_state {
 };
 
 /* ---- small helpers -------------------------------------------------------- */
-
-int bind_driver_name_check(const char *name, struct sriov_err *e)
-{
-	size_t len = name ? strlen(name) : 0;
-
-	if (len == 0 || len > BIND_DRIVER_NAME_MAX || !sriov_name_is_safe(name))
-		goto bad;
-	for (const char *c = name; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
-			goto bad;
-	return 0;
-bad:
-	return sriov_err_set(e, -EINVAL,
-			     "invalid driver name \"%s\": a driver name is 1 to %d "
-			     "letters, digits, '_' or '-' (e.g. vfio-pci)",
-			     name ? name : "", BIND_DRIVER_NAME_MAX);
-}
 
 static void warn(struct bind_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -8,6 +8,7 @@
 #include "sysroot.h"
 #include "pcicfg.h"
 #include "usage.h"
+#include "devarg.h" /* bind_driver_name_check(), BIND_DRIVER_NAME_MAX */
 
 /*
  * Driver binding of one PCI function through sysfs (any function, PF or VF):
@@ -34,9 +35,8 @@ enum bind_action {
 	BIND_UNBIND,
 };
 
-#define BIND_DRIVER_NAME_MAX 64
-#define BIND_MAX_STEPS	     6
-#define BIND_MAX_WARNINGS    4
+#define BIND_MAX_STEPS	  6
+#define BIND_MAX_WARNINGS 4
 /* Bound on each sysfs write that can block (unbind, drivers_probe). */
 #define BIND_DEFAULT_TIMEOUT_MS 10000
 
@@ -91,12 +91,6 @@ struct bind_plan {
 	char vfio_device[32]; /* "/dev/vfio/GROUP" after binding vfio-pci */
 	int pending_pid; /* a write that timed out, still running in the kernel; 0 none */
 };
-
-/*
- * A driver name as a command-line argument: 1 to 64 characters of
- * [A-Za-z0-9_-] (so never a path). -EINVAL with a message naming it.
- */
-int bind_driver_name_check(const char *name, struct sriov_err *e);
 
 /*
  * Reads the function at address ("DDDD:BB:DD.F") and plans req. snap is

@@ -42,4 +42,12 @@ int netdev_link_pci_addr(const char *target, struct pci_addr *a);
 int vf_index_spec_parse(const char *spec, unsigned int count, bool *sel,
 			struct sriov_err *e);
 
+/*
+ * A driver name as a command-line argument or configuration value (bind,
+ * vf_driver): 1 to 64 characters of [A-Za-z0-9_-] (so never a path).
+ * -EINVAL with a message naming it.
+ */
+#define BIND_DRIVER_NAME_MAX 64
+int bind_driver_name_check(const char *name, struct sriov_err *e);
+
 #endif
