@@ -7,7 +7,12 @@ defines. A cycle (a strongly connected component of more than one file)
 means the files cannot be read, tested or replaced one below the other; the
 test fails naming every cycle and its edges. docs/design.md gives the layers.
 
-usage: layers.py LIB.a [LIB.a...]
+With --design FILE (docs/design.md), the library's files must also keep
+to the layer table of that page (section 2): every file of libsriov.a is
+named in one row, and a file calls only files of its own row or of the
+rows before it.
+
+usage: layers.py [--design FILE] LIB.a [LIB.a...]
 """
 import re
 import subprocess
@@ -86,12 +91,47 @@ def cycles(graph):
     return found
 
 
+LAYER_ROW = re.compile(r"^\| (?P<layer>[a-z]+) \| (?P<files>(?:`[a-z0-9_]+\.c`(?:, )?)+) \|")
+
+
+def design_layers(path):
+    """{file stem: row number} from the layer table of docs/design.md."""
+    rows = {}
+    for line in open(path, encoding="utf-8"):
+        m = LAYER_ROW.match(line)
+        if not m:
+            continue
+        n = len({v for v in rows.values()})
+        for name in re.findall(r"`([a-z0-9_]+)\.c`", m["files"]):
+            rows[name] = n
+    return rows
+
+
+def layer_violations(graph, rows):
+    """Files not in the table, and calls from a row to a later row."""
+    bad = []
+    for m in sorted(graph):
+        if m not in rows:
+            if not m.startswith("meson-generated"):
+                bad.append(f"{m}: in no row of the layer table")
+            continue
+        for dep in sorted(graph[m]):
+            if dep in rows and rows[dep] > rows[m]:
+                bad.append(f"{m} (row {rows[m] + 1}) calls {dep} (row {rows[dep] + 1}), a later row")
+    return bad
+
+
 def main(argv):
-    if len(argv) < 2:
+    args = argv[1:]
+    rows = None
+    if args[:1] == ["--design"] and len(args) >= 2:
+        rows = design_layers(args[1])
+        args = args[2:]
+    if not args:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     bad = 0
-    for lib in argv[1:]:
+    for lib in args:
         graph = dependency_graph(archive_symbols(lib))
         found = cycles(graph)
         print(f"{lib}: {len(graph)} files, {len(found)} cycles")
@@ -101,6 +141,12 @@ def main(argv):
             for m in comp:
                 inside = sorted(graph[m] & set(comp))
                 print(f"    {m} -> {' '.join(inside)}")
+        if rows and lib.endswith("libsriov.a"):
+            wrong = layer_violations(graph, rows)
+            print(f"{lib}: {len(wrong)} calls against the layer table")
+            bad += len(wrong)
+            for w in wrong:
+                print("  " + w)
     print(f"layers: {1 if not bad else 0} passed, {1 if bad else 0} failed")
     return 1 if bad else 0
 
