@@ -763,27 +763,34 @@ int sriov_dir_read_int(struct sriov_dir *d, const char *name, int base, long lon
 	return 0;
 }
 
-int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t size,
+/* readlinkat of rel (a checked name, or SUB/NAME) below the directory handle. */
+static int dir_readlink(struct sriov_dir *d, const char *rel, char *buf, size_t size,
 			struct sriov_err *e)
 {
 	ssize_t n;
-	int ret;
 
-	ret = check_name(d, name, e);
-	if (ret < 0)
-		return ret;
 	if (size < 2)
-		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, name);
-	n = readlinkat(d->fd, name, buf, size - 1);
+		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, rel);
+	n = readlinkat(d->fd, rel, buf, size - 1);
 	if (n < 0)
-		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, name,
+		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, rel,
 				     strerror(errno));
 	if ((size_t)n >= size - 1)
 		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long",
-				     d->path, name);
+				     d->path, rel);
 	buf[n] = '\0';
-	dir_record(d, name, SRIOV_ACCESS_LINK);
+	dir_record(d, rel, SRIOV_ACCESS_LINK);
 	return 0;
+}
+
+int sriov_dir_read_link(struct sriov_dir *d, const char *name, char *buf, size_t size,
+			struct sriov_err *e)
+{
+	int ret = check_name(d, name, e);
+
+	if (ret < 0)
+		return ret;
+	return dir_readlink(d, name, buf, size, e);
 }
 
 int sriov_dir_read_link_base(struct sriov_dir *d, const char *name, char *buf,
@@ -869,24 +876,12 @@ int sriov_dir_sub_read_link(struct sriov_dir *d, const char *sub, const char *na
 			    char *buf, size_t size, struct sriov_err *e)
 {
 	char path[2 * NAME_MAX + 2];
-	ssize_t n;
 	int ret;
 
 	ret = sub_path(d, sub, name, path, sizeof(path), e);
 	if (ret < 0)
 		return ret;
-	if (size < 2)
-		return sriov_err_set(e, -EINVAL, "%s/%s: no buffer", d->path, path);
-	n = readlinkat(d->fd, path, buf, size - 1);
-	if (n < 0)
-		return sriov_err_set(e, -errno, "%s/%s: %s", d->path, path,
-				     strerror(errno));
-	if ((size_t)n >= size - 1)
-		return sriov_err_set(e, -ENAMETOOLONG, "%s/%s: link target too long",
-				     d->path, path);
-	buf[n] = '\0';
-	dir_record(d, path, SRIOV_ACCESS_LINK);
-	return 0;
+	return dir_readlink(d, path, buf, size, e);
 }
 
 int sriov_dir_sub_read_link_base(struct sriov_dir *d, const char *sub, const char *name,
