@@ -6,7 +6,7 @@
 # (mode 0700), everything run as root. It runs the README's two commands
 # (scripts/demo.sh, then scripts/test.sh), then both again (a machine where
 # they already ran), and prints each one's exit code and time, split into the
-# package install part (up to vm-deps.sh's last line) and the rest.
+# package install part (up to deps.sh's last line) and the rest.
 # Exit status 0 only if every run passed. Run as root on a Debian/Ubuntu host
 # with network access to the Debian mirror (taken from this host's apt
 # sources, as vm-deps.sh does); installs debootstrap on the host if missing.
@@ -189,11 +189,12 @@ run() {
 	in_chroot "cd /root/sriovctl && $cmd" 2>&1 | (
 		s=$SECONDS
 		while IFS= read -r line; do printf '%5d %s\n' $((SECONDS - s)) "$line"; done
-	) | tee "$log" | grep --line-buffered -E '^ *[0-9]+ (==|vm-deps.sh:|[0-9]+ passed|Ok:|Fail:|.*FAIL)'
+	) | tee "$log" | grep --line-buffered -E '^ *[0-9]+ (== |(vm-)?deps.sh:|[0-9]+ passed|Ok:|Fail:|.*FAIL)'
 	rc="${PIPESTATUS[0]}"
 	set -e
 	total=$((SECONDS - start))
-	deps="$(awk '/ vm-deps.sh: (QEMU|this QEMU)/ { print $1; exit }' "$log")"
+	deps="$(awk '/^ *[0-9]+ (deps.sh: packages installed|vm-deps.sh: (QEMU|this QEMU))/ { t = $1 }
+		/^ *[0-9]+ == / { exit } END { print t }' "$log")"
 	if [ -n "$deps" ]; then
 		summary+=("$(printf '%-12s exit %-3s %5d s   (install %d s, run %d s)' "$name" "$rc" \
 			"$total" "$deps" $((total - deps)))")

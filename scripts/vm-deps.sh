@@ -142,15 +142,30 @@ else
 	echo "vm-deps.sh: wrote $dst (mirror $uri)"
 fi
 
-apt-get update -q
-apt-get install -y -q --no-install-recommends -t "$suite" qemu-system-x86
-apt-get install -y -q --no-install-recommends \
-	linux-image-amd64 busybox-static pciutils iproute2 cpio gzip \
-	xz-utils zstd kmod python3
+pkgs=(linux-image-amd64 busybox-static pciutils iproute2 cpio gzip xz-utils zstd kmod python3)
+qemu_has_igb() {
+	command -v qemu-system-x86_64 >/dev/null &&
+		qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'
+}
+all_installed() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			return 1
+	done
+}
+
+if qemu_has_igb && all_installed "${pkgs[@]}"; then
+	echo "vm-deps.sh: nothing to install"
+else
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends -t "$suite" qemu-system-x86
+	apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+fi
 
 v="$(qemu-system-x86_64 --version | head -n1)"
 echo "vm-deps.sh: $v"
-if ! qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'; then
+if ! qemu_has_igb; then
 	echo "vm-deps.sh: this QEMU has no igb device (need >= 8.0 from $suite)" >&2
 	exit 1
 fi
