@@ -22,6 +22,11 @@
 #                                 (default /var/cache/sriovctl-fresh-check)
 set -euo pipefail
 
+# The whole script is one block, read before it runs: editing the file
+# during a run (it takes half an hour) does not change the run.
+# shellcheck disable=SC2317 # cleanup and end_chroot_processes run from traps
+{
+
 here="$(cd "$(dirname "$0")" && pwd)"
 top="$(cd "$here/.." && pwd)"
 style=sources.list
@@ -225,3 +230,5 @@ if [ "$failed" = 1 ]; then
 	exit 1
 fi
 echo "== fresh-check: passed"
+exit 0
+}
