@@ -20,7 +20,7 @@ case "${1:-}" in
 esac
 
 if [ "${SRIOV_SKIP_DEPS:-0}" != 1 ]; then
-	"$top/scripts/deps.sh"
+	"$top/scripts/deps.sh" --demo
 fi
 if [ ! -f build/build.ninja ]; then
 	meson setup build --buildtype=debugoptimized -Dtests=false >/dev/null

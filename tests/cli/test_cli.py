@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -54,6 +55,40 @@ def summary():
 
 def run(args, cwd=None):
     p = subprocess.run([SRIOVCTL] + args, capture_output=True, text=True, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_as_nobody(args, workdir):
+    """Runs a copy of the binary as uid/gid 65534 (needs root), from workdir.
+
+    The checkout may sit in a directory uid 65534 cannot enter (a clone in
+    /root, mode 0700), so the binary is copied into workdir/bin first;
+    workdir and every directory above it must be open to others. Returns
+    (rc, stdout, stderr), or None after a FAIL saying why it could not run.
+    """
+    d = os.path.abspath(workdir)
+    while True:
+        if not os.stat(d).st_mode & 0o001:
+            check("run as uid 65534", False, f"{d} is closed to others (mode "
+                  f"{os.stat(d).st_mode & 0o777:o}): uid 65534 cannot reach {workdir}")
+            return None
+        if d == "/":
+            break
+        d = os.path.dirname(d)
+    bindir = os.path.join(workdir, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    os.chmod(bindir, 0o755)
+    binary = os.path.join(bindir, "sriovctl")
+    shutil.copyfile(SRIOVCTL, binary)
+    os.chmod(binary, 0o755)
+
+    def drop():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+    p = subprocess.run([binary] + args, capture_output=True, text=True, cwd=workdir,
+                       preexec_fn=drop)
     return p.returncode, p.stdout, p.stderr
 
 

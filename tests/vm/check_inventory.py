@@ -24,6 +24,7 @@ import tempfile
 
 sys.dont_write_bytecode = True  # keep tests/vm/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetar  # noqa: E402
 import vmout  # noqa: E402
 
 STATES = {
@@ -368,8 +369,11 @@ def check_capture_replay(c, st, out):
             f.write(cap.data)
         root = os.path.join(tmp, 'root')
         os.mkdir(root)
-        with tarfile.open(arch) as t:
-            t.extractall(root, filter='tar')
+        try:
+            safetar.extract(arch, root)
+        except (safetar.UnsafeMember, tarfile.TarError) as e:
+            c.fail(w, f'capture.tar: {e}')
+            return
         r = subprocess.run([c.host_bin, 'show', '--json', '--root', root],
                            capture_output=True, text=True)
     if not c.true(w + ' rc', r.returncode == 0, r.stderr.strip()[:300]):

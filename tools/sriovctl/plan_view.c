@@ -89,6 +89,36 @@ static void print_summary(FILE *out, const char *cmd, const struct apply_result 
 	fprintf(out, "; journal %s\n", JOURNAL_FILE);
 }
 
+/*
+ * Why a dry run and the run may count differently: the steps of VFs that a
+ * count change creates are predicted from the configuration alone; the run
+ * plans them again once the VFs exist and skips what a new VF already has
+ * (its driver's defaults, such as spoofchk on).
+ */
+static void print_replan_note(FILE *out, const struct plan *p, enum plan_view_mode mode)
+{
+	size_t predicted = 0, vfs_created = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_step *s = &p->steps[i];
+
+		predicted += s->predicted;
+		vfs_created +=
+			s->kind == PLAN_NUM_VFS && s->status == PLAN_DONE &&
+			strtoul(s->new_value, NULL, 10) > strtoul(s->old_value, NULL, 10);
+	}
+	if (mode != PLAN_VIEW_RUN && predicted)
+		fprintf(out,
+			"note: %zu of these steps are for VFs not created yet: apply "
+			"plans them again once the VFs exist and skips what a new VF "
+			"already has, so it may make fewer changes\n",
+			predicted);
+	if (mode == PLAN_VIEW_RUN && vfs_created)
+		fprintf(out, "note: the new VFs' steps were planned again once the VFs "
+			     "existed: settings a new VF already had were skipped (a dry "
+			     "run counts them)\n");
+}
+
 void plan_print(FILE *out, const char *cmd, const struct apply_result *res,
 		enum plan_view_mode mode)
 {
@@ -96,6 +126,7 @@ void plan_print(FILE *out, const char *cmd, const struct apply_result *res,
 		print_step(out, &res->plan.steps[i], mode);
 	for (size_t i = 0; i < res->plan.n_notes; i++)
 		fprintf(out, "note: %s\n", res->plan.notes[i]);
+	print_replan_note(out, &res->plan, mode);
 	for (size_t i = 0; i < res->n_missing; i++)
 		fprintf(out,
 			"note: %s is named in the configuration but is not on this "

@@ -13,6 +13,9 @@ IGB="$(find_pf 8086 10c9)" || { note "no igb PF"; exit 1; }
 NVME="$(find_pf 1b36 0010)" || { note "no NVMe PF"; exit 1; }
 PF="${IGB##*/}"
 for n in "$IGB"/net/*; do PFDEV="${n##*/}"; done
+# the PF's whole configuration space as hex, as a bug report carries it
+# shellcheck disable=SC2317 # run through demo_cmd
+dump_config() { "$LSPCI" -xxxx -s "$1" >/tmp/pf.txt; }
 have_sriovctl || note "sriovctl is not in this guest: build it (tests/vm/build-sriovctl.sh) and rebuild the guest"
 
 "$IP" link set dev "$PFDEV" up
@@ -29,7 +32,7 @@ heading "Before: no VFs enabled"
 demo_cmd before/list "$S" list
 demo_cmd before/show "$S" show
 demo_cmd before/show-json "$S" show "$PF" --json
-"$LSPCI" -xxxx -s "$PF" >/tmp/pf.txt
+demo_cmd before/lspci-xxxx --as "lspci -xxxx -s $PF >/tmp/pf.txt" dump_config "$PF"
 demo_cmd before/decode "$S" decode /tmp/pf.txt
 
 heading "Enable 4 VFs on $PF ($PFDEV) and 2 on the NVMe (its VFs stay driverless)"
@@ -63,7 +66,7 @@ heading "After: 4 + 2 VFs"
 demo_cmd after/list "$S" list
 demo_cmd after/show "$S" show
 demo_cmd after/show-json "$S" show "$PF" --json
-"$LSPCI" -xxxx -s "$PF" >/tmp/pf.txt
+demo_cmd after/lspci-xxxx --as "lspci -xxxx -s $PF >/tmp/pf.txt" dump_config "$PF"
 demo_cmd after/decode "$S" decode /tmp/pf.txt
 
 heading "Give VF 2 back to its driver, then turn SR-IOV off"
@@ -76,6 +79,7 @@ sed -e "s/enp1s0f0/$PFDEV/g" -e '/^link_state/d' \
 	/usr/share/doc/sriovctl/examples/sriovctl.conf >/etc/sriovctl.conf
 chmod 600 /etc/sriovctl.conf
 demo_cmd apply/config grep -v -e '^#' -e '^$' /etc/sriovctl.conf
+note "[pf 8086:10c9] and [pf $PFDEV] both name this PF: the interface name section wins key by key (num_vfs 7), the other adds what it alone sets (spoofchk on)"
 demo_cmd apply/dry-run "$S" apply --dry-run
 demo_cmd apply/run "$S" apply
 demo_cmd apply/check "$S" apply --check
