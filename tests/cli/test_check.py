@@ -64,9 +64,29 @@ def normalize(text, root):
     return text.replace(root, "ROOT").replace(KMSG, "KMSG")
 
 
-def run_check(root, extra=(), json_out=True):
+def run_check(root, extra=(), json_out=True, unprivileged=False):
+    """check on the tree at root; unprivileged: as uid 65534 when this is root,
+    so that a file of mode 0 is unreadable to it (root reads it anyway)."""
     args = ["check", "--root", root] + list(extra) + (["--json"] if json_out else [])
+    if unprivileged and os.geteuid() == 0:
+        return t.run_as_nobody(args, open_to_others(root)) or (None, "", "")
     return t.run(args)
+
+
+def open_to_others(path):
+    """Opens path and the directories above it up to the temporary directory
+    (the test's own, made 0700 by mkdtemp) for uid 65534; returns path."""
+    top = os.path.realpath(tempfile.gettempdir())
+    d = os.path.realpath(path)
+    while d.startswith(top + os.sep):
+        os.chmod(d, os.stat(d).st_mode | 0o755)
+        d = os.path.dirname(d)
+    for dirpath, dirnames, _ in os.walk(path):
+        for n in dirnames:
+            full = os.path.join(dirpath, n)
+            if not os.path.islink(full):
+                os.chmod(full, os.stat(full).st_mode | 0o755)
+    return path
 
 
 def parse(name, out):
@@ -447,12 +467,12 @@ def test_odd_files(tmp):
         ("grub binary", "etc/default/grub", {"data": bytes(range(256))}, "platform.iommu.kernel"),
         ("osrelease loop", "proc/sys/kernel/osrelease", {"link": "osrelease"}, "platform.vfio"),
     ]
-    if os.geteuid() != 0:
-        cases += [
-            ("cpuinfo unreadable", "proc/cpuinfo", {"data": INTEL_CPU, "mode": 0}, "platform.cpu.virt"),
-            ("resource unreadable", None, {"data": "0x0 0x0 0x0\n" * 13, "mode": 0, "attr": "resource"},
-             "pf.iov_bars"),
-        ]
+    # unreadable files: run as uid 65534 when the tests run as root
+    cases += [
+        ("cpuinfo unreadable", "proc/cpuinfo", {"data": INTEL_CPU, "mode": 0}, "platform.cpu.virt"),
+        ("resource unreadable", None, {"data": "0x0 0x0 0x0\n" * 13, "mode": 0, "attr": "resource"},
+         "pf.iov_bars"),
+    ]
     for i, (name, rel, how, id_) in enumerate(cases):
         tree = Tree(tmp, f"odd{i}")
         if id_.startswith("platform.iommu"):
@@ -462,8 +482,9 @@ def test_odd_files(tmp):
         if "also" in how:
             attr, data = how.pop("also")
             write(pf_dir(tree.root, IGB), attr, data)
+        unreadable = how.get("mode") == 0
         odd(tree, rel, **how)
-        rc, out, err = run_check(tree.root)
+        rc, out, err = run_check(tree.root, unprivileged=unreadable)
         t.check(f"{name}: no crash (exit 0 or 1)", rc in (0, 1), f"rc={rc} {err[-300:]}")
         doc = parse(name, out)
         if not doc or not contract(name, rc, doc):
@@ -472,7 +493,7 @@ def test_odd_files(tmp):
         fs = findings(doc, id_, subject)
         t.check(f"{name}: {id_} is not pass", len(fs) >= 1 and all(f["status"] != "pass" for f in fs),
                 str([(f["status"], f["summary"]) for f in fs])[:300])
-        rc2, text, err2 = run_check(tree.root, json_out=False)
+        rc2, text, err2 = run_check(tree.root, json_out=False, unprivileged=unreadable)
         t.check(f"{name}: text mode too", rc2 == rc and COUNT_LINE.match(text.splitlines()[-1] if text else ""),
                 err2[-200:])
 
@@ -515,10 +536,13 @@ def test_bad_input(tmp):
                    ["unexpected argument"])
     t.expect_usage("check: path in DEV", ["check", "../../etc", "--root", tree.root], ["../../etc"])
     t.expect_usage("check: unknown option", ["check", "--frobnicate"], ["--frobnicate"])
-    if os.geteuid() != 0:
-        write(tmp, "secret.log", "[ 0.0] x\n", 0)
-        t.expect_usage("check: unreadable --kmsg", ["check", "--root", tree.root, "--kmsg",
-                                                    os.path.join(tmp, "secret.log")], ["secret.log"])
+    # an unreadable --kmsg file (as uid 65534 when the tests run as root)
+    write(tmp, "secret.log", "[ 0.0] x\n", 0)
+    rc, out, err = run_check(open_to_others(tree.root), ["--kmsg", os.path.join(tmp, "secret.log")],
+                             json_out=False, unprivileged=True)
+    t.check("check: unreadable --kmsg: exit 2", rc == 2, f"rc={rc} {err[-200:]}")
+    t.check("check: unreadable --kmsg: nothing on stdout", out == "", out[:200])
+    t.check("check: unreadable --kmsg: message names secret.log", "secret.log" in err, err.strip())
 
 
 def test_help():
