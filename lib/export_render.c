@@ -644,8 +644,11 @@ static void describe_items(const struct export_targets *ts, char *buf, size_t si
 		snprintf(buf, size, "PCI function %s", t->addr_str);
 		return;
 	}
-	len = (size_t)snprintf(buf, size, "VF%s", ts->n > 1 ? "s" : "");
-	for (size_t i = 0; i < ts->n && len < size; i++)
+	if (ts->n > 16)
+		len = (size_t)snprintf(buf, size, "%zu VFs", ts->n);
+	else
+		len = (size_t)snprintf(buf, size, "VF%s", ts->n > 1 ? "s" : "");
+	for (size_t i = 0; ts->n <= 16 && i < ts->n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s %d", i ? "," : "",
 					ts->items[i].vf_index);
 	if (len < size)

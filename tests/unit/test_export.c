@@ -920,6 +920,31 @@ static void test_mapping_shape(void **state)
 	free(out);
 }
 
+/* Many VFs: one --map each, and the header counts them instead of listing. */
+static void test_mapping_many(void **state)
+{
+	struct export_target items[20];
+	struct export_targets ts = {.items = items, .n = 20};
+	struct export_options o = {.node = "pve"};
+	struct parsed_map maps[21];
+	char id[64], *out;
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		items[i] = mapped_vf(0, 20 + i);
+		items[i].vf_index = i;
+		items[i].addr.dev = (uint8_t)(0x10 + i / 8);
+		items[i].addr.fn = (uint8_t)(i % 8);
+		pci_addr_format(&items[i].addr, items[i].addr_str);
+	}
+	out = render_mapping_ok(&ts, &o);
+	assert_int_equal(parse_mapping(out, id, sizeof(id), maps, 21), 20);
+	assert_string_equal(maps[19].val[1], "0000:01:12.3");
+	assert_string_equal(maps[19].val[3], "39");
+	assert_contains(out, "for 20 VFs of PF 0000:01:00.0 (eth0) on node pve.");
+	free(out);
+}
+
 /* The parser is strict: it fails on entries outside Proxmox's syntax. */
 static void test_mapping_parser_can_fail(void **state)
 {
@@ -1072,6 +1097,7 @@ int main(void)
 		T(test_read_configured),
 		T(test_read_configured_auto_mac),
 		cmocka_unit_test(test_mapping_shape),
+		cmocka_unit_test(test_mapping_many),
 		cmocka_unit_test(test_mapping_parser_can_fail),
 		cmocka_unit_test(test_mapping_refusals),
 		cmocka_unit_test(test_mapping_names),
