@@ -120,8 +120,8 @@ int export_network_name_check(const char *name, struct sriov_err *e);
 /*
  * A Proxmox VE mapping ID (the 'pve-configid' format of PVE::JSONSchema): a
  * letter, then 1 or more letters, digits or '_', at most
- * EXPORT_MAPPING_NAME_MAX. Newer Proxmox releases also take '-'; sriovctl
- * keeps to what every release with mappings takes. -EINVAL with a message.
+ * EXPORT_MAPPING_NAME_MAX (sriovctl's bound; the format has none). No '-'.
+ * -EINVAL with a message.
  */
 int export_mapping_name_check(const char *name, struct sriov_err *e);
 
