@@ -28,6 +28,7 @@ static const char *const format_names[EXPORT_FORMAT_COUNT] = {
 	[EXPORT_LIBVIRT_NETWORK] = "libvirt-network",
 	[EXPORT_QEMU] = "qemu",
 	[EXPORT_PROXMOX] = "proxmox",
+	[EXPORT_PROXMOX_MAPPING] = "proxmox-mapping",
 };
 
 const char *export_format_name(enum export_format f)
@@ -47,7 +48,7 @@ int export_format_lookup(const char *name, enum export_format *f, struct sriov_e
 	}
 	return sriov_err_set(e, -EINVAL,
 			     "unknown format '%s': use libvirt, libvirt-hostdev, "
-			     "libvirt-network, qemu or proxmox",
+			     "libvirt-network, qemu, proxmox or proxmox-mapping",
 			     name ? name : "");
 }
 
@@ -93,6 +94,58 @@ static int read_ids(struct sriov_root *r, const char *addr, uint16_t *vendor,
 	}
 	sriov_dir_close(&d);
 	return ret;
+}
+
+/* The subsystem ids of a function: sysfs, else a type 0 header's 0x2c. */
+static bool read_subsystem(struct sriov_root *r, const char *addr, uint16_t *vendor,
+			   uint16_t *device)
+{
+	struct sriov_dir d;
+	long long sv, sd;
+	uint8_t cfg[48];
+	size_t len = 0;
+	bool known = false;
+
+	if (sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", addr) < 0)
+		return false;
+	if (sriov_dir_read_int(&d, "subsystem_vendor", 16, &sv, NULL) == 0 &&
+	    sriov_dir_read_int(&d, "subsystem_device", 16, &sd, NULL) == 0) {
+		*vendor = (uint16_t)sv;
+		*device = (uint16_t)sd;
+		known = true;
+	} else if (sriov_dir_read_file(&d, "config", (char *)cfg, sizeof(cfg), &len,
+				       NULL) == 0 &&
+		   len >= sizeof(cfg) && (cfg[14] & 0x7f) == 0) {
+		*vendor = (uint16_t)(cfg[44] | cfg[45] << 8);
+		*device = (uint16_t)(cfg[46] | cfg[47] << 8);
+		known = true;
+	}
+	sriov_dir_close(&d);
+	return known;
+}
+
+/*
+ * Vendor:device and subsystem ids for a mapping. A VF whose own are not
+ * readable: its PF's vendor and the PF's sriov_vf_device (the VF Device ID
+ * of the SR-IOV capability), as the kernel gives a VF. Its subsystem ids
+ * are its own only (a VF's may differ from its PF's).
+ */
+static void read_identity(struct sriov_root *r, struct export_target *t)
+{
+	uint32_t class_code;
+	uint64_t vf_device;
+	uint16_t device;
+
+	t->has_ids = read_ids(r, t->addr_str, &t->vendor, &t->device, &class_code) == 0;
+	if (!t->has_ids && t->is_vf &&
+	    read_ids(r, t->pf_addr, &t->vendor, &device, &class_code) == 0 &&
+	    sriov_readf_u64(r, 16, &vf_device, NULL,
+			    SYS_PCI_DEVICES "/%s/sriov_vf_device", t->pf_addr) == 0) {
+		t->device = (uint16_t)vf_device;
+		t->has_ids = true;
+	}
+	t->has_subsystem = read_subsystem(r, t->addr_str, &t->subsystem_vendor,
+					  &t->subsystem_device);
 }
 
 /*
@@ -453,6 +506,27 @@ static int read_vf_settings(struct sriov_root *r, struct rtnl *nl, const struct 
 	return 0;
 }
 
+/* What the scan and sysfs give about t, once t names its function. */
+static int read_target_facts(struct sriov_root *r, struct rtnl *nl, const struct scan *sc,
+			     const struct vf_pf_ref *pf, const struct sriov_config *cfg,
+			     struct export_target *t, struct sriov_err *e)
+{
+	read_scan_facts(sc, t);
+	read_class(r, sc, t);
+	read_identity(r, t);
+	read_group_others(r, sc, t);
+	if (t->is_vf && t->is_network)
+		return read_vf_settings(r, nl, sc, pf, cfg, t, e);
+	return 0;
+}
+
+static void target_init(struct export_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->vf_index = -1;
+	t->iommu_group = -1;
+}
+
 int export_target_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
 		       const struct sriov_config *cfg, struct export_target *t,
 		       struct sriov_err *e)
@@ -461,9 +535,7 @@ int export_target_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
 	struct scan sc;
 	int ret;
 
-	memset(t, 0, sizeof(*t));
-	t->vf_index = -1;
-	t->iommu_group = -1;
+	target_init(t);
 	memset(&pf, 0, sizeof(pf));
 	ret = locate(r, dev, &pf, t, e);
 	if (ret < 0)
@@ -471,11 +543,153 @@ int export_target_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
 	ret = scan_functions(r, &sc, e);
 	if (ret < 0)
 		return ret;
-	read_scan_facts(&sc, t);
-	read_class(r, &sc, t);
-	read_group_others(r, &sc, t);
-	if (t->is_vf && t->is_network)
-		ret = read_vf_settings(r, nl, &sc, &pf, cfg, t, e);
+	ret = read_target_facts(r, nl, &sc, &pf, cfg, t, e);
 	scan_free(&sc);
 	return ret;
+}
+
+/* ---- several VFs ------------------------------------------------------------------ */
+
+/* The VF indexes DEV names: all of a PF, PF/INDEXES, or a VF's own. */
+static int select_indexes(const char *dev, const struct vf_pf_ref *pf, bool *sel,
+			  struct sriov_err *e)
+{
+	unsigned int count = (unsigned int)pf->num_vfs;
+	int ret;
+
+	if (pf->dev_is_vf) {
+		sel[atoi(pf->vf_spec)] = true;
+		return 0;
+	}
+	if (!pf->has_vf_spec) {
+		for (unsigned int i = 0; i < count; i++)
+			sel[i] = true;
+		return 0;
+	}
+	ret = vf_index_spec_parse(pf->vf_spec, count, sel, e);
+	if (ret == -ERANGE)
+		sriov_err_hint(e, "run `sriovctl vf %s show` to see its VFs", dev);
+	return ret;
+}
+
+static int read_vf_items(struct sriov_root *r, struct rtnl *nl, const struct scan *sc,
+			 const struct vf_pf_ref *pf, const bool *sel, size_t count,
+			 const struct sriov_config *cfg, struct export_targets *ts,
+			 struct sriov_err *e)
+{
+	int ret = 0;
+
+	for (int i = 0; ret == 0 && (size_t)i < count; i++) {
+		struct export_target *t = &ts->items[ts->n];
+
+		if (!sel[i])
+			continue;
+		target_init(t);
+		t->vf_index = i;
+		ret = vf_address(r, pf, i, t, e);
+		if (ret < 0)
+			break;
+		t->is_vf = true;
+		snprintf(t->pf_addr, sizeof(t->pf_addr), "%s", pf->addr_str);
+		snprintf(t->pf_ifname, sizeof(t->pf_ifname), "%s", pf->ifname);
+		ret = read_target_facts(r, nl, sc, pf, cfg, t, e);
+		ts->n++;
+	}
+	return ret;
+}
+
+static int read_vfs(struct sriov_root *r, struct rtnl *nl, const char *dev,
+		    const struct vf_pf_ref *pf, const struct sriov_config *cfg,
+		    struct export_targets *ts, struct sriov_err *e)
+{
+	size_t count = pf->num_vfs > 0 ? (size_t)pf->num_vfs : 0;
+	bool *sel;
+	struct scan sc;
+	int ret;
+
+	if (!count && !pf->dev_is_vf) {
+		sriov_err_set(e, -EINVAL, "%s has no VFs enabled: nothing to map", dev);
+		sriov_err_hint(e, "enable them first: sriovctl enable %s N",
+			       pf->addr_str);
+		return -EINVAL;
+	}
+	if (pf->dev_is_vf && (size_t)atoi(pf->vf_spec) >= count)
+		count = (size_t)atoi(pf->vf_spec) + 1;
+	sel = calloc(count, sizeof(*sel));
+	ts->items = calloc(count, sizeof(*ts->items));
+	if (!sel || !ts->items) {
+		free(sel);
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	}
+	ret = select_indexes(dev, pf, sel, e);
+	if (ret == 0)
+		ret = scan_functions(r, &sc, e);
+	if (ret == 0) {
+		ret = read_vf_items(r, nl, &sc, pf, sel, count, cfg, ts, e);
+		scan_free(&sc);
+	}
+	free(sel);
+	return ret;
+}
+
+int export_targets_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
+			const struct sriov_config *cfg, struct export_targets *ts,
+			struct sriov_err *e)
+{
+	struct vf_pf_ref pf;
+	struct dev_ref ref;
+	int ret;
+
+	memset(ts, 0, sizeof(*ts));
+	memset(&pf, 0, sizeof(pf));
+	ret = sriov_dev_resolve(r, dev, &ref, e);
+	if (ret < 0)
+		return ret;
+	ret = vf_pf_locate(r, dev, &pf, e);
+	if (ret == -ENODEV && !ref.has_vf_spec) {
+		/* not SR-IOV: the function itself */
+		sriov_err_clear(e);
+		ts->items = calloc(1, sizeof(*ts->items));
+		if (!ts->items)
+			return sriov_err_set(e, -ENOMEM, "out of memory");
+		ts->n = 1;
+		return export_target_read(r, nl, dev, cfg, ts->items, e);
+	}
+	if (ret == 0)
+		ret = read_vfs(r, nl, dev, &pf, cfg, ts, e);
+	return ret;
+}
+
+void export_targets_free(struct export_targets *ts)
+{
+	free(ts->items);
+	ts->items = NULL;
+	ts->n = 0;
+}
+
+/* ---- the Proxmox node name --------------------------------------------------------- */
+
+int export_node_name_read(struct sriov_root *r, char *buf, size_t size,
+			  struct sriov_err *e)
+{
+	char name[256];
+	size_t len;
+
+	if (sriov_read_attr(r, "/etc/hostname", name, sizeof(name), NULL) < 0) {
+		sriov_err_set(e, -EINVAL,
+			      "no node name: /etc/hostname is missing or unreadable");
+		sriov_err_hint(e, "name the Proxmox VE node with --node NODE");
+		return -EINVAL;
+	}
+	len = strcspn(name, ".\n \t");
+	name[len] = '\0';
+	if (export_node_name_check(name, e) < 0) {
+		sriov_err_hint(
+			e, "/etc/hostname holds no valid node name: pass --node NODE");
+		return -EINVAL;
+	}
+	if (len >= size)
+		return sriov_err_set(e, -ENAMETOOLONG, "node name '%s' too long", name);
+	memcpy(buf, name, len + 1);
+	return 0;
 }

@@ -113,8 +113,50 @@ bad:
 			     name ? name : "", EXPORT_NETWORK_NAME_MAX);
 }
 
+/* Proxmox VE's 'pve-configid' as every release with PCI mappings takes it. */
+int export_mapping_name_check(const char *name, struct sriov_err *e)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len < 2 || len > EXPORT_MAPPING_NAME_MAX || !isalpha((unsigned char)name[0]))
+		goto bad;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_')
+			goto bad;
+	return 0;
+bad:
+	return sriov_err_set(e, -EINVAL,
+			     "invalid mapping name '%s': Proxmox VE takes a letter, then "
+			     "letters, digits or '_' (2 to %d in all, e.g. sriov_eth0)",
+			     name ? name : "", EXPORT_MAPPING_NAME_MAX);
+}
+
+/* Proxmox VE's 'pve-node': a host name label. */
+int export_node_name_check(const char *name, struct sriov_err *e)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > EXPORT_NODE_NAME_MAX || !isalnum((unsigned char)name[0]) ||
+	    !isalnum((unsigned char)name[len - 1]))
+		goto bad;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-')
+			goto bad;
+	return 0;
+bad:
+	return sriov_err_set(e, -EINVAL,
+			     "invalid node name '%s': a Proxmox VE node name is 1 to %d "
+			     "letters, digits or '-', starting and ending with a letter "
+			     "or digit (the host name without its domain)",
+			     name ? name : "", EXPORT_NODE_NAME_MAX);
+}
+
 int export_options_check(const struct export_options *o, struct sriov_err *e)
 {
+	if (o->mapping_name && export_mapping_name_check(o->mapping_name, e) < 0)
+		return -EINVAL;
+	if (o->node && export_node_name_check(o->node, e) < 0)
+		return -EINVAL;
 	if (o->vmid > 0 && (o->vmid < EXPORT_VMID_MIN || o->vmid > EXPORT_VMID_MAX))
 		return sriov_err_set(e, -EINVAL,
 				     "invalid VM ID %d: Proxmox VE VM IDs are %d to %d",
@@ -185,7 +227,10 @@ static void warn_driver(struct export_target *t, enum export_format f,
 		warn(t,
 		     "%s %s: %s binds it to vfio-pci when the VM starts; to do it now: "
 		     "`sriovctl bind %s vfio-pci`",
-		     a, on, f == EXPORT_PROXMOX ? "Proxmox" : "libvirt", a);
+		     a, on,
+		     f == EXPORT_PROXMOX || f == EXPORT_PROXMOX_MAPPING ? "Proxmox"
+									: "libvirt",
+		     a);
 }
 
 static void warn_mac(struct export_target *t, enum export_format f)
@@ -277,6 +322,12 @@ void export_target_warn(struct export_target *t, enum export_format f,
 			     t->addr_str);
 		return;
 	}
+	if (f == EXPORT_PROXMOX_MAPPING && !t->has_subsystem)
+		warn(t,
+		     "%s: subsystem ids unknown, so the map has no subsystem-id; Proxmox "
+		     "VE refuses the entry where the host shows them: add "
+		     "',subsystem-id=SVVV:SDDD' from `lspci -nvs %s`",
+		     t->addr_str, t->addr_str);
 	warn_driver(t, f, o);
 	warn_mac(t, f);
 	warn_vlan(t, f);
@@ -529,6 +580,152 @@ static int render_proxmox(struct sbuf *b, const struct export_target *t,
 	return 0;
 }
 
+/* "sriov_eth0": the PF's netdev (or address), bytes outside the ID syntax as '_'. */
+static void default_mapping_name(const struct export_target *t, char *name, size_t size)
+{
+	const char *base =
+		t->is_vf ? (t->pf_ifname[0] ? t->pf_ifname : t->pf_addr) : t->addr_str;
+	size_t len;
+
+	snprintf(name, size, "%s_%s", t->is_vf ? "sriov" : "pci", base);
+	len = strlen(name);
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]))
+			name[i] = '_';
+}
+
+static int mapping_name(const struct export_targets *ts, const struct export_options *o,
+			char *name, size_t size, struct sriov_err *e)
+{
+	if (o->mapping_name) {
+		snprintf(name, size, "%s", o->mapping_name);
+		return export_mapping_name_check(name, e);
+	}
+	default_mapping_name(&ts->items[0], name, size);
+	if (export_mapping_name_check(name, NULL) < 0) {
+		sriov_err_set(e, -EINVAL,
+			      "the default mapping name %s is no valid Proxmox VE ID",
+			      name);
+		sriov_err_hint(e, "name the mapping with --mapping-name NAME");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What Proxmox needs of each function: vendor:device ids and an IOMMU group. */
+static int mapping_item_check(const struct export_target *t, struct sriov_err *e)
+{
+	if (!t->has_ids)
+		return sriov_err_set(e, -EINVAL,
+				     "%s: vendor and device id unknown, which the "
+				     "mapping's id= needs",
+				     t->addr_str);
+	if (t->iommu_group < 0) {
+		sriov_err_set(
+			e, -EINVAL,
+			"%s has no IOMMU group: Proxmox VE passes functions through "
+			"vfio-pci, which needs the IOMMU",
+			t->addr_str);
+		sriov_err_hint(e,
+			       "turn on VT-d or AMD-Vi in the firmware (intel_iommu=on "
+			       "or amd_iommu=on); see `sriovctl check`");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "VFs 0, 1, 2 of PF 0000:01:00.0 (eth0)" or "PCI function ADDR" */
+static void describe_items(const struct export_targets *ts, char *buf, size_t size)
+{
+	const struct export_target *t = &ts->items[0];
+	size_t len;
+
+	if (!t->is_vf) {
+		snprintf(buf, size, "PCI function %s", t->addr_str);
+		return;
+	}
+	if (ts->n > 16)
+		len = (size_t)snprintf(buf, size, "%zu VFs", ts->n);
+	else
+		len = (size_t)snprintf(buf, size, "VF%s", ts->n > 1 ? "s" : "");
+	for (size_t i = 0; ts->n <= 16 && i < ts->n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s %d", i ? "," : "",
+					ts->items[i].vf_index);
+	if (len < size)
+		snprintf(buf + len, size - len, " of PF %s%s%s%s", t->pf_addr,
+			 t->pf_ifname[0] ? " (" : "", t->pf_ifname,
+			 t->pf_ifname[0] ? ")" : "");
+}
+
+static void sb_map(struct sbuf *b, const struct export_target *t, const char *node,
+		   bool last)
+{
+	sb_printf(b, "  --map node=%s,path=%s,id=%04x:%04x,iommugroup=%d", node,
+		  t->addr_str, t->vendor, t->device, t->iommu_group);
+	if (t->has_subsystem)
+		sb_printf(b, ",subsystem-id=%04x:%04x", t->subsystem_vendor,
+			  t->subsystem_device);
+	sb_printf(b, "%s\n", last ? "" : " \\");
+}
+
+int export_render_mapping(const struct export_targets *ts, const struct export_options *o,
+			  char **out, struct sriov_err *e)
+{
+	char name[EXPORT_MAPPING_NAME_MAX + 8], what[600];
+	struct sbuf b = {0};
+	int ret;
+
+	*out = NULL;
+	if (!ts->n)
+		return sriov_err_set(e, -EINVAL, "no function to map");
+	if (!o->node)
+		return sriov_err_set(e, -EINVAL, "no Proxmox VE node name");
+	ret = export_options_check(o, e);
+	if (ret == 0)
+		ret = mapping_name(ts, o, name, sizeof(name), e);
+	for (size_t i = 0; ret == 0 && i < ts->n; i++)
+		ret = mapping_item_check(&ts->items[i], e);
+	if (ret < 0)
+		return ret;
+	describe_items(ts, what, sizeof(what));
+	sb_printf(
+		&b,
+		"# Proxmox VE: the cluster PCI resource mapping %s for %s on node %s.\n"
+		"# Run it on a node of the cluster (root, or a user with "
+		"Mapping.Modify).\n"
+		"# A VM then takes a free one of these functions at start (Proxmox binds "
+		"it to\n# vfio-pci): qm set VMID --hostpci0 mapping=%s,pcie=1\n"
+		"# (/etc/pve/qemu-server/VMID.conf: hostpci0: mapping=%s,pcie=1; pcie=1 "
+		"needs q35).\n",
+		name, what, o->node, name, name);
+	if (ts->n == 1)
+		sb_vf_settings_note(&b, &ts->items[0]);
+	sb_printf(&b, "pvesh create /cluster/mapping/pci --id %s \\\n", name);
+	for (size_t i = 0; i < ts->n; i++)
+		sb_map(&b, &ts->items[i], o->node, i + 1 == ts->n);
+	if (b.oom || !b.p) {
+		free(b.p);
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	}
+	*out = b.p;
+	return 0;
+}
+
+/* One function through export_render(): the same text as a list of one. */
+static int render_mapping_one(struct sbuf *b, const struct export_target *t,
+			      const struct export_options *o, struct sriov_err *e)
+{
+	struct export_targets ts = {.items = (struct export_target *)t, .n = 1};
+	char *text;
+	int ret = export_render_mapping(&ts, o, &text, e);
+
+	if (ret < 0)
+		return ret;
+	sb_printf(b, "%s", text);
+	free(text);
+	return 0;
+}
+
 static int render_format(struct sbuf *b, enum export_format f,
 			 const struct export_target *t, const struct export_options *o,
 			 struct sriov_err *e)
@@ -544,6 +741,8 @@ static int render_format(struct sbuf *b, enum export_format f,
 		return render_qemu(b, t);
 	case EXPORT_PROXMOX:
 		return render_proxmox(b, t, o);
+	case EXPORT_PROXMOX_MAPPING:
+		return render_mapping_one(b, t, o, e);
 	default:
 		return sriov_err_set(e, -EINVAL, "unknown export format %d", (int)f);
 	}

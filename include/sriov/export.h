@@ -27,6 +27,7 @@ enum export_format {
 	EXPORT_LIBVIRT_NETWORK, /* <network>: <forward mode='hostdev'> pool of a PF */
 	EXPORT_QEMU,		/* -device vfio-pci,host=... */
 	EXPORT_PROXMOX,		/* qm set VMID --hostpciN ... and the config line */
+	EXPORT_PROXMOX_MAPPING, /* pvesh create /cluster/mapping/pci: VFs as a pool */
 	EXPORT_FORMAT_COUNT,
 };
 
@@ -42,6 +43,10 @@ struct export_target {
 	struct pci_addr addr;
 	char addr_str[PCI_ADDR_STRLEN];
 	uint32_t class_code; /* 0 when unknown */
+	bool has_ids;	     /* vendor and device known */
+	uint16_t vendor, device;
+	bool has_subsystem; /* subsystem_vendor and subsystem_device known */
+	uint16_t subsystem_vendor, subsystem_device;
 	/* class 0x02xxxx (a VF's own, else its PF's), or a netdev on it */
 	bool is_network;
 	bool is_vf;
@@ -91,6 +96,9 @@ struct export_options {
 	const char *network_name; /* EXPORT_LIBVIRT_NETWORK; NULL: "sriov-PFNETDEV" */
 	int vmid;		  /* EXPORT_PROXMOX; <= 0: "VMID" placeholder */
 	int hostpci;		  /* EXPORT_PROXMOX hostpciN index (0-15) */
+	/* EXPORT_PROXMOX_MAPPING: the mapping's ID; NULL: "sriov_PFNETDEV" */
+	const char *mapping_name;
+	const char *node; /* EXPORT_PROXMOX_MAPPING: the node (required) */
 };
 
 /* Proxmox VE: VM IDs are 100-999999999; hostpci0 to hostpci15. */
@@ -98,6 +106,9 @@ struct export_options {
 #define EXPORT_VMID_MAX		999999999
 #define EXPORT_HOSTPCI_MAX	15
 #define EXPORT_NETWORK_NAME_MAX 64
+/* sriovctl's own bound; Proxmox's pattern has none. A node name is a host name. */
+#define EXPORT_MAPPING_NAME_MAX 64
+#define EXPORT_NODE_NAME_MAX	63
 
 /*
  * A libvirt network name for EXPORT_LIBVIRT_NETWORK: 1 to 64 of
@@ -106,7 +117,31 @@ struct export_options {
  */
 int export_network_name_check(const char *name, struct sriov_err *e);
 
-/* The options against their ranges (vmid, hostpci, network_name). -EINVAL. */
+/*
+ * A Proxmox VE mapping ID (the 'pve-configid' format of PVE::JSONSchema): a
+ * letter, then 1 or more letters, digits or '_', at most
+ * EXPORT_MAPPING_NAME_MAX (sriovctl's bound; the format has none). No '-'.
+ * -EINVAL with a message.
+ */
+int export_mapping_name_check(const char *name, struct sriov_err *e);
+
+/*
+ * A Proxmox VE node name (the 'pve-node' format): letters, digits and '-',
+ * starting and ending with a letter or digit, 1 to EXPORT_NODE_NAME_MAX.
+ * -EINVAL with a message.
+ */
+int export_node_name_check(const char *name, struct sriov_err *e);
+
+/*
+ * The node name Proxmox VE gives this host: the first label of /etc/hostname
+ * (inside the root), checked with export_node_name_check(). -EINVAL with a
+ * hint to pass --node when the file is missing, empty or the name is bad.
+ */
+int export_node_name_read(struct sriov_root *r, char *buf, size_t size,
+			  struct sriov_err *e);
+
+/* The options against their ranges (vmid, hostpci, network_name, mapping_name, node).
+ * -EINVAL. */
 int export_options_check(const struct export_options *o, struct sriov_err *e);
 
 /*
@@ -134,5 +169,37 @@ void export_target_warn(struct export_target *t, enum export_format f,
  */
 int export_render(enum export_format f, const struct export_target *t,
 		  const struct export_options *o, char **out, struct sriov_err *e);
+
+/* Several functions: the VFs of a PF for EXPORT_PROXMOX_MAPPING. */
+struct export_targets {
+	struct export_target *items;
+	size_t n;
+};
+
+/*
+ * Fills ts for DEV: a PF (every VF it has enabled), PF/INDEXES (those VFs),
+ * a VF, or a function without SR-IOV (itself); each item as
+ * export_target_read() fills it. -EINVAL for a PF without VFs, -ERANGE for
+ * an index out of range, -ENODEV no such function. Free with
+ * export_targets_free().
+ */
+int export_targets_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
+			const struct sriov_config *cfg, struct export_targets *ts,
+			struct sriov_err *e);
+void export_targets_free(struct export_targets *ts);
+
+/*
+ * The Proxmox VE cluster PCI mapping for ts->items (EXPORT_PROXMOX_MAPPING):
+ * a `pvesh create /cluster/mapping/pci --id NAME` command with one
+ * `--map node=NODE,path=ADDR,id=VVVV:DDDD,iommugroup=G,subsystem-id=SSSS:TTTT`
+ * per item (subsystem-id left out when unknown, as Proxmox does), and
+ * comments on how a VM uses it. o->node is required; o->mapping_name
+ * defaults to "sriov_" and the first item's PF netdev (or address), with
+ * bytes outside the ID syntax as '_'. -EINVAL without items, for an item
+ * without vendor:device ids or without an IOMMU group (vfio cannot take it),
+ * or with bad names. Pure.
+ */
+int export_render_mapping(const struct export_targets *ts, const struct export_options *o,
+			  char **out, struct sriov_err *e);
 
 #endif

@@ -13,6 +13,7 @@ tests/fixtures/export/ (--update rewrites them). Ends with "N passed, N failed".
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -211,6 +212,126 @@ def test_qemu_proxmox(tmp, root):
             rc == 0 and "qm set VMID --hostpci0 0000:02:00.2,pcie=1" in out, out)
 
 
+# Proxmox VE's syntax for a PCI mapping entry (PVE::Mapping::PCI in
+# pve-guest-common; pve-node and pve-configid in PVE::JSONSchema).
+MAP_SYNTAX = {
+    "node": r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?",
+    "path": r"[a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(\.[a-f0-9])?",
+    "id": r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}",
+    "iommugroup": r"[0-9]+",
+    "subsystem-id": r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}",
+}
+MAP_REQUIRED = ("node", "path", "id")
+CONFIGID = r"[A-Za-z][A-Za-z0-9_]+"
+
+
+def parse_mapping(out):
+    """(id, [dict per --map]) from the printed pvesh command, or raises ValueError."""
+    cmd = " ".join(x.rstrip("\\").strip() for x in out.splitlines() if not x.startswith("#"))
+    words = cmd.split()
+    if words[:3] != ["pvesh", "create", "/cluster/mapping/pci"] or words[3] != "--id":
+        raise ValueError(f"not a pvesh mapping command: {cmd!r}")
+    mapping_id, maps, rest = words[4], [], words[5:]
+    if not re.fullmatch(CONFIGID, mapping_id):
+        raise ValueError(f"id {mapping_id!r} outside pve-configid")
+    while rest:
+        if rest[0] != "--map" or len(rest) < 2:
+            raise ValueError(f"unexpected {rest[0]!r}")
+        entry = {}
+        for part in rest[1].split(","):
+            key, sep, val = part.partition("=")
+            if not sep or key not in MAP_SYNTAX or key in entry:
+                raise ValueError(f"bad key in {rest[1]!r}: {part!r}")
+            if not re.fullmatch(MAP_SYNTAX[key], val):
+                raise ValueError(f"{key}={val!r} outside Proxmox's syntax")
+            entry[key] = val
+        missing = [k for k in MAP_REQUIRED if k not in entry]
+        if missing:
+            raise ValueError(f"{rest[1]!r} lacks {missing}")
+        maps.append(entry)
+        rest = rest[2:]
+    return mapping_id, maps
+
+
+def kernel_group(root, addr):
+    """The IOMMU group number from the function's own iommu_group link."""
+    link = os.readlink(os.path.join(root, "sys/bus/pci/devices", addr))
+    dev = os.path.normpath(os.path.join(root, "sys/bus/pci/devices", link))
+    return os.path.basename(os.readlink(os.path.join(dev, "iommu_group")))
+
+
+def test_proxmox_mapping(tmp):
+    root = make_tree(tmp, "mapping")
+    rc, out, err = export(root, "eth0", "--format", "proxmox-mapping")
+    t.check("mapping without /etc/hostname: exit 2, names --node",
+            rc == 2 and not out and "/etc/hostname" in err and "--node" in err, err)
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc/hostname"), "w") as f:
+        f.write("pve-a.example.org\n")
+    vf0 = os.path.join(root, PF_DIR.replace("01:00.0", "01:10.0"))
+    for name, val in (("subsystem_vendor", "0x8086\n"), ("subsystem_device", "0xa03c\n")):
+        with open(os.path.join(vf0, name), "w") as f:
+            f.write(val)
+    before = t.tree_digest(root)
+
+    rc, out, err = export(root, "eth0", "--format", "proxmox-mapping")
+    t.check("mapping of a PF: exit 0", rc == 0, err)
+    try:
+        mapping_id, maps = parse_mapping(out)
+    except ValueError as ex:
+        t.check("mapping: Proxmox's syntax", False, f"{ex}\n{out}")
+        return
+    vfs = ["0000:01:10.0", "0000:01:10.2", "0000:01:10.4", "0000:01:10.6"]
+    t.check("mapping: default id from the PF netdev", mapping_id == "sriov_eth0", mapping_id)
+    t.check("mapping: one --map per VF, in order", [m["path"] for m in maps] == vfs, maps)
+    t.check("mapping: node from /etc/hostname", all(m["node"] == "pve-a" for m in maps), maps)
+    t.check("mapping: igb VF ids", all(m["id"] == "8086:10ca" for m in maps), maps)
+    t.check("mapping: IOMMU groups as the kernel links them",
+            [m["iommugroup"] for m in maps] == [kernel_group(root, a) for a in vfs], maps)
+    t.check("mapping: subsystem-id where sysfs has it",
+            maps[0].get("subsystem-id") == "8086:a03c"
+            and all("subsystem-id" not in m for m in maps[1:]), maps)
+    t.check("mapping: warns where the subsystem ids are unknown",
+            "0000:01:10.2: subsystem ids unknown" in err, err)
+    t.check("mapping: how a VM uses it", "hostpci0: mapping=sriov_eth0" in out, out)
+    t.golden("proxmox-mapping golden", os.path.join(GOLDEN, "pf.proxmox-mapping.txt"), out)
+
+    rc, out, err = export(root, "eth0/1-2", "--format", "proxmox-mapping", "--node", "pve2",
+                          "--mapping-name", "uplink")
+    _, maps = parse_mapping(out) if rc == 0 else ("", [])
+    t.check("mapping of PF/INDEXES with --node and --mapping-name",
+            rc == 0 and "--id uplink " in out and [m["path"] for m in maps] == vfs[1:3]
+            and all(m["node"] == "pve2" for m in maps), f"rc={rc} {err}")
+    rc, out, err = export(root, "0000:02:00.2", "--format", "proxmox-mapping")
+    _, maps = parse_mapping(out) if rc == 0 else ("", [])
+    t.check("mapping of one NVMe VF by address (PF without netdev: id from its address)",
+            rc == 0 and "--id sriov_0000_02_00_0 " in out and len(maps) == 1
+            and maps[0]["path"] == "0000:02:00.2", f"rc={rc} {out} {err}")
+
+    rc, out, err = export(root, "eth0/0,3", "--format", "proxmox-mapping", "--json")
+    doc = json.loads(out) if rc == 0 else {}
+    fns = doc.get("functions", [])
+    t.check("mapping json: node, snippet and each function",
+            rc == 0 and doc.get("node") == "pve-a" and doc.get("snippet", "").startswith("#")
+            and [f.get("device") for f in fns] == [vfs[0], vfs[3]]
+            and fns[0].get("id") == "8086:10ca" and fns[0].get("subsystem_id") == "8086:a03c"
+            and fns[1].get("subsystem_id") is None, doc)
+
+    for args, msg in (
+            (["eth0", "--mapping-name", "sriov-eth0"], "invalid mapping name 'sriov-eth0'"),
+            (["eth0", "--mapping-name", "x"], "invalid mapping name 'x'"),
+            (["eth0", "--node", "pve.example.org"], "invalid node name 'pve.example.org'"),
+            (["eth0", "--node", "a,b"], "invalid node name 'a,b'"),
+            (["eth0/7", "--node", "pve"], "VF index 7"),
+            (["0000:07:00.0", "--node", "pve"], "no such device: 0000:07:00.0")):
+        rc, out, err = export(root, *args, "--format", "proxmox-mapping")
+        t.check(f"mapping bad input {' '.join(args)}: exit 2, a clear message",
+                rc == 2 and msg in err and not out, f"rc={rc} stderr={err!r}")
+    rc, out, err = export(root, "eth0/0", "--format", "qemu", "--node", "pve")
+    t.check("--node with another format: exit 2", rc == 2 and "--node goes with" in err, err)
+    t.check("mapping changes nothing in the tree", t.tree_digest(root) == before)
+
+
 def test_json(root):
     rc, out, err = export(root, "eth0/0", "--format", "libvirt", "--json")
     t.check("json: exit 0, nothing on stderr", rc == 0 and not err, f"rc={rc} {err}")
@@ -315,7 +436,8 @@ def test_help_and_read_only(root):
     rc, out, _ = t.run(["export", "--help"])
     t.check("help: exit 0, every format and an example",
             rc == 0 and all(f in out for f in ("libvirt-hostdev", "libvirt-network", "qemu",
-                                               "proxmox", "Examples:", "Exit status")), out)
+                                               "proxmox", "proxmox-mapping", "--mapping-name",
+                                               "--node", "Examples:", "Exit status")), out)
     before = t.tree_digest(root)
     for fmt in ("libvirt", "libvirt-hostdev", "qemu", "proxmox"):
         export(root, "eth0/0", "--format", fmt)
@@ -336,6 +458,7 @@ def main():
             test_network(tmp, root)
             test_escaping(tmp)
         test_qemu_proxmox(tmp, root)
+        test_proxmox_mapping(tmp)
         test_json(root)
         test_config(root)
         test_bad_input(root)

@@ -485,7 +485,7 @@ def test_completion(tmp):
     formats = complete(f"{b} export --format ")
     _, export_help, _ = t.run(["export", "--help"])
     t.check("completion: --format values, each in export --help",
-            len(formats) == 5 and all(f in export_help for f in formats), repr(formats))
+            len(formats) == 6 and all(f in export_help for f in formats), repr(formats))
     # devices from a --root tree
     root = make_tree(tmp, "completion", conf=None)
     devs = complete(f"{b} --root {root} show ")

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <regex.h>
+#include <sys/stat.h>
 #include <linux/if_ether.h>
 
 #include "sriov/export.h"
@@ -125,8 +127,9 @@ static void render_fails(enum export_format f, const struct export_target *t,
 
 static void test_format_names(void **state)
 {
-	static const char *const names[] = {"libvirt", "libvirt-hostdev",
-					    "libvirt-network", "qemu", "proxmox"};
+	static const char *const names[] = {"libvirt",	       "libvirt-hostdev",
+					    "libvirt-network", "qemu",
+					    "proxmox",	       "proxmox-mapping"};
 	enum export_format f;
 	struct sriov_err e;
 
@@ -440,6 +443,10 @@ static void test_warn_driver(void **state)
 	assert_true(has_warning(&w, "QEMU does not bind it"));
 	w = warned(t, EXPORT_PROXMOX, false);
 	assert_true(has_warning(&w, "Proxmox binds it"));
+	w = warned(t, EXPORT_PROXMOX_MAPPING, false);
+	assert_true(has_warning(&w, "Proxmox binds it"));
+	assert_true(has_warning(&w, "subsystem ids unknown"));
+	t.has_subsystem = true;
 	t.driver[0] = '\0';
 	w = warned(t, EXPORT_QEMU, false);
 	assert_true(has_warning(&w, "has no driver"));
@@ -743,6 +750,327 @@ static void test_read_configured_auto_mac(void **state)
 	sriov_config_free(c);
 }
 
+/* ---- proxmox-mapping ------------------------------------------------------------ */
+
+/*
+ * The syntax of Proxmox VE's PVE::Mapping::PCI map entry (pve-guest-common)
+ * and of its pve-node and pve-configid formats (PVE::JSONSchema), as POSIX
+ * extended expressions: what the printed command must satisfy.
+ */
+static const char *const map_syntax[][2] = {
+	{"node", "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$"},
+	{"path", "^[a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(\\.[a-f0-9])?$"},
+	{"id", "^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$"},
+	{"iommugroup", "^[0-9]+$"},
+	{"subsystem-id", "^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$"},
+};
+#define MAP_KEYS	(sizeof(map_syntax) / sizeof(map_syntax[0]))
+#define CONFIGID_SYNTAX "^[A-Za-z][A-Za-z0-9_]+$"
+
+static bool matches(const char *pattern, const char *s)
+{
+	regex_t re;
+	bool ok;
+
+	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+	ok = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+/* One parsed --map: the value of each key of map_syntax, NULL when absent. */
+struct parsed_map {
+	char buf[512];
+	const char *val[MAP_KEYS];
+};
+
+/* Splits a property string as Proxmox does (',' then '='), checking each key. */
+static void parse_map(const char *prop, struct parsed_map *m)
+{
+	char *save = NULL;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->buf, sizeof(m->buf), "%s", prop);
+	for (char *kv = strtok_r(m->buf, ",", &save); kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		size_t k;
+
+		if (!eq || eq == kv || !eq[1])
+			fail_msg("'%s' in '%s' is no key=value", kv, prop);
+		*eq = '\0';
+		for (k = 0; k < MAP_KEYS && strcmp(map_syntax[k][0], kv); k++)
+			;
+		if (k == MAP_KEYS)
+			fail_msg("unknown key '%s' in '%s'", kv, prop);
+		if (m->val[k])
+			fail_msg("key '%s' twice in '%s'", kv, prop);
+		if (!matches(map_syntax[k][1], eq + 1))
+			fail_msg("%s='%s' is outside Proxmox's syntax %s", kv, eq + 1,
+				 map_syntax[k][1]);
+		m->val[k] = eq + 1;
+	}
+	/* node, path and id are required by the schema */
+	for (size_t k = 0; k < 3; k++)
+		if (!m->val[k])
+			fail_msg("'%s' lacks the required key %s", prop,
+				 map_syntax[k][0]);
+}
+
+/*
+ * Parses the command out of a snippet: comment lines, then
+ * "pvesh create /cluster/mapping/pci --id ID \" and "  --map PROP \" lines.
+ * Returns the number of maps (at most max) and the ID.
+ */
+static size_t parse_mapping(const char *text, char *id, size_t id_size,
+			    struct parsed_map *maps, size_t max)
+{
+	char *copy = strdup(text), *save = NULL, prop[512];
+	bool seen_command = false;
+	size_t n = 0;
+
+	assert_non_null(copy);
+	for (char *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		if (!strncmp(line, "pvesh create /cluster/mapping/pci --id ", 39)) {
+			assert_false(seen_command);
+			seen_command = true;
+			assert_int_equal(sscanf(line + 39, "%63s", id), 1);
+			assert_true(strlen(id) < id_size);
+			continue;
+		}
+		assert_true(seen_command);
+		if (sscanf(line, " --map %511s", prop) != 1)
+			fail_msg("unexpected line '%s'", line);
+		assert_true(n < max);
+		parse_map(prop, &maps[n++]);
+	}
+	free(copy);
+	assert_true(seen_command);
+	return n;
+}
+
+static struct export_target mapped_vf(int index, int group)
+{
+	struct export_target t = vf_target();
+
+	t.vf_index = index;
+	t.addr.fn = (uint8_t)(index * 2);
+	pci_addr_format(&t.addr, t.addr_str);
+	t.iommu_group = group;
+	t.has_ids = true;
+	t.vendor = 0x8086;
+	t.device = 0x10ca;
+	t.has_subsystem = true;
+	t.subsystem_vendor = 0x8086;
+	t.subsystem_device = 0xa03c;
+	return t;
+}
+
+static char *render_mapping_ok(const struct export_targets *ts,
+			       const struct export_options *o)
+{
+	struct sriov_err e;
+	char *out = NULL;
+
+	sriov_err_clear(&e);
+	if (export_render_mapping(ts, o, &out, &e) < 0)
+		fail_msg("export_render_mapping: %s", e.msg);
+	assert_non_null(out);
+	return out;
+}
+
+static void test_mapping_shape(void **state)
+{
+	struct export_target items[3] = {mapped_vf(0, 9), mapped_vf(1, 10),
+					 mapped_vf(3, 12)};
+	struct export_targets ts = {.items = items, .n = 3};
+	struct export_options o = {.node = "pve-1"};
+	struct parsed_map maps[4];
+	char id[64], *out;
+	size_t n;
+
+	(void)state;
+	items[2].has_subsystem = false;
+	out = render_mapping_ok(&ts, &o);
+	n = parse_mapping(out, id, sizeof(id), maps, 4);
+	assert_int_equal(n, 3);
+	assert_string_equal(id, "sriov_eth0");
+	assert_true(matches(CONFIGID_SYNTAX, id));
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(maps[i].val[0], "pve-1");
+		assert_string_equal(maps[i].val[1], items[i].addr_str);
+		assert_string_equal(maps[i].val[2], "8086:10ca");
+		assert_int_equal(atoi(maps[i].val[3]), items[i].iommu_group);
+	}
+	assert_string_equal(maps[0].val[4], "8086:a03c");
+	assert_null(maps[2].val[4]); /* unknown: left out, as Proxmox leaves it */
+	/* how a VM uses it */
+	assert_contains(out, "hostpci0: mapping=sriov_eth0");
+	free(out);
+	/* a chosen name; one VF through export_render() gives the same command */
+	o.mapping_name = "uplink_vfs";
+	out = render_ok(EXPORT_PROXMOX_MAPPING, &items[1], &o);
+	n = parse_mapping(out, id, sizeof(id), maps, 4);
+	assert_int_equal(n, 1);
+	assert_string_equal(id, "uplink_vfs");
+	assert_string_equal(maps[0].val[1], "0000:01:10.2");
+	free(out);
+}
+
+/* Many VFs: one --map each, and the header counts them instead of listing. */
+static void test_mapping_many(void **state)
+{
+	struct export_target items[20];
+	struct export_targets ts = {.items = items, .n = 20};
+	struct export_options o = {.node = "pve"};
+	struct parsed_map maps[21];
+	char id[64], *out;
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		items[i] = mapped_vf(0, 20 + i);
+		items[i].vf_index = i;
+		items[i].addr.dev = (uint8_t)(0x10 + i / 8);
+		items[i].addr.fn = (uint8_t)(i % 8);
+		pci_addr_format(&items[i].addr, items[i].addr_str);
+	}
+	out = render_mapping_ok(&ts, &o);
+	assert_int_equal(parse_mapping(out, id, sizeof(id), maps, 21), 20);
+	assert_string_equal(maps[19].val[1], "0000:01:12.3");
+	assert_string_equal(maps[19].val[3], "39");
+	assert_contains(out, "for 20 VFs of PF 0000:01:00.0 (eth0) on node pve.");
+	free(out);
+}
+
+/* The parser is strict: it fails on entries outside Proxmox's syntax. */
+static void test_mapping_parser_can_fail(void **state)
+{
+	(void)state;
+	assert_false(matches(map_syntax[1][1], "01:10.0"));	    /* no domain */
+	assert_false(matches(map_syntax[1][1], "0000:01:10.0/1"));  /* junk */
+	assert_false(matches(map_syntax[2][1], "0x8086:0x10ca"));   /* 0x */
+	assert_false(matches(map_syntax[0][1], "pve.example.com")); /* a FQDN */
+	assert_false(matches(CONFIGID_SYNTAX, "sriov-eth0"));
+	assert_false(matches(CONFIGID_SYNTAX, "0sriov"));
+}
+
+static void mapping_fails(const struct export_targets *ts, const struct export_options *o,
+			  const char *msg)
+{
+	struct sriov_err e;
+	char *out = (char *)"untouched";
+
+	sriov_err_clear(&e);
+	assert_int_equal(export_render_mapping(ts, o, &out, &e), -EINVAL);
+	assert_null(out);
+	assert_contains(e.msg, msg);
+}
+
+static void test_mapping_refusals(void **state)
+{
+	struct export_target t = mapped_vf(0, 9);
+	struct export_targets ts = {.items = &t, .n = 1}, none = {0};
+	struct export_options o = {.node = "pve"};
+
+	(void)state;
+	mapping_fails(&none, &o, "no function");
+	t.iommu_group = -1;
+	mapping_fails(&ts, &o, "has no IOMMU group");
+	t = mapped_vf(0, 9);
+	t.has_ids = false;
+	mapping_fails(&ts, &o, "vendor and device id unknown");
+	t = mapped_vf(0, 9);
+	o.node = NULL;
+	mapping_fails(&ts, &o, "no Proxmox VE node");
+	o.node = "pve.example.com";
+	mapping_fails(&ts, &o, "invalid node name 'pve.example.com'");
+	o.node = "pve";
+	o.mapping_name = "sriov-eth0";
+	mapping_fails(&ts, &o, "invalid mapping name 'sriov-eth0'");
+	/* a default ID from a netdev name outside the syntax: bytes become '_' */
+	o.mapping_name = NULL;
+	snprintf(t.pf_ifname, sizeof(t.pf_ifname), "enp1s0.100");
+	free(render_mapping_ok(&ts, &o));
+	{
+		char *out = render_mapping_ok(&ts, &o);
+
+		assert_contains(out, "--id sriov_enp1s0_100 ");
+		free(out);
+	}
+}
+
+static void test_mapping_names(void **state)
+{
+	static const char *const good_ids[] = {"ab", "sriov_eth0", "A1_b2"};
+	static const char *const bad_ids[] = {"",    "a",   "1a",  "_a",  "a-b",
+					      "a.b", "a b", "a,b", "a=b", "../x"};
+	static const char *const good_nodes[] = {"pve", "pve-1", "1node", "a"};
+	static const char *const bad_nodes[] = {"",    "-pve", "pve-", "pve.local",
+						"p_v", "a,b",  "a=b"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good_ids) / sizeof(good_ids[0]); i++)
+		assert_int_equal(export_mapping_name_check(good_ids[i], NULL), 0);
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++)
+		assert_int_equal(export_mapping_name_check(bad_ids[i], NULL), -EINVAL);
+	for (size_t i = 0; i < sizeof(good_nodes) / sizeof(good_nodes[0]); i++)
+		assert_int_equal(export_node_name_check(good_nodes[i], NULL), 0);
+	for (size_t i = 0; i < sizeof(bad_nodes) / sizeof(bad_nodes[0]); i++)
+		assert_int_equal(export_node_name_check(bad_nodes[i], NULL), -EINVAL);
+}
+
+static void write_hostname(const char *text)
+{
+	char path[TREE_PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/etc", tree);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc/hostname", tree);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_read_targets_and_node(void **state)
+{
+	struct sriov_root *r = open_tree();
+	struct export_targets ts;
+	struct sriov_err e;
+	char node[64];
+
+	(void)state;
+	sriov_err_clear(&e);
+	assert_int_equal(export_targets_read(r, NULL, "eth0", NULL, &ts, &e), 0);
+	assert_int_equal(ts.n, 2);
+	assert_string_equal(ts.items[0].addr_str, "0000:01:10.0");
+	assert_string_equal(ts.items[1].addr_str, "0000:01:10.2");
+	assert_int_equal(ts.items[1].vf_index, 1);
+	assert_int_equal(ts.items[0].iommu_group, 9);
+	export_targets_free(&ts);
+	assert_int_equal(export_targets_read(r, NULL, "eth0/1", NULL, &ts, &e), 0);
+	assert_int_equal(ts.n, 1);
+	assert_string_equal(ts.items[0].addr_str, "0000:01:10.2");
+	export_targets_free(&ts);
+	assert_int_equal(export_targets_read(r, NULL, "eth0/2", NULL, &ts, &e), -ERANGE);
+	export_targets_free(&ts);
+	assert_int_equal(export_targets_read(r, NULL, "0000:09:00.0", NULL, &ts, &e),
+			 -ENODEV);
+	export_targets_free(&ts);
+	/* the node name: the short name of /etc/hostname */
+	write_hostname("pve7.example.com\n");
+	assert_int_equal(export_node_name_read(r, node, sizeof(node), &e), 0);
+	assert_string_equal(node, "pve7");
+	write_hostname("bad_name\n");
+	assert_int_equal(export_node_name_read(r, node, sizeof(node), &e), -EINVAL);
+	assert_contains(e.hint, "--node");
+	sriov_root_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -768,6 +1096,12 @@ int main(void)
 		T(test_read_errors),
 		T(test_read_configured),
 		T(test_read_configured_auto_mac),
+		cmocka_unit_test(test_mapping_shape),
+		cmocka_unit_test(test_mapping_many),
+		cmocka_unit_test(test_mapping_parser_can_fail),
+		cmocka_unit_test(test_mapping_refusals),
+		cmocka_unit_test(test_mapping_names),
+		T(test_read_targets_and_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,8 @@ enum {
 	OPT_NAME,
 	OPT_VMID,
 	OPT_HOSTPCI,
+	OPT_MAPPING_NAME,
+	OPT_NODE,
 };
 
 struct export_cmd {
@@ -39,6 +41,8 @@ struct export_cmd {
 	struct sriov_config *cfg;
 	struct rtnl *nl;
 	struct export_target t;
+	struct export_targets ts; /* proxmox-mapping: every VF DEV names */
+	char node[EXPORT_NODE_NAME_MAX + 1];
 	char *snippet;
 };
 
@@ -49,7 +53,8 @@ static void export_help(FILE *out)
 		"[--no-config]\n"
 		"                       [--unmanaged] [--name NETWORK] [--vmid N] "
 		"[--hostpci N]\n"
-		"                       [--json] [--root DIR]\n"
+		"                       [--mapping-name NAME] [--node NODE] [--json] "
+		"[--root DIR]\n"
 		"\n"
 		"Print what hands DEV to a virtual machine. The snippet goes to "
 		"standard\n"
@@ -59,7 +64,9 @@ static void export_help(FILE *out)
 		"needed.\n"
 		"\n"
 		"DEV is a VF (PF/INDEX such as enp1s0/0, or its address), or any PCI\n"
-		"function by address; for libvirt-network, a PF.\n"
+		"function by address; for libvirt-network, a PF; for proxmox-mapping, "
+		"a PF\n"
+		"(all its VFs), PF/INDEXES (e.g. enp1s0/0-3) or one VF.\n"
 		"\n"
 		"Formats:\n"
 		"  libvirt          <interface type='hostdev'> for a network VF, with "
@@ -76,6 +83,11 @@ static void export_help(FILE *out)
 		"                   MSI-X and the CPU model\n"
 		"  proxmox          qm set VMID --hostpciN ...,pcie=1 and the line of\n"
 		"                   /etc/pve/qemu-server/VMID.conf\n"
+		"  proxmox-mapping  pvesh create /cluster/mapping/pci --id NAME with "
+		"one\n"
+		"                   --map node=,path=,id=,iommugroup=,subsystem-id= per "
+		"VF,\n"
+		"                   for 'hostpci0: mapping=NAME' in a VM\n"
 		"\n"
 		"The MAC and VLAN are the configured ones (the [vf]/[pf] sections of\n"
 		"/etc/sriovctl.conf and /etc/sriovctl.d/*.conf, or --config) when set\n"
@@ -97,6 +109,10 @@ static void export_help(FILE *out)
 		"  --vmid N         the Proxmox VE VM ID, %d-%d (without it the output\n"
 		"                   has the word VMID where the ID goes: replace it)\n"
 		"  --hostpci N      the Proxmox hostpci index, 0-%d (default 0)\n"
+		"  --mapping-name NAME  the Proxmox mapping ID: a letter, then letters,\n"
+		"                   digits or '_' (default sriov_PFNETDEV)\n"
+		"  --node NODE      the Proxmox VE node (default: the short name in\n"
+		"                   /etc/hostname)\n"
 		"%s"
 		"\n"
 		"Examples:\n"
@@ -104,6 +120,7 @@ static void export_help(FILE *out)
 		"  virsh attach-device guest vf0.xml --config\n"
 		"  sriovctl export enp1s0 --format libvirt-network --name vfpool\n"
 		"  sriovctl export 0000:01:10.0 --format proxmox --vmid 100 --hostpci 1\n"
+		"  sriovctl export enp1s0 --format proxmox-mapping --node pve1\n"
 		"\n"
 		"Exit status: 0 printed, 1 reading the host failed, 2 bad argument, "
 		"an\n"
@@ -163,6 +180,12 @@ static int export_opt(struct cli *cli, void *ctx, int opt, const char *arg)
 	case OPT_NAME:
 		x->o.network_name = arg;
 		return 0;
+	case OPT_MAPPING_NAME:
+		x->o.mapping_name = arg;
+		return 0;
+	case OPT_NODE:
+		x->o.node = arg;
+		return 0;
 	case OPT_VMID:
 		x->vmid_given = true;
 		return parse_number(cli, "--vmid", arg, EXPORT_VMID_MIN, EXPORT_VMID_MAX,
@@ -184,6 +207,9 @@ static int check_applies(struct export_cmd *x)
 	if ((x->vmid_given || x->hostpci_given) && f != EXPORT_PROXMOX) {
 		wrong = x->vmid_given ? "--vmid" : "--hostpci";
 		needs = "--format proxmox";
+	} else if ((x->o.mapping_name || x->o.node) && f != EXPORT_PROXMOX_MAPPING) {
+		wrong = x->o.mapping_name ? "--mapping-name" : "--node";
+		needs = "--format proxmox-mapping";
 	} else if (x->o.network_name && f != EXPORT_LIBVIRT_NETWORK) {
 		wrong = "--name";
 		needs = "--format libvirt-network";
@@ -212,7 +238,8 @@ static int check_args(struct export_cmd *x, int argc, char **argv, int first)
 	if (!x->format_arg)
 		return cli_usage_error(x->cli, "export",
 				       "missing --format: use libvirt, libvirt-hostdev, "
-				       "libvirt-network, qemu or proxmox");
+				       "libvirt-network, qemu, proxmox or "
+				       "proxmox-mapping");
 	sriov_err_clear(&err);
 	if (export_format_lookup(x->format_arg, &x->format, &err) < 0 ||
 	    export_options_check(&x->o, &err) < 0)
@@ -230,6 +257,8 @@ static int parse_args(struct export_cmd *x, int argc, char **argv, int *first)
 		{"name", required_argument, NULL, OPT_NAME},
 		{"vmid", required_argument, NULL, OPT_VMID},
 		{"hostpci", required_argument, NULL, OPT_HOSTPCI},
+		{"mapping-name", required_argument, NULL, OPT_MAPPING_NAME},
+		{"node", required_argument, NULL, OPT_NODE},
 		{0},
 	};
 	struct cli_extra_opts extra = {
@@ -350,9 +379,8 @@ static void describe_kind(const struct export_target *t, char *buf, size_t size)
 		snprintf(buf, size, "is a PCI function (not SR-IOV)");
 }
 
-static void print_identity(const struct export_cmd *x)
+static void print_identity(const struct export_target *t)
 {
-	const struct export_target *t = &x->t;
 	char kind[256], group[16];
 
 	describe_kind(t, kind, sizeof(kind));
@@ -364,12 +392,11 @@ static void print_identity(const struct export_cmd *x)
 		 t->driver[0] ? t->driver : "none", group);
 }
 
-static void print_notes(const struct export_cmd *x)
+static void print_notes(const struct export_cmd *x, const struct export_target *t)
 {
-	const struct export_target *t = &x->t;
 	char mac[VF_MAC_STRLEN];
 
-	print_identity(x);
+	print_identity(t);
 	if (t->is_vf && t->is_network && x->format != EXPORT_LIBVIRT_NETWORK) {
 		vf_mac_format(t->mac, mac);
 		cli_note("MAC %s: %s", t->has_mac ? mac : "none", t->mac_source);
@@ -407,6 +434,47 @@ static void add_vf_settings_json(struct json_object *o, const struct export_targ
 	ADD(o, "vlan", has && t->has_vlan ? json_object_new_int(t->vlan) : NULL);
 	ADD(o, "qos", has && t->has_vlan ? json_object_new_int(t->qos) : NULL);
 	ADD(o, "vlan_source", has ? json_object_new_string(t->vlan_source) : NULL);
+}
+
+/* "8086:10ca", or NULL when unknown */
+static struct json_object *ids_json(bool known, uint16_t vendor, uint16_t device)
+{
+	char buf[16];
+
+	if (!known)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%04x:%04x", vendor, device);
+	return json_object_new_string(buf);
+}
+
+/* proxmox-mapping: the node, the snippet, and each function without one. */
+static void print_mapping_json(const struct export_cmd *x)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+
+	ADD(o, "format", json_object_new_string(export_format_name(x->format)));
+	ADD(o, "node", json_object_new_string(x->o.node));
+	ADD(o, "snippet", json_object_new_string(x->snippet));
+	for (size_t i = 0; i < x->ts.n; i++) {
+		const struct export_target *t = &x->ts.items[i];
+		struct json_object *f = json_object_new_object();
+
+		ADD(f, "device", json_object_new_string(t->addr_str));
+		ADD(f, "kind", json_object_new_string(kind_name(t)));
+		ADD(f, "pf", t->is_vf ? json_object_new_string(t->pf_addr) : NULL);
+		ADD(f, "vf_index", t->is_vf ? json_object_new_int(t->vf_index) : NULL);
+		ADD(f, "driver", json_str_or_null(t->driver));
+		ADD(f, "iommu_group", json_int_or_null(t->iommu_group));
+		ADD(f, "id", ids_json(t->has_ids, t->vendor, t->device));
+		ADD(f, "subsystem_id",
+		    ids_json(t->has_subsystem, t->subsystem_vendor, t->subsystem_device));
+		ADD(f, "warnings", warnings_json(t));
+		json_object_array_add(arr, f);
+	}
+	ADD(o, "functions", arr);
+	json_print(o);
+	json_object_put(o);
 }
 
 static void print_json(const struct export_cmd *x)
@@ -456,7 +524,46 @@ static int export_target(struct export_cmd *x, const char *dev)
 		return EXIT_OK;
 	}
 	fputs(x->snippet, stdout);
-	print_notes(x);
+	print_notes(x, &x->t);
+	return EXIT_OK;
+}
+
+/* The node: --node, else the root's /etc/hostname. */
+static int mapping_node(struct export_cmd *x)
+{
+	struct sriov_err err;
+
+	if (x->o.node)
+		return 0;
+	sriov_err_clear(&err);
+	if (export_node_name_read(x->cli->root, x->node, sizeof(x->node), &err) < 0)
+		return cli_report(x->cli, &err);
+	x->o.node = x->node;
+	return 0;
+}
+
+/* proxmox-mapping: every VF that DEV names, in one command. */
+static int export_mapping(struct export_cmd *x, const char *dev)
+{
+	struct sriov_err err;
+	int ret = mapping_node(x);
+
+	if (ret)
+		return ret;
+	sriov_err_clear(&err);
+	if (export_targets_read(x->cli->root, x->nl, dev, x->cfg, &x->ts, &err) < 0)
+		return cli_report(x->cli, &err);
+	for (size_t i = 0; i < x->ts.n; i++)
+		export_target_warn(&x->ts.items[i], x->format, &x->o);
+	if (export_render_mapping(&x->ts, &x->o, &x->snippet, &err) < 0)
+		return cli_report(x->cli, &err);
+	if (x->cli->json) {
+		print_mapping_json(x);
+		return EXIT_OK;
+	}
+	fputs(x->snippet, stdout);
+	for (size_t i = 0; i < x->ts.n; i++)
+		print_notes(x, &x->ts.items[i]);
 	return EXIT_OK;
 }
 
@@ -473,8 +580,12 @@ static int export_run(struct cli *cli, int argc, char **argv)
 		ret = load_config(&x);
 	if (ret == 0) {
 		open_netlink(&x);
-		ret = export_target(&x, argv[first]);
+		if (x.format == EXPORT_PROXMOX_MAPPING)
+			ret = export_mapping(&x, argv[first]);
+		else
+			ret = export_target(&x, argv[first]);
 	}
+	export_targets_free(&x.ts);
 	free(x.snippet);
 	sriov_config_free(x.cfg);
 	rtnl_close(x.nl);
