@@ -693,8 +693,9 @@ int export_render_mapping(const struct export_targets *ts, const struct export_o
 		"# Proxmox VE: the cluster PCI resource mapping %s for %s on node %s.\n"
 		"# Run it on a node of the cluster (root, or a user with "
 		"Mapping.Modify).\n"
-		"# A VM then takes a free one of these functions at start (Proxmox binds "
-		"it to\n# vfio-pci): qm set VMID --hostpci0 mapping=%s,pcie=1\n"
+		"# A VM then uses the mapping, and Proxmox picks one of these functions of "
+		"its\n# node when the VM starts and binds it to vfio-pci:\n"
+		"# qm set VMID --hostpci0 mapping=%s,pcie=1\n"
 		"# (/etc/pve/qemu-server/VMID.conf: hostpci0: mapping=%s,pcie=1; pcie=1 "
 		"needs q35).\n",
 		name, what, o->node, name, name);
