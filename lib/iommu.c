@@ -407,6 +407,41 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(x->addr, y->addr);
 }
 
+static struct pci_function *groups_find_member(struct iommu_groups *gs, const char *addr)
+{
+	for (size_t i = 0; i < gs->n_groups; i++)
+		for (size_t j = 0; j < gs->groups[i].n_members; j++)
+			if (!strcmp(gs->groups[i].members[j].addr, addr))
+				return &gs->groups[i].members[j];
+	return NULL;
+}
+
+/*
+ * VFs by their PF's virtfnN links too: a recording keeps those but not each
+ * VF's physfn link.
+ */
+static void mark_vfs(struct sriov_root *r, struct iommu_groups *gs, const char *pf)
+{
+	struct sriov_dirent *ents = NULL;
+	size_t n = 0;
+
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s", pf) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct pci_function *vf;
+		char vf_addr[64];
+
+		if (strncmp(ents[i].name, "virtfn", 6) ||
+		    sriov_readf_link_base(r, vf_addr, sizeof(vf_addr), NULL,
+					  SYS_PCI_DEVICES "/%s/%s", pf, ents[i].name) < 0)
+			continue;
+		vf = groups_find_member(gs, vf_addr);
+		if (vf)
+			vf->is_vf = true;
+	}
+	free(ents);
+}
+
 int sriov_iommu_groups_read(struct sriov_root *r, struct iommu_groups *out,
 			    struct sriov_err *e)
 {
@@ -428,6 +463,10 @@ int sriov_iommu_groups_read(struct sriov_root *r, struct iommu_groups *out,
 		return ret;
 	}
 	qsort(out->groups, out->n_groups, sizeof(*out->groups), cmp_group);
+	for (size_t i = 0; i < out->n_groups; i++)
+		for (size_t j = 0; j < out->groups[i].n_members; j++)
+			if (out->groups[i].members[j].is_pf)
+				mark_vfs(r, out, out->groups[i].members[j].addr);
 	for (size_t i = 0; i < out->n_groups; i++) {
 		struct iommu_group_view *g = &out->groups[i];
 
