@@ -91,7 +91,9 @@ static enum sriov_absence sriov_state(const struct pci_function *f,
 		return SRIOV_PRESENT;
 	if (!c->cfg.len)
 		return SRIOV_CFG_UNREADABLE;
-	if (c->cfg.len < PCI_CFG_EXT_SIZE)
+	/* 64 bytes: not root; 256 as root: a conventional PCI function, which
+	 * has no extended space and so no SR-IOV */
+	if (c->cfg.len < PCI_CFG_STD_SIZE)
 		return SRIOV_EXT_CFG_UNREADABLE;
 	return SRIOV_NO_CAPABILITY;
 }
@@ -105,7 +107,7 @@ static void read_hop(struct sriov_root *r, const char *addr, struct acs_hop *h)
 	if (!c)
 		return;
 	read_config(r, addr, c);
-	h->cfg_known = c->decoded && c->cfg.len == PCI_CFG_EXT_SIZE;
+	h->cfg_known = c->decoded && c->cfg.len >= PCI_CFG_STD_SIZE;
 	h->has_acs = h->cfg_known && c->caps.has_acs;
 	if (h->has_acs) {
 		h->acs = c->caps.acs;
@@ -201,7 +203,7 @@ int sriov_pci_function_read(struct sriov_root *r, const char *addr,
 	f->is_pf = sriov_pathf_exists(r, SYS_PCI_DEVICES "/%s/sriov_totalvfs", addr) == 0;
 	f->is_vf = sriov_pathf_exists(r, SYS_PCI_DEVICES "/%s/physfn", addr) == 0;
 	f->sriov = sriov_state(f, c);
-	f->acs_known = c->decoded && c->cfg.len == PCI_CFG_EXT_SIZE;
+	f->acs_known = c->decoded && c->cfg.len >= PCI_CFG_STD_SIZE;
 	f->has_acs = f->acs_known && c->caps.has_acs;
 	f->acs_isolates = f->has_acs && acs_isolates(&c->caps.acs);
 	free(c);

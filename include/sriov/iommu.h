@@ -17,16 +17,18 @@
 
 /* Why a function shows no SR-IOV. */
 enum sriov_absence {
-	SRIOV_PRESENT = 0,	  /* the capability is there (or sysfs sriov_* says so) */
-	SRIOV_NO_CAPABILITY,	  /* the full config space has no SR-IOV capability */
-	SRIOV_EXT_CFG_UNREADABLE, /* only the first 64/256 bytes were readable */
+	SRIOV_PRESENT = 0, /* the capability is there (or sysfs sriov_* says so) */
+	/* the full config space has no SR-IOV capability (or, 256 bytes read
+	 * as root, no extended space at all: conventional PCI) */
+	SRIOV_NO_CAPABILITY,
+	SRIOV_EXT_CFG_UNREADABLE, /* only the first 64 bytes were readable: not root */
 	SRIOV_CFG_UNREADABLE,	  /* no config space at all (a recording without it) */
 };
 
 /* One bridge or port above a function, from the nearest up to the root port. */
 struct acs_hop {
 	char addr[PCI_ADDR_STRLEN];
-	bool cfg_known; /* its extended config space was read */
+	bool cfg_known; /* its whole config space was read (256 or 4096 bytes: root) */
 	bool has_acs;	/* it has the ACS capability */
 	struct acs_cap acs;
 	/* Source Validation, Request and Completion Redirect and Upstream

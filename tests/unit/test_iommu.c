@@ -183,6 +183,7 @@ static void test_acs_gap(void **state)
 static void test_function_without_sriov(void **state)
 {
 	static const uint8_t short_cfg[64] = {0x86, 0x80, 0xc9, 0x10};
+	static const uint8_t std_cfg[256] = {0x86, 0x80, 0xc9, 0x10};
 	struct pci_function f;
 
 	(void)state;
@@ -204,6 +205,12 @@ static void test_function_without_sriov(void **state)
 	assert_int_equal(read_function("0000:01:00.1", &f), 0);
 	assert_int_equal(f.cfg_len, 64);
 	assert_int_equal(f.sriov, SRIOV_EXT_CFG_UNREADABLE);
+	sriov_pci_function_free(&f);
+
+	/* 256 bytes read as root: conventional PCI, no extended space */
+	tree_write(tree, SIBLING "/config", std_cfg, sizeof(std_cfg));
+	assert_int_equal(read_function("0000:01:00.1", &f), 0);
+	assert_int_equal(f.sriov, SRIOV_NO_CAPABILITY);
 	sriov_pci_function_free(&f);
 
 	/* no config at all, and no sysfs ids: identity not known */

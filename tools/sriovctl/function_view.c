@@ -167,6 +167,9 @@ struct json_object *function_view_json(const struct pci_function *f,
 		group_fields_json(group, g, names);
 	}
 	ADD(o, "iommu_group", group);
+	ADD(o, "acs", f->acs_known ? json_object_new_boolean(f->has_acs) : NULL);
+	ADD(o, "acs_isolates",
+	    f->acs_known ? json_object_new_boolean(f->acs_isolates) : NULL);
 	ADD(o, "acs_path", acs_path_json(&f->path));
 	ADD(sriov, "present", json_object_new_boolean(f->sriov == SRIOV_PRESENT));
 	ADD(sriov, "reason", json_object_new_string(sriov_reason_key(f->sriov)));
@@ -223,8 +226,8 @@ static void acs_hop_text(FILE *out, const struct acs_hop *h)
 
 	if (!h->cfg_known) {
 		fprintf(out,
-			"  upstream:  %s: ACS not known (extended config space not "
-			"readable)\n",
+			"  upstream:  %s: ACS not known (config space readable only "
+			"by root)\n",
 			h->addr);
 		return;
 	}
