@@ -332,6 +332,8 @@ static struct iommu_group_view *group_get(struct iommu_groups *out, int id,
 	g = &out->groups[out->n_groups++];
 	memset(g, 0, sizeof(*g));
 	g->id = id;
+	g->viable = true; /* no PCI member (yet): nothing spoils it */
+	g->spoiler = -1;
 	return g;
 }
 
@@ -464,7 +466,8 @@ int sriov_iommu_groups_read(struct sriov_root *r, struct iommu_groups *out,
 		sriov_iommu_groups_free(out);
 		return ret;
 	}
-	qsort(out->groups, out->n_groups, sizeof(*out->groups), cmp_group);
+	if (out->n_groups)
+		qsort(out->groups, out->n_groups, sizeof(*out->groups), cmp_group);
 	for (size_t i = 0; i < out->n_groups; i++)
 		for (size_t j = 0; j < out->groups[i].n_members; j++)
 			if (out->groups[i].members[j].is_pf)
@@ -472,9 +475,10 @@ int sriov_iommu_groups_read(struct sriov_root *r, struct iommu_groups *out,
 	for (size_t i = 0; i < out->n_groups; i++) {
 		struct iommu_group_view *g = &out->groups[i];
 
+		if (!g->n_members)
+			continue;
 		qsort(g->members, g->n_members, sizeof(*g->members), cmp_member);
-		if (g->n_members)
-			judge_group(g);
+		judge_group(g);
 	}
 	return 0;
 }

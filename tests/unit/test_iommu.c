@@ -255,6 +255,30 @@ static void test_groups_from_links(void **state)
 	sriov_iommu_groups_free(&gs);
 }
 
+/* IOMMU on but a group of no PCI function, and no group at all */
+static void test_groups_empty(void **state)
+{
+	struct iommu_groups gs;
+	char path[TREE_PATH_MAX];
+
+	(void)state;
+	tree_path(tree, "sys/kernel/iommu_groups", path);
+	tree_remove(path);
+	tree_mkdir(tree, "sys/kernel/iommu_groups/3/devices/platform-thing");
+	read_groups(&gs);
+	assert_int_equal(gs.n_groups, 1);
+	assert_int_equal(gs.groups[0].n_members, 0);
+	assert_true(gs.groups[0].viable);
+	assert_int_equal(gs.groups[0].spoiler, -1);
+	sriov_iommu_groups_free(&gs);
+	tree_remove(path);
+	tree_mkdir(tree, "sys/kernel/iommu_groups");
+	read_groups(&gs);
+	assert_int_equal(gs.n_groups, 0);
+	assert_false(gs.from_links);
+	sriov_iommu_groups_free(&gs);
+}
+
 #define T(f) TREE_IGB_TEST(f, tree)
 
 int main(void)
@@ -263,7 +287,7 @@ int main(void)
 		T(test_groups_listed),		T(test_viability_by_driver),
 		T(test_bridge_member_allowed),	T(test_acs_gap),
 		T(test_function_without_sriov), T(test_unknown_function),
-		T(test_groups_from_links),
+		T(test_groups_from_links),	T(test_groups_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
