@@ -331,6 +331,9 @@ static int show_function(struct cli *cli, const struct inventory *inv, const cha
 		return cli_report(cli, &err);
 	if (f.iommu_group >= 0 && sriov_iommu_groups_read(cli->root, &gs, &err) == 0)
 		g = iommu_groups_find(&gs, f.iommu_group);
+	else if (f.iommu_group >= 0)
+		cli_warn("IOMMU group %d of %s not shown: %s", f.iommu_group, addr,
+			 err.msg);
 	names = pci_names_open();
 	if (cli->json) {
 		struct json_object *root = json_object_new_object();
