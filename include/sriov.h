@@ -23,5 +23,6 @@
 #include "sriov/journal.h"
 #include "sriov/plan.h"
 #include "sriov/export.h"
+#include "sriov/iommu.h"
 
 #endif

@@ -580,7 +580,7 @@ static int append_dirent(struct sriov_dirent **ents, size_t *n, size_t *cap,
 
 static int read_dirents(int fd, struct sriov_dirent **ents, size_t *n)
 {
-	static __thread char buf[65536];
+	static __thread char buf[65536] __attribute__((aligned(8)));
 	size_t cap = 0;
 	long got;
 

@@ -141,6 +141,8 @@ GOLDEN_COMMANDS = {
     "list.json": ["list", "--json"],
     "show.txt": ["show"],
     "show.json": ["show", "--json"],
+    "groups.txt": ["groups"],
+    "groups.json": ["groups", "--json"],
 }
 
 
@@ -163,6 +165,7 @@ def test_fixture(archive):
             golden(f"{base}: {fname}", os.path.join(gdir, fname), out)
         check_replay(base, root, tmp)
         check_selection(base, root)
+        check_groups(base, root)
 
 
 def check_replay(base, root, tmp):
@@ -215,6 +218,63 @@ def check_selection(base, root):
         rc, out, err = run(["show", f"{pf['address']}/{n}", "--root", root])
         check(f"{base}: VF index {n} out of range is exit 2", rc == 2 and out == ""
               and f"{n}" in err and "out of range" in err or (n == 0 and rc == 2), err)
+
+
+def tree_groups(root):
+    """{group id: {address: driver or None}} from the tree's own links."""
+    devs = os.path.join(root, "sys", "bus", "pci", "devices")
+    groups = {}
+    for addr in sorted(os.listdir(devs)):
+        link = os.path.join(devs, addr, "iommu_group")
+        if not os.path.islink(link):
+            continue
+        drv = os.path.join(devs, addr, "driver")
+        driver = os.path.basename(os.readlink(drv)) if os.path.islink(drv) else None
+        groups.setdefault(int(os.path.basename(os.readlink(link))), {})[addr] = driver
+    return groups
+
+
+def check_groups(base, root):
+    """groups --json against the tree's iommu_group and driver links; show of
+    every function that is neither PF nor VF."""
+    rc, out, err = run(["groups", "--json", "--root", root])
+    check(f"{base}: groups --json exits 0", rc == 0, err)
+    doc = json.loads(out) if rc == 0 else {"groups": []}
+    got = {g["id"]: {m["address"]: m["driver"] for m in g["members"]} for g in doc["groups"]}
+    check(f"{base}: groups match the iommu_group links", got == tree_groups(root),
+          f"{got} != {tree_groups(root)}")
+    for g in doc["groups"]:
+        allowed = all(m["driver"] in (None, "vfio-pci", "pci-stub", "pcieport")
+                      or m["role"] == "bridge" for m in g["members"])
+        check(f"{base}: group {g['id']} viable iff every endpoint is free for vfio",
+              g["viable"] == allowed, json.dumps(g))
+        spoiler = next((m["address"] for m in g["members"] if m["spoils_vfio"]), None)
+        check(f"{base}: group {g['id']} names its spoiler", g["spoiled_by"] == spoiler)
+        check(f"{base}: group {g['id']} names an ACS gap iff it has several members",
+              (g["acs_gap"] is not None) == (len(g["members"]) > 1))
+    shown = json.loads(run(["show", "--json", "--root", root])[1])
+    sriov = {pf["address"] for pf in shown["pfs"]}
+    sriov |= {vf["address"] for pf in shown["pfs"] for vf in pf["vfs"]}
+    pfs = {pf["address"] for pf in shown["pfs"]}
+    roles = {m["address"]: m["role"] for g in doc["groups"] for m in g["members"]}
+    check(f"{base}: groups gives show's PFs and VFs their roles",
+          all(roles.get(a) == ("pf" if a in pfs else "vf") for a in sriov), str(roles))
+    for g in doc["groups"]:
+        for m in g["members"]:
+            if m["address"] in sriov:
+                continue
+            rc, out, err = run(["show", m["address"], "--json", "--root", root])
+            fn = json.loads(out).get("function") if rc == 0 else None
+            check(f"{base}: show {m['address']} (no SR-IOV) exits 0 with the function",
+                  fn is not None and fn["address"] == m["address"]
+                  and fn["iommu_group"]["id"] == g["id"]
+                  and not fn["sriov"]["present"], f"rc={rc} {err}")
+            rc, out, err = run(["show", m["address"], "--root", root])
+            check(f"{base}: show {m['address']} text names the group and SR-IOV",
+                  rc == 0 and f"group {g['id']}" in out and "SR-IOV:" in out, out)
+    rc, out, err = run(["show", "0000:3f:1f.7", "--root", root])
+    check(f"{base}: show of an unknown function is exit 2 naming it",
+          rc == 2 and out == "" and "0000:3f:1f.7" in err, f"rc={rc} {err}")
 
 
 def expect_usage(name, args, must_mention, cwd=None):
@@ -344,7 +404,7 @@ def test_decode_mixed_damaged():
             expect_usage(f"mixed dump {name}", ["decode", path], [f"{name}:{line}:", words])
 
 
-COMMANDS = ("list", "show", "check", "decode", "enable", "disable", "vf", "bind", "unbind",
+COMMANDS = ("list", "show", "groups", "check", "decode", "enable", "disable", "vf", "bind", "unbind",
             "apply", "restore", "persist", "export", "capture")
 
 
@@ -389,7 +449,7 @@ def test_capture_json_refused():
 def test_help():
     rc, out, _ = run(["--help"])
     check("--help exits 0", rc == 0)
-    for cmd in ("check", "list", "show", "enable", "disable", "vf", "bind", "unbind", "decode", "capture"):
+    for cmd in ("check", "list", "show", "groups", "enable", "disable", "vf", "bind", "unbind", "decode", "capture"):
         check(f"--help lists {cmd}", f"  {cmd} " in out)
         rc, out2, _ = run([cmd, "--help"])
         check(f"{cmd} --help exits 0 and shows usage", rc == 0 and "Usage: sriovctl " + cmd in out2)

@@ -569,6 +569,134 @@ def check_pf(c, w, addr, pf, vvv, vmm, sysfs, iplinks):
         c.eq(vw + ' max_tx_rate', rate.get('max_tx', vi.get('max_tx_rate')), get(vf, 'max_tx_rate'))
 
 
+# ---------------------------------------------- groups, any function (13) ---
+
+GROUP_SECTIONS = ['iommu-groups', 'sriovctl-groups-json', 'show-fn-hostbridge',
+                  'show-fn-rootport', 'rootport']
+
+
+def group_sections(c, out):
+    secs = {}
+    for name in GROUP_SECTIONS:
+        s = out.get('vf4/%s' % name)
+        if s is None or s.rc != 0:
+            err = out.get('vf4/%s.stderr' % name)
+            c.fail('vf4/%s' % name, 'section missing or failed: %s'
+                   % ((err.text.strip() if err else '')[:300]))
+            return None
+        secs[name] = s.text
+    return secs
+
+
+def kernel_groups(text):
+    """lines "GROUP ADDR DRIVER" -> {group: {addr: driver or None}}"""
+    groups = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            groups.setdefault(int(parts[0]), {})[parts[1]] = None if parts[2] == '-' else parts[2]
+    return groups
+
+
+def check_groups(c, out):
+    """groups --json and show of functions without SR-IOV against the guest's
+    /sys/kernel/iommu_groups, sysfs and lspci -vvv"""
+    secs = group_sections(c, out)
+    if secs is None:
+        return
+    kernel = kernel_groups(secs['iommu-groups'])
+    c.true('vf4 kernel has IOMMU groups', len(kernel) > 0, 'no /sys/kernel/iommu_groups')
+    try:
+        doc = json.loads(secs['sriovctl-groups-json'])
+    except ValueError as e:
+        c.fail('vf4 groups --json', 'not valid JSON: %s' % e)
+        return
+    c.eq('vf4 groups --json from /sys/kernel/iommu_groups', False, get(doc, 'from_links'))
+    got = {g['id']: {m['address']: m['driver'] for m in g['members']}
+           for g in get(doc, 'groups') or []}
+    c.eq('vf4 groups: ids, members and drivers', kernel, got)
+    sysfs = parse_sysfs(out.get('vf4/sysfs').text)
+    for g in get(doc, 'groups') or []:
+        w = 'vf4 group %d' % g['id']
+        spoilers = []
+        for m in g['members']:
+            attr = sysfs.get(m['address'], {}).get('attr', {})
+            links = sysfs.get(m['address'], {}).get('link', {})
+            bridge = attr.get('class', '').startswith('0x0604')
+            role = ('pf' if 'sriov_totalvfs' in attr else 'vf' if 'physfn' in links
+                    else 'bridge' if bridge else 'function')
+            c.eq('%s %s role' % (w, m['address']), role, m['role'])
+            if not bridge and m['driver'] not in (None, 'vfio-pci', 'pci-stub', 'pcieport'):
+                spoilers.append(m['address'])
+        c.eq('%s viable' % w, not spoilers, g['viable'])
+        c.eq('%s spoiled_by' % w, spoilers[0] if spoilers else None, g['spoiled_by'])
+        check_acs_gap(c, w, g, parse_lspci_vvv(out.get('vf4/lspci-vvv').text))
+    vvv = parse_lspci_vvv(out.get('vf4/lspci-vvv').text)
+    check_show_fn(c, 'vf4 show host bridge', '0000:00:00.0', secs['show-fn-hostbridge'],
+                  sysfs, vvv, kernel)
+    check_show_fn(c, 'vf4 show root port', secs['rootport'].strip(),
+                  secs['show-fn-rootport'], sysfs, vvv, kernel)
+
+
+def lspci_isolates(dev):
+    """lspci's view of a function's own ACS isolation (False without ACS)"""
+    if 'acs' not in dev['caps']:
+        return False
+    ctl = acs_bits(dev['caps']['acs'][1], 'ACSCtl')
+    return ctl is not UNSET and all(ctl & (1 << i) for i in (0, 2, 3, 4))
+
+
+def check_acs_gap(c, w, g, vvv):
+    """a group of several members names what merged them; when that is one of
+    them (functions side by side on the root bus), lspci agrees it does not
+    isolate"""
+    gap = g.get('acs_gap')
+    if len(g['members']) < 2:
+        c.eq('%s acs_gap (one member)' % w, None, gap)
+        return
+    if not c.true('%s acs_gap named' % w, isinstance(gap, dict), repr(gap)):
+        return
+    members = [m['address'] for m in g['members']]
+    if gap.get('address') in members:
+        c.eq('%s acs_gap %s isolates (lspci)' % (w, gap['address']), False,
+             lspci_isolates(vvv.get(gap['address'], {'caps': {}})))
+
+
+def check_show_fn(c, w, addr, text, sysfs, vvv, kernel):
+    try:
+        fn = json.loads(text)['function']
+    except (ValueError, KeyError) as e:
+        c.fail(w, 'no "function" object in show --json: %s' % e)
+        return
+    attr = sysfs.get(addr, {}).get('attr', {})
+    links = sysfs.get(addr, {}).get('link', {})
+    c.eq('%s address' % w, addr, fn.get('address'))
+    c.eq('%s vendor_id' % w, attr.get('vendor', '')[2:], fn.get('vendor_id'))
+    c.eq('%s device_id' % w, attr.get('device', '')[2:], fn.get('device_id'))
+    c.eq('%s class' % w, attr.get('class', '')[2:], fn.get('class'))
+    c.eq('%s driver' % w, link_base(links.get('driver')), fn.get('driver'))
+    group = int(link_base(links['iommu_group'])) if 'iommu_group' in links else None
+    c.eq('%s iommu group' % w, group, get(fn, 'iommu_group', 'id'))
+    if group is not None:
+        members = sorted(m['address'] for m in get(fn, 'iommu_group', 'members') or [])
+        c.eq('%s group members' % w, sorted(kernel.get(group, {})), members)
+    lspci = vvv.get(addr, {'caps': {}})
+    c.eq('%s sriov.present (lspci has no SR-IOV capability)' % w,
+         'sriov' in lspci['caps'], get(fn, 'sriov', 'present'))
+    c.eq('%s sriov.reason' % w, 'no_capability', get(fn, 'sriov', 'reason'))
+    c.eq('%s own ACS (lspci)' % w, 'acs' in lspci['caps'], fn.get('acs'))
+    if 'acs' in lspci['caps']:
+        lines = lspci['caps']['acs'][1]
+        ctl = acs_bits(lines, 'ACSCtl')
+        iso = ctl is not UNSET and all(ctl & (1 << i) for i in (0, 2, 3, 4))
+        c.eq('%s ACS isolates (lspci ACSCtl SrcValid ReqRedir CmpltRedir UpstreamFwd)' % w,
+             iso, fn.get('acs_isolates'))
+    # on q35 the host bridge and the root ports sit on the root bus: no port above
+    if addr.split(':')[1] == '00':
+        c.eq('%s acs_path (on the root bus)' % w, [],
+             [h.get('address') for h in fn.get('acs_path') or []])
+
+
 def scenario_sanity(c, out):
     """the scenario's own settings must be visible in ip (else the run is not useful)"""
     s = out.get('vf4/ip-link')
@@ -618,6 +746,7 @@ def main(argv):
             c.eq('scenario exit status', 0, out.end_rc)
         for st in STATES:
             check_state(c, out, st)
+        check_groups(c, out)
         scenario_sanity(c, out)
     print('%d passed, %d failed' % (c.passed, c.failed))
     return 1 if c.failed or c.passed == 0 else 0

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "function_view.h"
 #include "inventory_view.h"
 #include "sriov/vf_limit.h"
 #include "usage_view.h"
@@ -31,7 +32,10 @@ static void show_help(FILE *out)
 		"DEV narrows the output: a PF (0000:01:00.0, 01:00.0, enp1s0) shows "
 		"that\n"
 		"PF; a VF address or PF/INDEX (enp1s0/3, enp1s0/0-2, enp1s0/all) shows\n"
-		"the PF with only those VFs.\n"
+		"the PF with only those VFs. Any other PCI function (a GPU or NIC\n"
+		"passed through whole) shows its identity, driver and module, its\n"
+		"IOMMU group with the members and whether vfio can take it, the ACS\n"
+		"of each port above it, and why no SR-IOV is shown.\n"
 		"\n"
 		"Options:\n%s"
 		"\n"
@@ -44,7 +48,9 @@ static void show_help(FILE *out)
 
 struct selection {
 	const struct pf *pf; /* NULL: every PF */
-	bool *vf_sel;	     /* NULL: every VF of the selected PF(s) */
+	bool other;	     /* DEV is a function without SR-IOV: other_addr */
+	char other_addr[PCI_ADDR_STRLEN];
+	bool *vf_sel; /* NULL: every VF of the selected PF(s) */
 	unsigned int n_vf_sel;
 };
 
@@ -82,6 +88,11 @@ static int select_dev(struct cli *cli, const struct inventory *inv, const char *
 	if (sel->pf)
 		return ref.has_vf_spec ? select_vfs(cli, sel->pf, ref.vf_spec, sel) : 0;
 	sel->pf = pf_of_vf(inv, &ref.addr, &index);
+	if (!sel->pf && !ref.has_vf_spec) {
+		sel->other = true;
+		snprintf(sel->other_addr, sizeof(sel->other_addr), "%s", ref.addr_str);
+		return 0;
+	}
 	if (!sel->pf || ref.has_vf_spec) {
 		sriov_err_set(&err, -ENODEV,
 			      "%s (%s) is not an SR-IOV physical function%s", arg,
@@ -303,6 +314,43 @@ static void show_text(const struct inventory *inv, const struct selection *sel)
 	}
 }
 
+/* ---- a function without SR-IOV ------------------------------------------ */
+
+static int show_function(struct cli *cli, const struct inventory *inv, const char *addr)
+{
+	const struct iommu_group_view *g = NULL;
+	struct iommu_groups gs = {0};
+	struct pci_function f;
+	struct pci_names *names;
+	struct sriov_err err;
+	int ret;
+
+	sriov_err_clear(&err);
+	ret = sriov_pci_function_read(cli->root, addr, &f, &err);
+	if (ret < 0)
+		return cli_report(cli, &err);
+	if (f.iommu_group >= 0 && sriov_iommu_groups_read(cli->root, &gs, &err) == 0)
+		g = iommu_groups_find(&gs, f.iommu_group);
+	else if (f.iommu_group >= 0)
+		cli_warn("IOMMU group %d of %s not shown: %s", f.iommu_group, addr,
+			 err.msg);
+	names = pci_names_open();
+	if (cli->json) {
+		struct json_object *root = json_object_new_object();
+
+		ADD(root, "function", function_view_json(&f, g, names));
+		ADD(root, "notes", notes_json(inv));
+		json_print(root);
+		json_object_put(root);
+	} else {
+		function_view_text(stdout, &f, g, names);
+	}
+	pci_names_close(names);
+	sriov_iommu_groups_free(&gs);
+	sriov_pci_function_free(&f);
+	return EXIT_OK;
+}
+
 static int show_run(struct cli *cli, int argc, char **argv)
 {
 	struct selection sel = {0};
@@ -320,7 +368,9 @@ static int show_run(struct cli *cli, int argc, char **argv)
 		return ret;
 	if (first < argc)
 		ret = select_dev(cli, &inv, argv[first], &sel);
-	if (!ret) {
+	if (!ret && sel.other) {
+		ret = show_function(cli, &inv, sel.other_addr);
+	} else if (!ret) {
 		if (cli->json)
 			show_json(&inv, &sel);
 		else

@@ -34,6 +34,23 @@ sleep 1
 
 dump_state vf4 "$IGB" "$NVME"
 
+# IOMMU groups and functions without SR-IOV (issue 13): the kernel's own
+# groups with each member's driver, against `groups --json`; the q35 host
+# bridge and the igb PF's root port against `show FUNCTION --json`
+section vf4/iommu-groups sh -c 'for d in /sys/kernel/iommu_groups/*/devices/*; do
+	[ -e "$d" ] || continue
+	g="${d%/devices/*}"; drv=-
+	[ -L "$d/driver" ] && drv="$(basename "$(readlink "$d/driver")")"
+	echo "${g##*/} ${d##*/} $drv"
+done'
+section vf4/sriovctl-groups-json sriovctl_cmd groups --json
+ROOTPORT="$(readlink -f "$IGB")"
+ROOTPORT="$(basename "$(dirname "$ROOTPORT")")"
+note "igb root port $ROOTPORT"
+section vf4/show-fn-hostbridge sriovctl_cmd show 0000:00:00.0 --json
+section vf4/show-fn-rootport sriovctl_cmd show "$ROOTPORT" --json
+section vf4/rootport echo "$ROOTPORT"
+
 set_numvfs "$IGB" 0
 set_numvfs "$NVME" 0
 exit 0
