@@ -16,7 +16,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vmout  # noqa: E402
+import vmrun  # noqa: E402
 
 MAP_SYNTAX = {
     "node": r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?",
@@ -26,23 +26,6 @@ MAP_SYNTAX = {
     "subsystem-id": r"[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}",
 }
 CONFIGID = r"[A-Za-z][A-Za-z0-9_]+"
-
-
-class Checker:
-    def __init__(self, verbose):
-        self.passed = 0
-        self.failed = 0
-        self.verbose = verbose
-
-    def true(self, where, cond, msg=""):
-        if cond:
-            self.passed += 1
-            if self.verbose:
-                print("ok   %s" % where)
-        else:
-            self.failed += 1
-            print("FAIL %s: %s" % (where, msg))
-        return cond
 
 
 def parse_mapping(text):
@@ -99,7 +82,7 @@ def check_mapping(c, name, text, want_id, facts, node):
     except ValueError as ex:
         c.true("%s: Proxmox's syntax" % name, False, "%s\n%s" % (ex, text))
         return
-    c.true("%s: Proxmox's syntax" % name, True)
+    c.true("%s: Proxmox's syntax" % name, True, "")
     c.true("%s: id %s" % (name, want_id), mid == want_id, mid)
     want = [kernel_entry(f, node) for f in facts]
     c.true("%s: one entry per VF, as the kernel shows it" % name, maps == want,
@@ -164,26 +147,14 @@ def check(c, out):
 
 
 def main(argv):
-    verbose = "-v" in argv
-    args = [a for a in argv[1:] if a != "-v"]
-    if "--host-sriovctl" in args:
-        i = args.index("--host-sriovctl")
-        del args[i:i + 2]
-    if len(args) != 1:
-        print(__doc__, file=sys.stderr)
+    parsed = vmrun.parse_args(argv, __doc__)
+    if parsed is None:
         return 2
-    path = args[0]
-    if os.path.isdir(path):
-        path = os.path.join(path, "output.txt")
-    c = Checker(verbose)
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        c.true("guest", False, "no output at %s" % path)
-    else:
-        out = vmout.parse(path)
-        if c.true("guest", out.begin is not None and out.end is not None,
-                  "scenario never started or output truncated"):
-            c.true("scenario exit status", out.end_rc == 0, out.end_rc)
-            check(c, out)
+    c, path, _ = parsed
+    r = vmrun.Run(c, path, "guest")
+    if r.out is not None and r.out.end is not None:
+        c.true("scenario exit status", r.out.end_rc == 0, r.out.end_rc)
+        check(c, r.out)
     print("%d passed, %d failed" % (c.passed, c.failed))
     return 1 if c.failed or c.passed == 0 else 0
 
