@@ -482,10 +482,12 @@ void link_vfs_free(struct link_vfs *l)
 
 int nl_msg_align(const void **msg, size_t len, void **copy)
 {
+	size_t padded = NLMSG_ALIGN(len);
+
 	*copy = NULL;
-	if (!((uintptr_t)*msg % NLMSG_ALIGNTO))
+	if (!((uintptr_t)*msg % NLMSG_ALIGNTO) && padded == len)
 		return 0;
-	*copy = malloc(len ? len : 1);
+	*copy = calloc(1, padded ? padded : 1);
 	if (!*copy)
 		return -ENOMEM;
 	memcpy(*copy, *msg, len);

@@ -32,7 +32,9 @@ int rtnl_recv_until(struct rtnl *nl, rtnl_scan_fn scan, void *ctx, struct sriov_
 
 /*
  * Attribute headers are read in place: *msg (len bytes) is replaced by an
- * aligned copy (*copy, to be freed) when it lacks its 4-byte alignment;
+ * aligned copy (*copy, to be freed) when it lacks its 4-byte alignment, or
+ * when len is not a multiple of 4: libmnl walks attributes up to the
+ * aligned end of nlmsg_len, so the copy is zero-padded to NLMSG_ALIGN(len).
  * *copy is NULL otherwise. Returns 0 or -ENOMEM.
  */
 int nl_msg_align(const void **msg, size_t len, void **copy);
