@@ -604,7 +604,7 @@ static void rtnl_open_hint(struct sriov_err *e, int r)
 				  "container policy?)");
 }
 
-int rtnl_open(struct rtnl **out, struct sriov_err *e)
+int nl_sock_open(int bus, const char *what, struct rtnl **out, struct sriov_err *e)
 {
 	struct rtnl *nl;
 	int one = 1;
@@ -616,11 +616,11 @@ int rtnl_open(struct rtnl **out, struct sriov_err *e)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return sriov_err_set(e, -ENOMEM, "netlink: out of memory");
-	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	nl->sock = mnl_socket_open(bus);
 	if (!nl->sock) {
 		r = -errno;
 		free(nl);
-		sriov_err_set(e, r, "netlink: cannot open a NETLINK_ROUTE socket: %s",
+		sriov_err_set(e, r, "netlink: cannot open a %s socket: %s", what,
 			      strerror(-r));
 		rtnl_open_hint(e, r);
 		return r;
@@ -631,14 +631,18 @@ int rtnl_open(struct rtnl **out, struct sriov_err *e)
 		r = -errno;
 		mnl_socket_close(nl->sock);
 		free(nl);
-		return sriov_err_set(e, r,
-				     "netlink: cannot bind the NETLINK_ROUTE socket: %s",
+		return sriov_err_set(e, r, "netlink: cannot bind the %s socket: %s", what,
 				     strerror(-r));
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 	*out = nl;
 	return 0;
+}
+
+int rtnl_open(struct rtnl **out, struct sriov_err *e)
+{
+	return nl_sock_open(NETLINK_ROUTE, "NETLINK_ROUTE", out, e);
 }
 
 void rtnl_close(struct rtnl *nl)

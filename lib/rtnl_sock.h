@@ -27,6 +27,12 @@ struct rtnl {
  */
 typedef int (*rtnl_scan_fn)(const void *buf, size_t len, void *ctx, struct sriov_err *e);
 
+/*
+ * Opens and binds a netlink socket of protocol bus (NETLINK_ROUTE,
+ * NETLINK_GENERIC) with extended ack; what names it in messages.
+ */
+int nl_sock_open(int bus, const char *what, struct rtnl **out, struct sriov_err *e);
+
 /* Receives datagrams until scan returns something other than 1; returns that. */
 int rtnl_recv_until(struct rtnl *nl, rtnl_scan_fn scan, void *ctx, struct sriov_err *e);
 
