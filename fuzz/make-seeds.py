@@ -203,6 +203,25 @@ def seeds_netlink():
                               t.extractfile(m).read())
 
 
+# ---- devlink -------------------------------------------------------------------
+
+
+def seeds_devlink():
+    """The synthetic mlx5 and ice replies of the CLI tests, and variants."""
+    sys.path.insert(0, os.path.join(SRC, "tests"))
+    import devlink_replies as dr
+    c = Corpus("devlink")
+    addr = "0000:03:00.0"
+    c.add("mlx5-switchdev-4vf", dr.mlx5(addr, 4))
+    c.add("mlx5-switchdev-0vf", dr.mlx5(addr, 0))
+    c.add("ice-legacy-4vf", dr.ice(addr, 4))
+    c.add("no-eswitch", dr.no_eswitch(addr))
+    c.add("other-instance", dr.mlx5("0000:03:00.1", 2))
+    c.add("two-instances", dr.mlx5(addr, 2) + dr.ice("0000:03:00.1", 2))
+    c.add("mlx5-cut-short", dr.mlx5(addr, 2)[:-7])
+    c.add("netdevsim", dr.mlx5("netdevsim10", 3, bus="netdevsim"))
+
+
 # ---- config, kmsg ---------------------------------------------------------------
 
 
@@ -327,6 +346,7 @@ def main():
         shutil.rmtree(CORPUS)
     seeds_dump_caps()
     seeds_netlink()
+    seeds_devlink()
     seeds_config()
     seeds_kmsg()
     seeds_journal()

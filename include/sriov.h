@@ -6,6 +6,7 @@
 #include "sriov/sysroot.h"
 #include "sriov/pcicfg.h"
 #include "sriov/netlink.h"
+#include "sriov/devlink.h"
 #include "sriov/inventory.h"
 #include "sriov/devarg.h"
 #include "sriov/names.h"

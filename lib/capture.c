@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include "sriov/capture.h"
+#include "sriov/devlink.h"
 #include "archive_dl.h"
 #include "recorded.h"
 #include "sysroot_internal.h"
@@ -304,6 +305,50 @@ static int emit_addrs(struct capture *c)
 	return ret;
 }
 
+/* One PF's devlink replies: asked of the kernel on the host, copied from a tree. */
+static int emit_devlink_pf(struct capture *c, struct devlink_nl *dl, const struct pf *pf)
+{
+	struct devlink_state s;
+	char path[128];
+	size_t len = 0;
+	void *raw = NULL;
+	int ret;
+
+	if (!sriov_name_is_safe(pf->bus_name) || !sriov_name_is_safe(pf->dev_name))
+		return 0;
+	if (dl) {
+		devlink_state_init(&s, pf->bus_name, pf->dev_name);
+		ret = devlink_read(dl, &s, &raw, &len, NULL);
+		devlink_state_free(&s);
+	} else {
+		ret = devlink_recorded_read(c->root, pf->bus_name, pf->dev_name,
+					    (char **)&raw, &len, NULL);
+	}
+	if (ret < 0)
+		return ret == -ENOMEM ? sriov_err_set(c->e, ret, "out of memory") : 0;
+	snprintf(path, sizeof(path), "%s/%s/%s", DEVLINK_RECORDED_DIR + 1, pf->bus_name,
+		 pf->dev_name);
+	ret = emit_parents(c, path);
+	if (ret == 0)
+		ret = emit(c, path, AE_IFREG, NULL, raw, len);
+	free(raw);
+	return ret;
+}
+
+/* Each PF's devlink instance (DEVLINK_RECORDED_DIR), replayed by `show --root`. */
+static int emit_devlink(struct capture *c, const struct inventory *inv)
+{
+	struct devlink_nl *dl = NULL;
+	int ret = 0;
+
+	if (sriov_root_is_host(c->root) && devlink_open(&dl, NULL) < 0)
+		return 0; /* no devlink here: nothing to record */
+	for (size_t i = 0; ret == 0 && i < inv->n_pfs; i++)
+		ret = emit_devlink_pf(c, dl, &inv->pfs[i]);
+	devlink_close(dl);
+	return ret;
+}
+
 static int emit_extras(struct capture *c, const struct inventory *inv)
 {
 	char path[128], info[512];
@@ -334,6 +379,8 @@ static int emit_extras(struct capture *c, const struct inventory *inv)
 	}
 	if (ret == 0)
 		ret = emit_addrs(c);
+	if (ret == 0)
+		ret = emit_devlink(c, inv);
 	return ret;
 }
 

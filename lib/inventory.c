@@ -455,6 +455,8 @@ static int read_pf(struct sriov_root *r, const struct scan *sc,
 
 	pf->addr = fn->addr;
 	pci_addr_format(&pf->addr, pf->addr_str);
+	snprintf(pf->bus_name, sizeof(pf->bus_name), "pci");
+	snprintf(pf->dev_name, sizeof(pf->dev_name), "%s", pf->addr_str);
 	pf->iommu_group = fn->iommu_group;
 	ret = sriov_dir_openf(r, &d, NULL, SYS_PCI_DEVICES "/%s", pf->addr_str);
 	if (ret < 0)

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-ALL=(dump caps netlink config kmsg journal args)
+ALL=(dump caps netlink devlink config kmsg journal args)
 SECONDS_EACH=${1:-30}
 shift || true
 TARGETS=("$@")

@@ -11,7 +11,8 @@
  * read through r while recording was on: each file with its contents, each
  * symlink on the way as a symlink, each listed directory with its symlink
  * and directory entries; plus each PF's raw rtnetlink reply (kept with
- * INV_KEEP_RTNL) as /.sriovctl/rtnl/<ifname>, and /.sriovctl/capture-info.
+ * INV_KEEP_RTNL) as /.sriovctl/rtnl/<ifname>, each PF's devlink replies
+ * (devlink.h) as /.sriovctl/devlink/<bus>/<dev>, and /.sriovctl/capture-info.
  * Extracted into a directory, the archive is a --root tree that the tool
  * reads as it read the host. out_path "-" writes to standard output.
  */

@@ -46,6 +46,9 @@ struct vf {
 struct pf {
 	struct pci_addr addr;
 	char addr_str[PCI_ADDR_STRLEN];
+	/* its devlink handle "bus_name/dev_name" ("pci" and addr_str for PCI) */
+	char bus_name[16];
+	char dev_name[32];
 	uint16_t vendor_id, device_id;
 	uint16_t subsys_vendor_id, subsys_device_id;
 	uint32_t class_code;

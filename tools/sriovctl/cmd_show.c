@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "devlink_view.h"
 #include "function_view.h"
 #include "inventory_view.h"
 #include "sriov/vf_limit.h"
@@ -139,9 +140,12 @@ static void pf_identity_json(struct json_object *o, const struct pf *pf)
 }
 
 static struct json_object *pf_json(const struct inventory *inv, const struct pf *pf,
-				   const struct selection *sel)
+				   const struct selection *sel,
+				   const struct devlink_views *dv)
 {
+	const struct devlink_state *dl = devlink_views_of(dv, inv, pf);
 	struct json_object *o = json_object_new_object();
+	struct json_object *vfs;
 
 	pf_identity_json(o, pf);
 	ADD(o, "capabilities", caps_to_json(&pf->caps));
@@ -157,7 +161,10 @@ static struct json_object *pf_json(const struct inventory *inv, const struct pf 
 	ADD(o, "drivers_autoprobe", json_tristate(pf->drivers_autoprobe));
 	ADD(o, "vf_list_truncated", json_object_new_boolean(pf->vf_list_truncated));
 	ADD(o, "used_by", fn_users_json(&pf->users));
-	ADD(o, "vfs", vf_view_json_array(inv, pf, sel->vf_sel, sel->n_vf_sel));
+	ADD(o, "devlink", devlink_view_pf_json(dl));
+	vfs = vf_view_json_array(inv, pf, sel->vf_sel, sel->n_vf_sel);
+	devlink_view_add_vfs(vfs, pf, dl);
+	ADD(o, "vfs", vfs);
 	return o;
 }
 
@@ -192,14 +199,15 @@ static void print_indented(struct json_object *obj)
 	free(out);
 }
 
-static void show_json_whole(const struct inventory *inv, const struct selection *sel)
+static void show_json_whole(const struct inventory *inv, const struct selection *sel,
+			    const struct devlink_views *dv)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 
 	for (size_t i = 0; i < inv->n_pfs; i++)
 		if (!sel->pf || sel->pf == &inv->pfs[i])
-			json_object_array_add(arr, pf_json(inv, &inv->pfs[i], sel));
+			json_object_array_add(arr, pf_json(inv, &inv->pfs[i], sel, dv));
 	ADD(root, "pfs", arr);
 	ADD(root, "notes", notes_json(inv));
 	json_print(root);
@@ -211,7 +219,8 @@ static void show_json_whole(const struct inventory *inv, const struct selection 
  * printed one PF at a time: with thousands of VFs the whole tree would cost
  * more to allocate and free than to print.
  */
-static void show_json(const struct inventory *inv, const struct selection *sel)
+static void show_json(const struct inventory *inv, const struct selection *sel,
+		      const struct devlink_views *dv)
 {
 	struct json_object *root = json_object_new_object();
 	const char *frame, *pfs;
@@ -223,7 +232,7 @@ static void show_json(const struct inventory *inv, const struct selection *sel)
 	pfs = strstr(frame, "\"pfs\": [");
 	if (!pfs) { /* not json-c's layout: the whole tree at once */
 		json_object_put(root);
-		show_json_whole(inv, sel);
+		show_json_whole(inv, sel, dv);
 		return;
 	}
 	pfs += strlen("\"pfs\": [");
@@ -233,7 +242,7 @@ static void show_json(const struct inventory *inv, const struct selection *sel)
 
 		if (sel->pf && sel->pf != &inv->pfs[i])
 			continue;
-		o = pf_json(inv, &inv->pfs[i], sel);
+		o = pf_json(inv, &inv->pfs[i], sel, dv);
 		printf("%s", first ? "\n" : ",\n");
 		print_indented(o);
 		json_object_put(o);
@@ -294,7 +303,8 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 					 : "off");
 }
 
-static void show_text(const struct inventory *inv, const struct selection *sel)
+static void show_text(const struct inventory *inv, const struct selection *sel,
+		      const struct devlink_views *dv)
 {
 	bool first = true;
 
@@ -311,6 +321,9 @@ static void show_text(const struct inventory *inv, const struct selection *sel)
 		pf_header_text(inv, pf);
 		caps_print_text(stdout, &pf->caps, "  ");
 		vfs_text(pf, sel);
+		devlink_view_text(stdout, pf, devlink_views_of(dv, inv, pf),
+				  dv->errs ? dv->errs[i] : -ENOENT, sel->vf_sel,
+				  sel->n_vf_sel);
 	}
 }
 
@@ -353,6 +366,7 @@ static int show_function(struct cli *cli, const struct inventory *inv, const cha
 
 static int show_run(struct cli *cli, int argc, char **argv)
 {
+	struct devlink_views dv = {0};
 	struct selection sel = {0};
 	struct inventory inv;
 	int first, ret;
@@ -371,13 +385,15 @@ static int show_run(struct cli *cli, int argc, char **argv)
 	if (!ret && sel.other) {
 		ret = show_function(cli, &inv, sel.other_addr);
 	} else if (!ret) {
+		devlink_views_load(cli, &inv, sel.pf, &dv);
 		if (cli->json)
-			show_json(&inv, &sel);
+			show_json(&inv, &sel, &dv);
 		else
-			show_text(&inv, &sel);
+			show_text(&inv, &sel, &dv);
 		print_notes(cli, &inv);
 		ret = inv.damaged ? EXIT_FAIL : EXIT_OK;
 	}
+	devlink_views_free(&dv);
 	free(sel.vf_sel);
 	sriov_inventory_free(&inv);
 	return ret;
