@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The PF-level steps of apply, restore and rollback: sriov_drivers_autoprobe,
- * the VF count, and the PF link up.
+ * the VF count, the PF link up, and the PF settings of `pf set`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "sriov/plan.h"
 #include "sriov/ops.h"
+#include "sriov/pf_attr.h"
 #include "apply_internal.h"
 #include "sysfs_paths.h"
 
@@ -60,6 +61,21 @@ static int set_pf_up(struct run *run, const struct plan_step *s, struct sriov_er
 	return rtnl_link_up_wait(run->nl, s->pf_ifindex, 5000, NULL, NULL, NULL, e);
 }
 
+static int set_pf_attr(struct run *run, const struct plan_step *s, const char *value,
+		       struct sriov_err *e)
+{
+	const struct pf *pf;
+	int ret = run_read_host(run, e);
+
+	if (ret < 0)
+		return ret;
+	pf = plan_find_pf(&run->inv, s->pf);
+	if (!pf)
+		return sriov_err_set(e, -ENODEV, "%s: the PF is no longer on this host",
+				     s->pf);
+	return pf_attr_write(run->r, pf, s->pf_key, value, e);
+}
+
 int run_one(struct run *run, struct plan_step *s, const char *value, struct sriov_err *e)
 {
 	switch (s->kind) {
@@ -69,6 +85,8 @@ int run_one(struct run *run, struct plan_step *s, const char *value, struct srio
 		return set_num_vfs(run, s->pf, value, e);
 	case PLAN_PF_UP:
 		return set_pf_up(run, s, e);
+	case PLAN_PF_ATTR:
+		return set_pf_attr(run, s, value, e);
 	default:
 		return sriov_err_set(e, -EINVAL, "internal: step kind %d", s->kind);
 	}

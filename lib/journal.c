@@ -24,6 +24,7 @@
 
 #include "sriov/journal.h"
 #include "sriov/vfattr.h"
+#include "sriov/pf_setting.h"
 
 #define VF_INDEX_MAX 65534
 #define ERRNO_MAX    4095
@@ -33,7 +34,7 @@
 static const char *const kind_names[] = {
 	[JOURNAL_NUM_VFS] = "num_vfs", [JOURNAL_AUTOPROBE] = "autoprobe",
 	[JOURNAL_PF_UP] = "pf_up",     [JOURNAL_VF_ATTR] = "vf_attr",
-	[JOURNAL_DRIVER] = "driver",
+	[JOURNAL_DRIVER] = "driver",   [JOURNAL_PF_ATTR] = "pf_attr",
 };
 
 static const char *const status_names[] = {
@@ -94,7 +95,8 @@ static const char *fixed_key(enum journal_kind k)
 
 static bool is_pf_kind(enum journal_kind k)
 {
-	return k == JOURNAL_NUM_VFS || k == JOURNAL_AUTOPROBE || k == JOURNAL_PF_UP;
+	return k == JOURNAL_NUM_VFS || k == JOURNAL_AUTOPROBE || k == JOURNAL_PF_UP ||
+	       k == JOURNAL_PF_ATTR;
 }
 
 /* ---- validation ------------------------------------------------------------ */
@@ -168,6 +170,14 @@ static int check_key(const char *where, const struct journal_change *c,
 	if (want && strcmp(c->key, want))
 		return sriov_err_set(e, -EINVAL, "%s.key: must be \"%s\" for kind %s",
 				     where, want, journal_kind_name(c->kind));
+	if (c->kind == JOURNAL_PF_ATTR) {
+		enum pf_key pk;
+
+		if (pf_key_lookup(c->key, &pk, NULL) == 0)
+			return 0;
+		return sriov_err_set(e, -EINVAL, "%s.key: \"%s\" is not a PF setting",
+				     where, c->key);
+	}
 	if (want || vf_key_lookup(c->key, &k, NULL) == 0)
 		return 0;
 	vf_key_list(false, keys, sizeof(keys));

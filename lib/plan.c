@@ -24,13 +24,17 @@ void plan_free(struct plan *p)
 }
 
 static const char *const kind_names[] = {
-	[PLAN_AUTOPROBE] = "autoprobe", [PLAN_NUM_VFS] = "num_vfs", [PLAN_PF_UP] = "up",
-	[PLAN_VF_ATTR] = "vf_attr",	[PLAN_DRIVER] = "driver",
+	[PLAN_AUTOPROBE] = "autoprobe",
+	[PLAN_NUM_VFS] = "num_vfs",
+	[PLAN_PF_UP] = "up",
+	[PLAN_VF_ATTR] = "vf_attr",
+	[PLAN_DRIVER] = "driver",
+	[PLAN_PF_ATTR] = "pf_attr",
 };
 
 const char *plan_kind_name(enum plan_kind k)
 {
-	return k <= PLAN_DRIVER ? kind_names[k] : "?";
+	return k <= PLAN_PF_ATTR ? kind_names[k] : "?";
 }
 
 const char *plan_status_name(enum plan_status s)
@@ -42,6 +46,8 @@ const char *plan_status_name(enum plan_status s)
 
 const char *plan_step_key(const struct plan_step *s)
 {
+	if (s->kind == PLAN_PF_ATTR)
+		return pf_key_name(s->pf_key);
 	return s->kind == PLAN_VF_ATTR ? vf_key_name(s->key) : plan_kind_name(s->kind);
 }
 

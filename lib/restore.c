@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sriov/vfattr.h"
+#include "sriov/pf_attr.h"
 #include "apply_internal.h"
 
 /* ---- rollback ----------------------------------------------------------------- */
@@ -151,6 +152,8 @@ static enum plan_kind kind_of(enum journal_kind k)
 		return PLAN_PF_UP;
 	case JOURNAL_VF_ATTR:
 		return PLAN_VF_ATTR;
+	case JOURNAL_PF_ATTR:
+		return PLAN_PF_ATTR;
 	default:
 		return PLAN_DRIVER;
 	}
@@ -179,6 +182,13 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 			plan_read_override(run->r, vf->addr_str, extra, extra_size);
 		}
 		return;
+	case JOURNAL_PF_ATTR: {
+		enum pf_key key;
+
+		if (pf_key_lookup(c->key, &key, NULL) == 0)
+			pf_attr_read(run->r, pf, key, buf, size, NULL);
+		return;
+	}
 	case JOURNAL_VF_ATTR:
 		if (vf && vf->has_info) {
 			enum vf_key key;
@@ -195,7 +205,8 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 static bool restore_order_ok(enum journal_kind k, int pass)
 {
 	static const enum journal_kind order[] = {JOURNAL_DRIVER, JOURNAL_VF_ATTR,
-						  JOURNAL_NUM_VFS, JOURNAL_AUTOPROBE};
+						  JOURNAL_NUM_VFS, JOURNAL_PF_ATTR,
+						  JOURNAL_AUTOPROBE};
 
 	return order[pass] == k;
 }
@@ -221,6 +232,8 @@ static int add_restore_step(struct run *run, const struct journal_change *c)
 	s->vf = c->vf;
 	if (s->kind == PLAN_VF_ATTR)
 		vf_key_lookup(c->key, &s->key, NULL);
+	if (s->kind == PLAN_PF_ATTR)
+		pf_key_lookup(c->key, &s->pf_key, NULL);
 	if (pf && pf->n_netdevs) {
 		snprintf(s->pf_ifname, sizeof(s->pf_ifname), "%s", pf->netdevs[0].name);
 		s->pf_ifindex = pf->netdevs[0].ifindex;
@@ -234,10 +247,14 @@ static int add_restore_step(struct run *run, const struct journal_change *c)
 	return 0;
 }
 
-/* Drivers, then VF settings, then counts, then autoprobe; newest first in each. */
+/*
+ * Drivers, then VF settings, then counts, then PF settings (the eswitch mode
+ * is easiest to change back once the VFs are gone), then autoprobe; newest
+ * first in each.
+ */
 static int plan_restore(struct run *run)
 {
-	for (int pass = 0; pass < 4; pass++) {
+	for (int pass = 0; pass < 5; pass++) {
 		for (size_t i = run->j.n_originals; i-- > 0;) {
 			const struct journal_change *c = &run->j.originals[i];
 			int ret;

@@ -78,7 +78,7 @@ static void change_from_step(const struct plan_step *s, struct journal_change *c
 	static const enum journal_kind kinds[] = {
 		[PLAN_AUTOPROBE] = JOURNAL_AUTOPROBE, [PLAN_NUM_VFS] = JOURNAL_NUM_VFS,
 		[PLAN_PF_UP] = JOURNAL_PF_UP,	      [PLAN_VF_ATTR] = JOURNAL_VF_ATTR,
-		[PLAN_DRIVER] = JOURNAL_DRIVER,
+		[PLAN_DRIVER] = JOURNAL_DRIVER,	      [PLAN_PF_ATTR] = JOURNAL_PF_ATTR,
 	};
 
 	memset(c, 0, sizeof(*c));

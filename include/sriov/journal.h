@@ -41,6 +41,7 @@ enum journal_kind {
 	JOURNAL_PF_UP,	   /* the PF netdev's admin state; key "up" ("up"/"down") */
 	JOURNAL_VF_ATTR,   /* a VF setting; key "mac", "vlan", ... (vf_key_name()) */
 	JOURNAL_DRIVER,	   /* a VF's driver; key "driver" */
+	JOURNAL_PF_ATTR,   /* a PF setting of `pf set`; key "eswitch", "mtu", ... */
 };
 
 enum journal_status {

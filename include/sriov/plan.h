@@ -10,6 +10,7 @@
 #include "inventory.h"
 #include "netlink.h"
 #include "journal.h"
+#include "pf_setting.h"
 
 /*
  * `sriovctl apply`: what must change for the host to match a configuration
@@ -34,6 +35,7 @@ enum plan_kind {
 	PLAN_PF_UP,
 	PLAN_VF_ATTR,
 	PLAN_DRIVER,
+	PLAN_PF_ATTR, /* a PF setting of `pf set` (pf_setting.h): pf_key */
 };
 
 enum plan_status {
@@ -53,6 +55,7 @@ struct plan_step {
 	int vf;				/* VF index; -1 for a PF step */
 	char target[PCI_ADDR_STRLEN];	/* the function changed */
 	enum vf_key key;		/* PLAN_VF_ATTR */
+	enum pf_key pf_key;		/* PLAN_PF_ATTR */
 	char old_value[PLAN_VALUE_MAX]; /* "" unknown (predicted) or none */
 	char old_extra[PLAN_VALUE_MAX]; /* PLAN_DRIVER: driver_override before */
 	char new_value[PLAN_VALUE_MAX];

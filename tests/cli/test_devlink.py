@@ -128,8 +128,9 @@ def test_no_eswitch(root):
             out)
     dr.write_recording(root, "0000:02:00.0", b"\x01\x02\x03 not netlink")
     rc, out, err = show(root, "0000:02:00.0")
-    t.check(f"{name}: a damaged recording is no instance, not a crash",
-            rc == 0 and "devlink:   none (the recording is not devlink replies)" in out,
+    t.check(f"{name}: a damaged recording: no instance, a note naming it, exit 1",
+            rc == 1 and "devlink:   none (the recording is not devlink replies)" in out
+            and "/.sriovctl/devlink/pci/0000:02:00.0: not recorded devlink replies" in err,
             f"rc={rc} {out} {err}")
     os.unlink(os.path.join(root, ".sriovctl", "devlink", "pci", "0000:02:00.0"))
 
@@ -148,6 +149,105 @@ def test_capture_keeps_devlink(root, tmp):
             pf_of(b, "0000:01:00.0")["devlink"] is not None, err)
 
 
+def pf(root, *args):
+    return t.run(["pf"] + list(args) + ["--root", root])
+
+
+def journal(root):
+    try:
+        with open(os.path.join(root, "var", "lib", "sriovctl", "journal.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def test_pf_show(root):
+    name = "pf show"
+    with open(os.path.join(root, "sys", "class", "net", "eth0", "mtu"), "w") as f:
+        f.write("1500\n")
+    rc, out, err = pf(root, "eth0", "show")
+    t.check(f"{name}: exits 0", rc == 0, err)
+    t.check(f"{name}: netdev and MTU", "  netdev:    eth0 mtu 1500\n" in out, out)
+    t.check(f"{name}: eswitch", "eswitch:   switchdev, inline-mode none, encap basic" in out,
+            out)
+    rc, out, err = pf(root, "0000:01:00.0", "show", "--json")
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = None
+    t.check(f"{name} --json: PF, netdev, MTU",
+            doc and doc["pf"] == "0000:01:00.0" and doc["netdev"] == "eth0" and
+            doc["mtu"] == 1500 and doc["driver"] == "igb", out)
+    t.check(f"{name} --json: devlink and the VF ports as in show",
+            doc and doc["devlink"]["eswitch"]["mode"] == "switchdev" and
+            [v["devlink"]["representor"] for v in doc["vfs"]] ==
+            [f"enp3s0f0npf0vf{i}" for i in range(4)], out)
+
+
+def test_pf_set(root):
+    name = "pf set"
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "inline_mode", "link",
+                      "mtu", "9000", "encap", "basic", "--dry-run")
+    t.check(f"{name} --dry-run: exits 0", rc == 0, err)
+    t.check(f"{name} --dry-run: the three changes, the current values read",
+            "eswitch      switchdev -> legacy" in out and
+            "inline_mode  none -> link" in out and "mtu          1500 -> 9000" in out
+            and "3 change(s) would be made" in out, out)
+    rc, out, _ = pf(root, "eth0", "set", "encap", "basic", "--dry-run", "--json")
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = None
+    t.check(f"{name} --dry-run --json: a value already set is a note, no step",
+            rc == 0 and doc is not None and doc["steps"] == [] and
+            any("encap is basic already" in n for n in doc["notes"]), out)
+    t.check(f"{name} --dry-run: nothing journaled", journal(root) is None)
+
+    rc, out, err = pf(root, "eth0", "set", "mtu", "9000")
+    mtu = os.path.join(root, "sys", "class", "net", "eth0", "mtu")
+    with open(mtu) as f:
+        now = f.read().strip()
+    t.check(f"{name} mtu: written and read back", rc == 0 and now == "9000" and
+            "mtu          1500 -> 9000  done" in out, f"rc={rc} {out} {err}")
+    j = journal(root)
+    t.check(f"{name} mtu: journaled with the value it replaced",
+            j and j["command"] == "pf" and j["originals"] == [{
+                "kind": "pf_attr", "pf": "0000:01:00.0", "vf": -1,
+                "target": "0000:01:00.0", "key": "mtu", "old": "1500",
+                "old_extra": ""}], j)
+    rc, out, err = t.run(["restore", "--root", root])
+    with open(mtu) as f:
+        now = f.read().strip()
+    t.check(f"{name}: restore puts the MTU back", rc == 0 and now == "1500" and
+            "mtu          9000 -> 1500  done" in out, f"rc={rc} {out} {err}")
+    t.check(f"{name}: restore drops the original", journal(root)["originals"] == [])
+
+
+def test_pf_order(root):
+    """The eswitch mode changes only in the order the PF's driver needs."""
+    name = "pf set eswitch order"
+    link = os.path.join(root, "sys", "bus", "pci", "devices", "0000:01:00.0", "driver")
+    target = os.readlink(link)
+    for driver, want in (("mlx5_core", "mlx5 changes the eswitch mode only while its "
+                          "VFs have no driver (VF 0 has igbvf)"),
+                         ("ice", "ice changes the eswitch mode only while the PF has "
+                          "no VFs (4 enabled)")):
+        os.makedirs(os.path.join(os.path.dirname(os.path.join(os.path.dirname(link),
+                                                              target)), driver),
+                    exist_ok=True)
+        os.unlink(link)
+        os.symlink(os.path.join(os.path.dirname(target), driver), link)
+        rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
+        t.check(f"{name}: {driver}: refused before any change, with the remedy",
+                rc == 1 and want in err and "hint:" in err and out == "",
+                f"rc={rc} {out} {err}")
+    os.unlink(link)
+    os.symlink(target, link)
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
+    t.check(f"{name}: other drivers: planned", rc == 0 and "switchdev -> legacy" in out,
+            f"rc={rc} {out} {err}")
+
+
 def main():
     if t.binary_missing():
         return 1
@@ -164,6 +264,9 @@ def main():
         test_ice_legacy(x710)
         test_no_eswitch(x710)
         test_capture_keeps_devlink(igb, tmp)
+        test_pf_show(igb)
+        test_pf_set(igb)
+        test_pf_order(igb)
     return t.summary()
 
 

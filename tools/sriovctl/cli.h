@@ -35,7 +35,7 @@ struct command {
 
 extern const struct command cmd_list, cmd_show, cmd_decode, cmd_capture;
 extern const struct command cmd_enable, cmd_disable, cmd_vf, cmd_bind, cmd_unbind;
-extern const struct command cmd_check, cmd_groups;
+extern const struct command cmd_check, cmd_groups, cmd_pf;
 extern const struct command cmd_apply, cmd_restore, cmd_persist, cmd_export;
 
 /*

@@ -26,8 +26,20 @@ static int load_one(struct cli *cli, struct devlink_nl *dl, const struct pf *pf,
 	return sriov_devlink_read(cli->root, dl, pf->bus_name, pf->dev_name, s, &err);
 }
 
-int devlink_views_load(struct cli *cli, const struct inventory *inv,
-		       const struct pf *only, struct devlink_views *out)
+/* A recording of pf that cannot be parsed: a note, and the inventory damaged. */
+static void note_bad_recording(struct inventory *inv, const struct pf *pf)
+{
+	if (inv->n_notes >= (int)(sizeof(inv->notes) / sizeof(inv->notes[0])))
+		return;
+	snprintf(inv->notes[inv->n_notes++], sizeof(inv->notes[0]),
+		 DEVLINK_RECORDED_DIR "/%s/%s: not recorded devlink replies: the "
+				      "devlink state of %s is unknown",
+		 pf->bus_name, pf->dev_name, pf->addr_str);
+	inv->damaged = true;
+}
+
+int devlink_views_load(struct cli *cli, struct inventory *inv, const struct pf *only,
+		       struct devlink_views *out)
 {
 	struct devlink_nl *dl = NULL;
 	int open_err = 0;
@@ -50,6 +62,8 @@ int devlink_views_load(struct cli *cli, const struct inventory *inv,
 			out->errs[i] = open_err == -ENOENT ? -EPROTONOSUPPORT : open_err;
 		else
 			out->errs[i] = load_one(cli, dl, &inv->pfs[i], &out->states[i]);
+		if (out->errs[i] == -EINVAL && !sriov_root_is_host(cli->root))
+			note_bad_recording(inv, &inv->pfs[i]);
 	}
 	devlink_close(dl);
 	return 0;

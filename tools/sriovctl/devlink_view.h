@@ -20,10 +20,12 @@ struct devlink_views {
 /*
  * Reads the instance of every PF (only `only` when non-NULL) through the
  * root: the host's kernel (one socket) or a capture's recording. A PF
- * without one gets errs[i] and an empty state. Returns 0 or -ENOMEM.
+ * without one gets errs[i] and an empty state. A recording that is not
+ * devlink replies adds a note to inv and sets inv->damaged (exit 1, as for
+ * a damaged rtnetlink recording). Returns 0 or -ENOMEM.
  */
-int devlink_views_load(struct cli *cli, const struct inventory *inv,
-		       const struct pf *only, struct devlink_views *out);
+int devlink_views_load(struct cli *cli, struct inventory *inv, const struct pf *only,
+		       struct devlink_views *out);
 void devlink_views_free(struct devlink_views *v);
 /* The state of pf (NULL when it has none). */
 const struct devlink_state *devlink_views_of(const struct devlink_views *v,

@@ -10,9 +10,9 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_list,   &cmd_show,	   &cmd_groups,	 &cmd_check,  &cmd_decode,
-	&cmd_enable, &cmd_disable, &cmd_vf,	 &cmd_bind,   &cmd_unbind,
-	&cmd_apply,  &cmd_restore, &cmd_persist, &cmd_export, &cmd_capture,
+	&cmd_list,    &cmd_show,    &cmd_groups, &cmd_check,   &cmd_decode, &cmd_enable,
+	&cmd_disable, &cmd_vf,	    &cmd_pf,	 &cmd_bind,    &cmd_unbind, &cmd_apply,
+	&cmd_restore, &cmd_persist, &cmd_export, &cmd_capture,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
