@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "devlink_view.h"
 #include "inventory_view.h"
 #include "vf_view.h"
 
@@ -246,16 +247,18 @@ static void show_text(const struct vf_target *t)
 	vf_view_table(stdout, pf, t->vs.sel, t->vs.count);
 }
 
-static void show_json(const struct vf_target *t)
+static void show_json(const struct vf_target *t, const struct devlink_state *dl)
 {
 	const struct pf *pf = t->pf;
 	struct json_object *root = json_object_new_object();
+	struct json_object *vfs = vf_view_json_array(&t->inv, pf, t->vs.sel, t->vs.count);
 
 	ADD(root, "pf", json_object_new_string(pf->addr_str));
 	ADD(root, "netdev",
 	    pf->n_netdevs ? json_object_new_string(pf->netdevs[0].name) : NULL);
 	ADD(root, "num_vfs", json_object_new_int((int)t->vs.count));
-	ADD(root, "vfs", vf_view_json_array(&t->inv, pf, t->vs.sel, t->vs.count));
+	devlink_view_add_vfs(vfs, pf, dl);
+	ADD(root, "vfs", vfs);
 	ADD(root, "vf_list_truncated", json_object_new_boolean(pf->vf_list_truncated));
 	ADD(root, "notes", notes_json(&t->inv));
 	json_print(root);
@@ -264,6 +267,7 @@ static void show_json(const struct vf_target *t)
 
 static int vf_show(struct cli *cli, const struct vf_opts *o, const char *dev)
 {
+	struct devlink_views dv = {0};
 	struct vf_target t = {0};
 	int ret;
 
@@ -271,14 +275,17 @@ static int vf_show(struct cli *cli, const struct vf_opts *o, const char *dev)
 		return cli_usage_error(cli, "vf", "--pf-up and --dry-run apply to 'set'");
 	ret = target_resolve(cli, dev, &t);
 	if (!ret) {
-		if (cli->json)
-			show_json(&t);
+		if (cli->json && devlink_views_load(cli, &t.inv, t.pf, &dv) == 0)
+			show_json(&t, devlink_views_of(&dv, &t.inv, t.pf));
+		else if (cli->json)
+			show_json(&t, NULL);
 		else
 			show_text(&t);
 		print_notes(cli, &t.inv);
 		/* shown; a damaged sysfs file or recording is still a problem found */
 		ret = t.inv.damaged ? EXIT_FAIL : EXIT_OK;
 	}
+	devlink_views_free(&dv);
 	target_free(&t);
 	return ret;
 }
