@@ -8,8 +8,11 @@
  * is left of its enclosing run before it is read, and structs are copied out
  * of payloads. The kernel writes the IFLA_VFINFO_LIST nest length into a
  * 16-bit nla_len, so a list longer than 65535 bytes arrives with a length
- * that wrapped: the parser keeps the entries that lie wholly inside the
- * declared length, reports truncated, and reads nothing after the list.
+ * that wrapped (iproute2 then prints some VFs and "Truncated VF list"). The
+ * parser walks the IFLA_VF_INFO entries on past the declared end, bounded by
+ * the message and IFLA_NUM_VF, and accepts the list when the walk ends where
+ * the declared length says modulo 64 KiB; otherwise it keeps the entries it
+ * read and reports truncated.
  */
 #include <errno.h>
 #include <limits.h>
@@ -345,6 +348,77 @@ static bool next_is_vf_info(const struct attr_cursor *c)
 	return vf_info_parse(a, &vf) == 0;
 }
 
+/*
+ * The list at `list` holds more than its wrapped nla_len says: reads its
+ * IFLA_VF_INFO entries again from its payload on through `end` (the end of
+ * the message), at most IFLA_NUM_VF of them, stopping at the first attribute
+ * that is not one. The list is whole when that stop lies where nla_len puts
+ * the end modulo 64 KiB (and, with IFLA_NUM_VF, after num_vf entries); then
+ * *after points behind it. Else the entries read are kept, truncated set.
+ */
+static int vfinfo_list_unwrap(const uint8_t *list, const uint8_t *end,
+			      struct link_vfs *out, const uint8_t **after)
+{
+	struct attr_cursor c;
+	const struct nlattr *a;
+	struct nlattr hdr;
+	struct vf_info vf;
+	size_t cap = 0, walked;
+
+	memcpy(&hdr, list, sizeof(hdr));
+	link_vfs_free(out); /* the entries inside nla_len are read again */
+	cursor_init(&c, list + NLA_HDRLEN, (size_t)(end - list) - NLA_HDRLEN);
+	while (!out->has_num_vf || out->n_vfs < out->num_vf) {
+		struct attr_cursor peek = c;
+
+		if (attr_next(&peek, &a) <= 0 || mnl_attr_get_type(a) != IFLA_VF_INFO ||
+		    vf_info_parse(a, &vf) < 0)
+			break;
+		if (vfs_push(out, &cap, &vf) < 0)
+			return -ENOMEM;
+		c = peek;
+	}
+	walked = (size_t)(c.p - list);
+	if ((walked & 0xffff) != hdr.nla_len || walked <= 0xffff ||
+	    (out->has_num_vf && out->n_vfs != out->num_vf)) {
+		out->truncated = true;
+		return 0;
+	}
+	*after = c.p;
+	return 0;
+}
+
+/* The attribute at c is the VF list with a wrapped nla_len below its header. */
+static bool list_len_wrapped_to_zero(const struct attr_cursor *c)
+{
+	struct nlattr hdr;
+
+	if (c->rem < sizeof(hdr))
+		return false;
+	memcpy(&hdr, c->p, sizeof(hdr));
+	return (hdr.nla_type & NLA_TYPE_MASK) == IFLA_VFINFO_LIST &&
+	       hdr.nla_len < sizeof(hdr);
+}
+
+/*
+ * Reads the wrapped list at `list` (see vfinfo_list_unwrap) and moves c
+ * behind it; a list still not whole ends the walk of the link attributes.
+ * Returns 1 to go on, 0 to stop, -ENOMEM.
+ */
+static int unwrap_and_continue(const uint8_t *list, struct attr_cursor *c,
+			       struct link_vfs *out)
+{
+	const uint8_t *end = c->p + c->rem, *after = NULL;
+	int r = vfinfo_list_unwrap(list, end, out, &after);
+
+	if (r < 0)
+		return r;
+	if (!after)
+		return 0;
+	cursor_init(c, after, (size_t)(end - after));
+	return 1;
+}
+
 static void parse_ifname(const struct nlattr *a, struct link_vfs *out)
 {
 	size_t n = strnlen(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
@@ -395,8 +469,9 @@ static int salvage_list(const struct attr_cursor *c, struct link_vfs *out)
 }
 
 /*
- * Walks the link attributes. Stops after a list found inconsistent: what
- * follows a wrapped nest is the rest of the list, not link attributes.
+ * Walks the link attributes. A list whose nla_len wrapped is read on past
+ * it (unwrap_and_continue); the walk stops after a list still inconsistent:
+ * what follows it is not known to be link attributes.
  */
 static int link_attrs_parse(struct attr_cursor *c, struct link_vfs *out)
 {
@@ -404,7 +479,16 @@ static int link_attrs_parse(struct attr_cursor *c, struct link_vfs *out)
 	bool seen_list = false;
 	int r;
 
-	while ((r = attr_next(c, &a)) > 0) {
+	for (;;) {
+		if (!seen_list && list_len_wrapped_to_zero(c)) {
+			seen_list = true;
+			r = unwrap_and_continue(c->p, c, out);
+			if (r <= 0)
+				return r;
+		}
+		r = attr_next(c, &a);
+		if (r <= 0)
+			break;
 		switch (mnl_attr_get_type(a)) {
 		case IFLA_IFNAME:
 			parse_ifname(a, out);
@@ -420,8 +504,9 @@ static int link_attrs_parse(struct attr_cursor *c, struct link_vfs *out)
 			if (r < 0)
 				return r;
 			if (r > 0 || next_is_vf_info(c)) {
-				out->truncated = true;
-				return 0;
+				r = unwrap_and_continue((const uint8_t *)a, c, out);
+				if (r <= 0)
+					return r;
 			}
 			break;
 		default:

@@ -163,6 +163,23 @@ else
 	apt-get install -y -q --no-install-recommends "${pkgs[@]}"
 fi
 
+# netdevsim.ko is built out of tree for the guest kernel
+# (tests/vm/build-netdevsim.sh): that kernel's headers (they pull in gcc and
+# kbuild), make and strip. The guest kernel is the newest 6.1 one installed
+# (as tests/vm/build-guest.sh picks it).
+kver="$(for d in /lib/modules/6.1.*; do
+	[ -r "/boot/vmlinuz-${d##*/}" ] && echo "${d##*/}"
+done | sort -V | tail -n1)"
+if [ -z "$kver" ]; then
+	echo "vm-deps.sh: no 6.1 kernel in /boot after installing linux-image-amd64" >&2
+	exit 1
+fi
+if all_installed "linux-headers-$kver" make binutils; then
+	echo "vm-deps.sh: linux-headers-$kver installed"
+else
+	apt-get install -y -q --no-install-recommends "linux-headers-$kver" make binutils
+fi
+
 v="$(qemu-system-x86_64 --version | head -n1)"
 echo "vm-deps.sh: $v"
 if ! qemu_has_igb; then

@@ -303,6 +303,22 @@ static void set_nla_len_at(void *buf, size_t off, uint16_t len)
 	       sizeof(len));
 }
 
+/* Rewrites the IFLA_NUM_VF of a message build_link() made. */
+static void set_num_vf(void *buf, uint32_t n)
+{
+	struct nlmsghdr *nlh = buf;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+	{
+		if (mnl_attr_get_type(a) != IFLA_NUM_VF)
+			continue;
+		memcpy(mnl_attr_get_payload(a), &n, sizeof(n));
+		return;
+	}
+	fail_msg("no IFLA_NUM_VF");
+}
+
 static void test_parse_300_vfs_over_64k(void **state)
 {
 	struct build_opts o = {.n_vfs = 300, .num_vf = 300, .af_spec = 10000};
@@ -431,11 +447,117 @@ static void test_wrapped_list_with_stats(void **state)
 	assert_int_equal(declared, true_len % 65536);
 
 	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
-	assert_true(l.truncated);
+	/* every entry, read on past the wrapped length */
+	assert_false(l.truncated);
 	assert_string_equal(l.ifname, TEST_IFNAME);
 	assert_int_equal(l.num_vf, 400);
-	/* entries wholly inside the declared length; the one it cuts is dropped */
-	assert_int_equal(l.n_vfs, (declared - 4) / VF_INFO_SIZE_STATS);
+	assert_int_equal(l.n_vfs, 400);
+	assert_vfs_sequential(&l);
+	link_vfs_free(&l);
+
+	/* without IFLA_NUM_VF: the walk stops at the IFLA_AF_SPEC after the list */
+	o.num_vf = -1;
+	len = build_link(msgbuf, &o, &list_off);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_false(l.truncated);
+	assert_int_equal(l.n_vfs, 400);
+	assert_vfs_sequential(&l);
+	link_vfs_free(&l);
+}
+
+/*
+ * 700 VFs with stats: 207,204 bytes, the length wraps three times; a list
+ * that claims one wrap less or more than the walk finds is not accepted.
+ */
+static void test_wrapped_list_many_times(void **state)
+{
+	struct build_opts o = {.n_vfs = 700, .num_vf = 700, .stats = true};
+	struct link_vfs l;
+	size_t list_off, len;
+
+	(void)state;
+	len = build_link(msgbuf, &o, &list_off);
+	assert_true(len < BUF_SIZE);
+	assert_int_equal(nla_len_at(msgbuf, list_off),
+			 (4 + 700 * VF_INFO_SIZE_STATS) % 65536);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_false(l.truncated);
+	assert_int_equal(l.n_vfs, 700);
+	assert_vfs_sequential(&l);
+	link_vfs_free(&l);
+
+	/* IFLA_NUM_VF says fewer than the list holds: only that many are read,
+	 * and the stop does not match the declared length */
+	set_num_vf(msgbuf, 650);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_true(l.truncated);
+	assert_int_equal(l.n_vfs, 650);
+	assert_vfs_sequential(&l);
+	link_vfs_free(&l);
+}
+
+/*
+ * A list of exactly 65,536 bytes: nla_len wraps to 0, below its own header.
+ * Entries of IFLA_VF_MAC only (44 bytes), one with IFLA_VF_RATE too (60).
+ */
+static size_t build_list_of_64k(void *buf)
+{
+	struct nlmsghdr *nlh = msg_begin(buf);
+	struct nlattr *list;
+
+	mnl_attr_put_u32(nlh, IFLA_NUM_VF, 1489);
+	list = nest_start(nlh, IFLA_VFINFO_LIST);
+	for (unsigned int i = 0; i < 1489; i++) {
+		struct ifla_vf_mac mac = {.vf = i};
+		struct ifla_vf_rate rate = {.vf = i, .max_tx_rate = 77};
+		struct nlattr *info = nest_start(nlh, IFLA_VF_INFO);
+
+		mac.mac[5] = (uint8_t)i;
+		mnl_attr_put(nlh, IFLA_VF_MAC, sizeof(mac), &mac);
+		if (i == 1000)
+			mnl_attr_put(nlh, IFLA_VF_RATE, sizeof(rate), &rate);
+		mnl_attr_nest_end(nlh, info);
+	}
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal((uint8_t *)mnl_nlmsg_get_payload_tail(nlh) - (uint8_t *)list,
+			 65536);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
+	return nlh->nlmsg_len;
+}
+
+static void test_wrapped_list_to_zero(void **state)
+{
+	struct link_vfs l;
+	size_t len;
+
+	(void)state;
+	len = build_list_of_64k(msgbuf);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_false(l.truncated);
+	assert_int_equal(l.n_vfs, 1489);
+	for (size_t i = 0; i < l.n_vfs; i++) {
+		assert_int_equal(l.vfs[i].index, i);
+		assert_int_equal(l.vfs[i].mac[5], (uint8_t)i);
+		assert_int_equal(l.vfs[i].has_rate, i == 1000);
+	}
+	link_vfs_free(&l);
+}
+
+/* The message ends inside a wrapped list (a receive buffer cut it): no claim. */
+static void test_wrapped_list_cut_short(void **state)
+{
+	struct build_opts o = {.n_vfs = 400, .num_vf = 400};
+	struct link_vfs l;
+	size_t list_off, len, cut;
+
+	(void)state;
+	len = build_link(msgbuf, &o, &list_off);
+	cut = list_off + 4 + 350 * VF_INFO_SIZE + 10;
+	assert_true(cut < len);
+	/* the header's nlmsg_len still claims the whole message */
+	assert_int_equal(parse_exact(msgbuf, cut, &l, NULL), 0);
+	assert_true(l.truncated);
+	assert_int_equal(l.n_vfs, 350);
 	assert_vfs_sequential(&l);
 	link_vfs_free(&l);
 }
@@ -453,13 +575,16 @@ static void test_wrapped_list_without_stats(void **state)
 	declared = nla_len_at(msgbuf, list_off);
 	assert_int_equal(declared, (4 + 400 * VF_INFO_SIZE) % 65536);
 	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
-	assert_true(l.truncated);
-	assert_int_equal(l.n_vfs, (declared - 4) / VF_INFO_SIZE);
+	assert_false(l.truncated);
+	assert_int_equal(l.n_vfs, 400);
 	assert_vfs_sequential(&l);
 	link_vfs_free(&l);
 }
 
-/* A wrap that lands exactly on an entry boundary, with and without IFLA_NUM_VF. */
+/*
+ * A length that ends on an entry boundary but is no wrap of the true one:
+ * the entries after it are read, and the list is not claimed whole.
+ */
 static void test_wrap_on_entry_boundary(void **state)
 {
 	struct build_opts o = {.n_vfs = 20, .num_vf = -1, .af_spec = 100};
@@ -474,13 +599,13 @@ static void test_wrap_on_entry_boundary(void **state)
 		assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
 		assert_true(l.truncated);
 		assert_int_equal(l.has_num_vf, with_num);
-		assert_int_equal(l.n_vfs, 7);
+		assert_int_equal(l.n_vfs, 20);
 		assert_vfs_sequential(&l);
 		link_vfs_free(&l);
 	}
 }
 
-/* A wrap to fewer bytes than an attribute header (65,536 + 2). */
+/* A length below an attribute header that is no wrap of the true one. */
 static void test_wrap_below_header(void **state)
 {
 	struct build_opts o = {.n_vfs = 20, .num_vf = 20};
@@ -494,7 +619,8 @@ static void test_wrap_below_header(void **state)
 		assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
 		assert_true(l.truncated);
 		assert_string_equal(l.ifname, TEST_IFNAME);
-		assert_int_equal(l.n_vfs, 0);
+		assert_int_equal(l.n_vfs, 20);
+		assert_vfs_sequential(&l);
 		link_vfs_free(&l);
 	}
 }
@@ -1096,6 +1222,9 @@ int main(void)
 		cmocka_unit_test(test_recv_whole_errors),
 		cmocka_unit_test(test_wrapped_list_with_stats),
 		cmocka_unit_test(test_wrapped_list_without_stats),
+		cmocka_unit_test(test_wrapped_list_many_times),
+		cmocka_unit_test(test_wrapped_list_cut_short),
+		cmocka_unit_test(test_wrapped_list_to_zero),
 		cmocka_unit_test(test_wrap_on_entry_boundary),
 		cmocka_unit_test(test_wrap_below_header),
 		cmocka_unit_test(test_fewer_entries_than_num_vf),

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the test guest: Debian's kernel + a busybox initramfs carrying the
-# SR-IOV drivers, real lspci/ip, the guest scripts and (if built) sriovctl.
+# SR-IOV drivers, netdevsim (tests/vm/build-netdevsim.sh), real lspci/ip/devlink,
+# the guest scripts and (if built) sriovctl.
 #
 #   tests/vm/build-guest.sh [OUTDIR]        (default: <repo>/build-vm)
 #
@@ -24,6 +25,9 @@ mkdir -p "$cache"
 bin="${SRIOVCTL_BIN:-$out/sriovctl-build/tools/sriovctl/sriovctl}"
 
 MODULES="igb igbvf nvme nvme-core vfio vfio-pci vfio-pci-core vfio_iommu_type1 virtio_pci virtio_blk"
+# in the base layer but not loaded by /init: scenarios that want netdevsim
+# load these (listed in load order in /etc/sriov-modules-netdevsim)
+NETDEVSIM_DEPS="psample"
 
 log() { printf 'build-guest: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -50,6 +54,9 @@ pick_kver() {
 kver="${KVER:-$(pick_kver)}"
 [ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules with /boot/vmlinuz-* (install linux-image-amd64)"
 [ -r "/boot/vmlinuz-$kver" ] || die "/boot/vmlinuz-$kver not readable"
+
+# netdevsim.ko, built out of tree for $kver (cached outside the clone)
+nsim_ko="$("$here/build-netdevsim.sh" "$kver")" || die "netdevsim.ko did not build for $kver"
 
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
 
@@ -107,7 +114,7 @@ new_root() { # merged-/usr skeleton like Debian 12
 }
 
 # --- layer 1: base (cached) -------------------------------------------------
-resolve_modules() { # print module names, dependencies first
+resolve_modules() { # MODULE...: print module names, dependencies first
 	local -A seen=()
 	local order=()
 	visit() {
@@ -120,25 +127,16 @@ resolve_modules() { # print module names, dependencies first
 		order+=("$m")
 	}
 	local m
-	for m in $MODULES; do visit "$m"; done
+	for m in "$@"; do visit "$m"; done
 	printf '%s\n' "${order[@]}"
 }
 
-base_key="$(
-	{
-		echo "kernel $kver $(sha256sum "/boot/vmlinuz-$kver" | cut -d' ' -f1)"
-		echo "modules $MODULES"
-		for p in busybox-static pciutils iproute2 pci.ids libc6; do echo "$p $(pkgver "$p")"; done
-		sha256sum /usr/share/misc/pci.ids "${BASH_SOURCE[0]}"
-	} | sha256sum | cut -d' ' -f1
-)"
-
-if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "$cache/base.cpio.zst" ]; then
-	log "building base layer (kernel $kver)"
-	st="$cache/base-root"
-	new_root "$st"
-	mdir="/lib/modules/$kver"   # host path; in the guest /usr/lib/modules (via /lib)
-	: >"$st/etc/sriov-modules"
+# stage_modules LIST MODULE...: copy the modules and their dependencies
+# (decompressed) and append their paths to the guest's file LIST
+stage_modules() {
+	local list="$1" m f rel dst
+	shift
+	: >"$st$list"
 	while read -r m; do
 		f="$(modinfo -k "$kver" -n "$m")"
 		rel="${f#"$mdir"/}"
@@ -155,8 +153,32 @@ if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "
 		*.ko.gz) gzip -dc "$f" >"$st$mdir/$dst" ;;
 		*) cp "$f" "$st$mdir/$dst" ;;
 		esac
-		echo "$dst" >>"$st/etc/sriov-modules"
-	done < <(resolve_modules)
+		echo "$dst" >>"$st$list"
+	done < <(resolve_modules "$@")
+}
+
+base_key="$(
+	{
+		echo "kernel $kver $(sha256sum "/boot/vmlinuz-$kver" | cut -d' ' -f1)"
+		echo "modules $MODULES $NETDEVSIM_DEPS"
+		echo "netdevsim $(sha256sum "$nsim_ko" | cut -d' ' -f1)"
+		for p in busybox-static pciutils iproute2 pci.ids libc6 libmnl0 libcap2; do echo "$p $(pkgver "$p")"; done
+		sha256sum /usr/share/misc/pci.ids "${BASH_SOURCE[0]}"
+	} | sha256sum | cut -d' ' -f1
+)"
+
+if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "$cache/base.cpio.zst" ]; then
+	log "building base layer (kernel $kver)"
+	st="$cache/base-root"
+	new_root "$st"
+	mdir="/lib/modules/$kver"   # host path; in the guest /usr/lib/modules (via /lib)
+	# shellcheck disable=SC2086
+	stage_modules /etc/sriov-modules $MODULES
+	# shellcheck disable=SC2086
+	stage_modules /etc/sriov-modules-netdevsim $NETDEVSIM_DEPS
+	mkdir -p "$st$mdir/extra"
+	cp "$nsim_ko" "$st$mdir/extra/netdevsim.ko"
+	echo extra/netdevsim.ko >>"$st/etc/sriov-modules-netdevsim"
 	for f in modules.builtin modules.builtin.modinfo modules.order; do
 		[ -e "$mdir/$f" ] && cp "$mdir/$f" "$st$mdir/$f"
 	done
@@ -169,6 +191,8 @@ if [ "$(cat "$cache/base.key" 2>/dev/null || true)" != "$base_key" ] || [ ! -s "
 	install_file "$st" /bin/ip /usr/bin/ip
 	copy_libs "$st" /usr/bin/lspci
 	copy_libs "$st" /bin/ip
+	install_file "$st" /sbin/devlink /usr/sbin/devlink
+	copy_libs "$st" /sbin/devlink
 	# util-linux's setpriv (busybox's cannot change uid): "not root" tests
 	install_file "$st" /usr/bin/setpriv
 	copy_libs "$st" /usr/bin/setpriv

@@ -184,3 +184,14 @@ state() {
 	for _f in /dev/vfio/*; do [ -e "$_f" ] && echo "vfio ${_f##*/}"; done
 	return 0
 }
+
+# shellcheck disable=SC2034
+DEVLINK=/usr/sbin/devlink  # iproute2's devlink
+NSIM=/sys/bus/netdevsim
+
+# netdevsim_load: load psample and the out-of-tree netdevsim.ko from the base
+# layer (tests/vm/build-netdevsim.sh), which /init does not load
+netdevsim_load() {
+	[ -d "$NSIM" ] && return 0
+	modprobe netdevsim
+}
