@@ -427,6 +427,12 @@ int devlink_replies_parse(const void *buf, size_t len, struct devlink_state *s,
 
 /* ---- lookups ---------------------------------------------------------------- */
 
+bool devlink_port_is_local_vf(const struct devlink_port *p)
+{
+	return p->flavour == DEVLINK_PORT_FLAVOUR_PCI_VF && !p->external &&
+	       p->vf_number >= 0;
+}
+
 const struct devlink_port *devlink_vf_port(const struct devlink_state *s, int pf_number,
 					   unsigned int vf)
 {
@@ -435,8 +441,7 @@ const struct devlink_port *devlink_vf_port(const struct devlink_state *s, int pf
 	for (size_t i = 0; i < s->n_ports; i++) {
 		const struct devlink_port *p = &s->ports[i];
 
-		if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_VF || p->external ||
-		    p->vf_number != (int)vf)
+		if (!devlink_port_is_local_vf(p) || p->vf_number != (int)vf)
 			continue;
 		if (pf_number < 0 || p->pf_number == pf_number)
 			return p;

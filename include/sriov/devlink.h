@@ -85,6 +85,8 @@ void devlink_state_free(struct devlink_state *s); /* frees the arrays, keeps the
 int devlink_replies_parse(const void *buf, size_t len, struct devlink_state *s,
 			  struct sriov_err *e);
 
+/* A pcivf port of this host's controller with a VF number. */
+bool devlink_port_is_local_vf(const struct devlink_port *p);
 /* The port of VF vf (flavour pcivf, this host; pf_number preferred when >= 0). */
 const struct devlink_port *devlink_vf_port(const struct devlink_state *s, int pf_number,
 					   unsigned int vf);

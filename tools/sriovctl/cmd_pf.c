@@ -169,6 +169,16 @@ static void show_json(struct cli *cli, const struct inventory *inv, const struct
 	json_object_put(root);
 }
 
+/* dev names a PF of inv (quietly: no message either way). */
+static bool dev_is_pf(struct cli *cli, const struct inventory *inv, const char *dev)
+{
+	struct dev_ref ref;
+
+	if (sriov_dev_resolve(cli->root, dev, &ref, NULL) < 0)
+		return false;
+	return inventory_find_pf(inv, &ref.addr) && !ref.has_vf_spec;
+}
+
 static int find_pf(struct cli *cli, const struct inventory *inv, const char *arg,
 		   const struct pf **out)
 {
@@ -187,6 +197,41 @@ static int find_pf(struct cli *cli, const struct inventory *inv, const char *arg
 	return cli_report(cli, &err);
 }
 
+/*
+ * DEV as a devlink handle BUS/NAME ("netdevsim/netdevsim10") that is no PF
+ * of the inventory: the instance alone. 1 when dev is no such handle.
+ */
+static int show_handle(struct cli *cli, const char *dev)
+{
+	char bus[16], name[32];
+	struct devlink_state s;
+	const char *slash = strchr(dev, '/');
+
+	if (!slash || strchr(slash + 1, '/') || (size_t)(slash - dev) >= sizeof(bus) ||
+	    strlen(slash + 1) >= sizeof(name))
+		return 1;
+	snprintf(bus, sizeof(bus), "%.*s", (int)(slash - dev), dev);
+	snprintf(name, sizeof(name), "%s", slash + 1);
+	if (!sriov_name_is_safe(bus) || !sriov_name_is_safe(name) ||
+	    sriov_devlink_read(cli->root, NULL, bus, name, &s, NULL) < 0) {
+		devlink_state_free(&s);
+		return 1;
+	}
+	if (cli->json) {
+		struct json_object *root = json_object_new_object();
+
+		ADD(root, "handle", json_object_new_string(dev));
+		ADD(root, "devlink", devlink_view_instance_json(&s));
+		json_print(root);
+		json_object_put(root);
+	} else {
+		printf("%s (a devlink instance; not an SR-IOV PF sriovctl knows)\n", dev);
+		devlink_view_instance_text(stdout, &s);
+	}
+	devlink_state_free(&s);
+	return 0;
+}
+
 static int pf_show(struct cli *cli, const char *dev)
 {
 	struct devlink_views dv = {0};
@@ -197,6 +242,10 @@ static int pf_show(struct cli *cli, const char *dev)
 	ret = cli_load_inventory(cli, 0, &inv);
 	if (ret)
 		return ret;
+	if (!dev_is_pf(cli, &inv, dev) && show_handle(cli, dev) == 0) {
+		sriov_inventory_free(&inv);
+		return EXIT_OK;
+	}
 	ret = find_pf(cli, &inv, dev, &pf);
 	if (!ret && devlink_views_load(cli, &inv, pf, &dv) < 0)
 		ret = EXIT_FAIL;

@@ -302,19 +302,13 @@ struct json_object *devlink_view_pf_json(const struct devlink_state *s)
 	return o;
 }
 
-struct json_object *devlink_view_vf_json(const struct pf *pf,
-					 const struct devlink_state *s, unsigned int vf)
+static struct json_object *port_json(const struct devlink_state *s,
+				     const struct devlink_port *p)
 {
-	const struct devlink_port *p =
-		s ? devlink_vf_port(s, pf_number_of(pf), vf) : NULL;
-	const struct devlink_rate *r;
-	struct json_object *o;
+	const struct devlink_rate *r = devlink_port_rate(s, p->index);
+	struct json_object *o = json_object_new_object();
 	char hw[100];
 
-	if (!p)
-		return NULL;
-	r = devlink_port_rate(s, p->index);
-	o = json_object_new_object();
 	format_hw_addr(hw, sizeof(hw), p);
 	ADD(o, "port_index", json_object_new_int64(p->index));
 	ADD(o, "flavour", json_object_new_string(devlink_flavour_name(p->flavour)));
@@ -329,6 +323,58 @@ struct json_object *devlink_view_vf_json(const struct pf *pf,
 	ADD(o, "roce", json_tristate(p->roce));
 	ADD(o, "migratable", json_tristate(p->migratable));
 	ADD(o, "rate", r ? rate_json(r) : NULL);
+	return o;
+}
+
+struct json_object *devlink_view_vf_json(const struct pf *pf,
+					 const struct devlink_state *s, unsigned int vf)
+{
+	const struct devlink_port *p =
+		s ? devlink_vf_port(s, pf_number_of(pf), vf) : NULL;
+
+	return p ? port_json(s, p) : NULL;
+}
+
+/* ---- an instance without a PF ------------------------------------------------------ */
+
+void devlink_view_instance_text(FILE *out, const struct devlink_state *s)
+{
+	bool header = false;
+
+	fprintf(out, "  devlink:   %s/%s\n", s->bus, s->dev);
+	eswitch_text(out, s);
+	rate_nodes_text(out, s);
+	for (size_t i = 0; i < s->n_ports; i++) {
+		if (!devlink_port_is_local_vf(&s->ports[i]))
+			continue;
+		if (!header)
+			fprintf(out, "  VF ports (devlink):\n" PORT_ROW, "VF", "PORT",
+				"REPRESENTOR", "HW_ADDR", "STATE", "OPSTATE", "ROCE",
+				"MIGR", "TX_SHARE", "TX_MAX", "PARENT");
+		header = true;
+		port_row(out, s, &s->ports[i], (unsigned int)s->ports[i].vf_number);
+	}
+}
+
+struct json_object *devlink_view_instance_json(const struct devlink_state *s)
+{
+	struct json_object *o = devlink_view_pf_json(s);
+	struct json_object *ports = json_object_new_array();
+
+	for (size_t i = 0; o && i < s->n_ports; i++) {
+		struct json_object *p;
+
+		if (!devlink_port_is_local_vf(&s->ports[i]))
+			continue;
+		p = port_json(s, &s->ports[i]);
+		ADD(p, "vf", json_object_new_int(s->ports[i].vf_number));
+		ADD(p, "pf_number", json_int_or_null(s->ports[i].pf_number));
+		json_object_array_add(ports, p);
+	}
+	if (o)
+		ADD(o, "vf_ports", ports);
+	else
+		json_object_put(ports);
 	return o;
 }
 

@@ -43,6 +43,15 @@ struct json_object *devlink_view_pf_json(const struct devlink_state *s);
 struct json_object *devlink_view_vf_json(const struct pf *pf,
 					 const struct devlink_state *s, unsigned int vf);
 
+/*
+ * A devlink instance named by its handle, without a PF in the inventory
+ * (`pf BUS/DEV show`): the lines of devlink_view_text() with every pcivf
+ * port of this host by VF number; the PF object with "vf_ports" (VF_PORT
+ * plus "vf" and "pf_number").
+ */
+void devlink_view_instance_text(FILE *out, const struct devlink_state *s);
+struct json_object *devlink_view_instance_json(const struct devlink_state *s);
+
 /* Adds "devlink" to each VF object of arr (made by vf_view_json_array). */
 void devlink_view_add_vfs(struct json_object *arr, const struct pf *pf,
 			  const struct devlink_state *s);

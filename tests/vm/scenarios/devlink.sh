@@ -1,0 +1,64 @@
+#!/bin/sh
+# Issue 14, real kernel: sriovctl's devlink reading against iproute2's
+# `devlink -j` on netdevsim (eswitch legacy, then switchdev with a pcivf
+# port, representor and rate leaf per VF; a rate node and rates set with
+# the devlink CLI; 300 VFs for a multi-part port dump), and `pf set` on the
+# igb PF: mtu (journaled, read back, restored), eswitch (no devlink
+# instance: refused). netdevsim is not yet an SR-IOV PF in sriovctl's
+# model, so it is read by its devlink handle (`pf netdevsim/netdevsimN show`).
+# Checked on the host by tests/vm/check_devlink.py.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. /scenarios/lib.sh
+
+IGB="$(find_pf 8086 10c9)" || { note "no igb PF"; exit 1; }
+have_sriovctl || note "sriovctl is not in this guest: its sections will be empty"
+for n in "$IGB"/net/*; do
+	PFDEV="${n##*/}"
+done
+note "igb PF ${IGB##*/} ($PFDEV)"
+
+# ---- pf set on the igb PF (no devlink instance; mtu) ----
+section igb/mtu-before cat "/sys/class/net/$PFDEV/mtu"
+section igb/pf-set-mtu sriovctl_cmd pf "$PFDEV" set mtu 9000
+section igb/mtu-after cat "/sys/class/net/$PFDEV/mtu"
+section igb/ip-link "$IP" -j link show dev "$PFDEV"
+section igb/pf-show sriovctl_cmd pf "$PFDEV" show --json
+section igb/pf-set-eswitch sriovctl_cmd pf "$PFDEV" set eswitch switchdev
+section igb/restore sriovctl_cmd restore
+section igb/mtu-restored cat "/sys/class/net/$PFDEV/mtu"
+section igb/show-json sriovctl_cmd show "$PFDEV" --json
+
+# ---- netdevsim ----
+netdevsim_load || { note "netdevsim did not load"; exit 1; }
+D=netdevsim/netdevsim10
+NDEV="$NSIM/devices/netdevsim10"
+run sh -c "echo '10 1' > $NSIM/new_device"
+run sh -c "echo 4 > $NDEV/sriov_numvfs"
+section legacy/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
+section legacy/pf-show sriovctl_cmd pf "$D" show --json
+
+run "$DEVLINK" dev eswitch set "$D" mode switchdev
+section switchdev/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
+section switchdev/devlink-ports "$DEVLINK" -j port show
+section switchdev/devlink-rates "$DEVLINK" -j port function rate show
+section switchdev/pf-show sriovctl_cmd pf "$D" show --json
+section switchdev/pf-show-text sriovctl_cmd pf "$D" show
+
+run "$DEVLINK" port function rate add "$D/group1" tx_max 1000mbit
+run "$DEVLINK" port function rate set "$D/129" tx_max 100mbit tx_share 10mbit parent group1
+run "$DEVLINK" port function rate set "$D/130" tx_share 1500kbit
+section rates/devlink-rates "$DEVLINK" -j port function rate show
+section rates/pf-show sriovctl_cmd pf "$D" show --json
+
+# 300 VFs: netdevsim allows raising its VF limit through debugfs
+run "$DEVLINK" port function rate set "$D/129" noparent
+run "$DEVLINK" port function rate del "$D/group1"
+run "$DEVLINK" dev eswitch set "$D" mode legacy
+run sh -c "echo 0 > $NDEV/sriov_numvfs"
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+run sh -c "echo 300 > /sys/kernel/debug/netdevsim/netdevsim10/max_vfs"
+run sh -c "echo 300 > $NDEV/sriov_numvfs"
+run "$DEVLINK" dev eswitch set "$D" mode switchdev
+section scale/devlink-ports "$DEVLINK" -j port show
+section scale/pf-show sriovctl_cmd pf "$D" show --json
+exit 0
