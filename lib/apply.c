@@ -233,16 +233,8 @@ int sriov_apply(struct sriov_root *r, const struct sriov_config *cfg,
 		ret = run_read_journal(&run, true, e);
 	if (ret == 0 && !o->dry_run && res->plan.n)
 		ret = replan_locked(&run, e);
-	if (ret == 0 && !o->dry_run && res->plan.n) {
-		ret = journal_begin(&run.j, "apply", o->files, o->n_files);
-		if (ret == 0)
-			ret = journal_save(r, &run.j, e);
-		if (ret == 0) {
-			execute(&run);
-			run_rollback_on_error(&run);
-			ret = run_finish(&run, e);
-		}
-	}
+	if (ret == 0 && !o->dry_run && res->plan.n)
+		ret = run_journaled_plan(&run, "apply", o->files, o->n_files, execute, e);
 	run_end(&run);
 	return ret;
 }

@@ -50,6 +50,7 @@ int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf
 int run_open(struct run *run, struct sriov_err *e);
 int run_begin(struct run *run, const char *command, struct sriov_err *e);
 int run_finish(struct run *run, struct sriov_err *e);
+
 void run_end(struct run *run);
 
 /*
@@ -138,5 +139,14 @@ void run_rollback(struct run *run);
 
 /* With rollback_on_error and a failed step: run_rollback(), noted in res. */
 void run_rollback_on_error(struct run *run);
+
+/*
+ * Carries out a run's plan: journal_begin(command, files), the journal
+ * saved, execute(run), rollback on error, run_finish(). Call only when not
+ * a dry run and the plan has steps.
+ */
+int run_journaled_plan(struct run *run, const char *command, const char *const *files,
+		       size_t n_files, void (*execute)(struct run *run),
+		       struct sriov_err *e);
 
 #endif

@@ -318,8 +318,9 @@ static int add_msg(struct devlink_state *s, uint8_t cmd, const struct dl_msg *m)
 		return 0;
 	switch (cmd) {
 	case DEVLINK_CMD_NEW:
+		/* the kernel's port dump sends its ports as DEVLINK_CMD_NEW */
 		s->present = true;
-		return 0;
+		return m->has_port_index ? add_port(s, m) : 0;
 	case DEVLINK_CMD_ESWITCH_GET:
 	case DEVLINK_CMD_ESWITCH_SET:
 		s->present = true;

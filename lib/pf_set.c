@@ -96,16 +96,8 @@ int sriov_pf_set(struct sriov_root *r, const char *addr, const struct pf_set_req
 				    addr);
 	if (ret == 0)
 		ret = plan_pf_set(&run, pf, reqs, n, e);
-	if (ret == 0 && !o->dry_run && res->plan.n) {
-		ret = journal_begin(&run.j, "pf", NULL, 0);
-		if (ret == 0)
-			ret = journal_save(r, &run.j, e);
-		if (ret == 0) {
-			execute(&run);
-			run_rollback_on_error(&run);
-			ret = run_finish(&run, e);
-		}
-	}
+	if (ret == 0 && !o->dry_run && res->plan.n)
+		ret = run_journaled_plan(&run, "pf", NULL, 0, execute, e);
 	run_end(&run);
 	return ret;
 }

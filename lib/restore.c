@@ -139,6 +139,21 @@ void run_rollback_on_error(struct run *run)
 	run_count_outcomes(res);
 }
 
+int run_journaled_plan(struct run *run, const char *command, const char *const *files,
+		       size_t n_files, void (*execute)(struct run *run),
+		       struct sriov_err *e)
+{
+	int ret = journal_begin(&run->j, command, files, n_files);
+
+	if (ret == 0)
+		ret = journal_save(run->r, &run->j, e);
+	if (ret < 0)
+		return ret;
+	execute(run);
+	run_rollback_on_error(run);
+	return run_finish(run, e);
+}
+
 /* ---- restore ------------------------------------------------------------------ */
 
 static enum plan_kind kind_of(enum journal_kind k)
@@ -330,16 +345,8 @@ int sriov_restore(struct sriov_root *r, const struct apply_opts *o,
 		ret = run_read_host(&run, e);
 	if (ret == 0)
 		ret = plan_restore(&run);
-	if (ret == 0 && !o->dry_run && res->plan.n) {
-		ret = journal_begin(&run.j, "restore", NULL, 0);
-		if (ret == 0)
-			ret = journal_save(r, &run.j, e);
-		if (ret == 0) {
-			restore_execute(&run);
-			run_rollback_on_error(&run);
-			ret = run_finish(&run, e);
-		}
-	}
+	if (ret == 0 && !o->dry_run && res->plan.n)
+		ret = run_journaled_plan(&run, "restore", NULL, 0, restore_execute, e);
 	run_end(&run);
 	return ret;
 }

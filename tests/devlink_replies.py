@@ -17,6 +17,12 @@ include/uapi/linux/devlink.h:
 - ice: an E810 PF in legacy mode (no inline or encap mode), its physical
   port, pcivf ports without representors or port functions, no rates.
 
+Ports come as the kernel's port dump sends them: generic netlink command
+DEVLINK_CMD_NEW (3), not DEVLINK_CMD_PORT_NEW (7), which only the answer to
+a single port's DEVLINK_CMD_PORT_GET carries (seen on Linux 6.1 in the VM's
+devlink scenario). The ice profile uses PORT_NEW for its VF ports so that
+both are parsed.
+
 A recording is a run of messages (each 4-byte aligned) stored at
 /.sriovctl/devlink/BUS/DEV in a --root tree. Used by tests/cli/test_devlink.py
 and fuzz/make-seeds.py; run directly to write one:
@@ -111,14 +117,14 @@ def eswitch(bus, dev, mode, inline=None, encap=None):
 
 
 def physical_port(bus, dev, index, netdev, ifindex):
-    return genl(CMD_PORT_NEW, handle(bus, dev) + [
+    return genl(CMD_NEW, handle(bus, dev) + [
         u32(A_PORT_INDEX, index), u16(A_PORT_TYPE, PORT_TYPE_ETH),
         u32(A_NETDEV_IFINDEX, ifindex), strz(A_NETDEV_NAME, netdev),
         u16(A_FLAVOUR, FLAVOUR_PHYSICAL), u32(A_PORT_NUMBER, 0),
         u8(A_SPLITTABLE, 0)], flags=NLM_F_MULTI)
 
 
-def vf_port(bus, dev, index, vf, pf=0, rep=None, ifindex=0, function=None):
+def vf_port(bus, dev, index, vf, pf=0, rep=None, ifindex=0, function=None, cmd=CMD_NEW):
     attrs = handle(bus, dev) + [u32(A_PORT_INDEX, index), u16(A_PORT_TYPE, PORT_TYPE_ETH)]
     if rep:
         attrs += [u32(A_NETDEV_IFINDEX, ifindex), strz(A_NETDEV_NAME, rep)]
@@ -126,7 +132,7 @@ def vf_port(bus, dev, index, vf, pf=0, rep=None, ifindex=0, function=None):
               u16(A_PCI_VF, vf), u8(A_EXTERNAL, 0), u8(A_SPLITTABLE, 0)]
     if function is not None:
         attrs.append(nest(A_FUNCTION, *function))
-    return genl(CMD_PORT_NEW, attrs, flags=NLM_F_MULTI)
+    return genl(cmd, attrs, flags=NLM_F_MULTI)
 
 
 def fn_attrs(mac, roce=None, migratable=None, state=None, opstate=None):
@@ -182,7 +188,7 @@ def ice(address, num_vfs, bus="pci", netdev="ens1f0"):
     run = [instance(bus, address), eswitch(bus, address, 0),
            physical_port(bus, address, 0, netdev, 3)]
     for vf in range(num_vfs):
-        run.append(vf_port(bus, address, 1 + vf, vf))
+        run.append(vf_port(bus, address, 1 + vf, vf, cmd=CMD_PORT_NEW))
     return b"".join(run + [done(), done()])
 
 

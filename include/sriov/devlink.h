@@ -77,7 +77,8 @@ void devlink_state_free(struct devlink_state *s); /* frees the arrays, keeps the
 /*
  * Parses a run of netlink messages (each NLMSG_ALIGN'd, as one datagram or a
  * recording holds them): DEVLINK_CMD_NEW, ESWITCH_GET, PORT_NEW and RATE_NEW
- * messages of s's handle are added to s; other handles, NLMSG_DONE and
+ * messages of s's handle are added to s (a DEVLINK_CMD_NEW with a port
+ * index is a port: the kernel's port dump answers with that command); other handles, NLMSG_DONE and
  * control messages are skipped; an NLMSG_ERROR is the kernel's refusal of
  * ESWITCH_GET (eswitch_err). Pure. Returns 0, -EINVAL (malformed, with the
  * offset), -ENOMEM. What was parsed before a malformed message stays in s.

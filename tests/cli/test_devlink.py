@@ -248,6 +248,31 @@ def test_pf_order(root):
             f"rc={rc} {out} {err}")
 
 
+def test_pf_handle(root):
+    """A devlink instance that is no PF of the inventory, by its handle."""
+    name = "pf BUS/NAME show"
+    dr.write_recording(root, "netdevsim10", dr.mlx5("netdevsim10", 3, bus="netdevsim"),
+                       bus="netdevsim")
+    rc, out, err = pf(root, "netdevsim/netdevsim10", "show", "--json")
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = None
+    ports = ((doc or {}).get("devlink") or {}).get("vf_ports") or []
+    t.check(f"{name}: the instance with every VF port by VF number",
+            rc == 0 and doc["handle"] == "netdevsim/netdevsim10" and
+            [(p["vf"], p["pf_number"], p["port_index"]) for p in ports] ==
+            [(0, 0, 1), (1, 0, 2), (2, 0, 3)], f"rc={rc} {out} {err}")
+    rc, out, err = pf(root, "netdevsim/netdevsim10", "show")
+    t.check(f"{name}: text", rc == 0 and "eswitch:   switchdev" in out and
+            "not an SR-IOV PF sriovctl knows" in out, out + err)
+    rc, _, err = pf(root, "netdevsim/netdevsim11", "show")
+    t.check(f"{name}: an unknown handle is no such device (exit 2)",
+            rc == 2 and "no such device: netdevsim/netdevsim11" in err, err)
+    rc, _, err = pf(root, "netdevsim/netdevsim10", "set", "mtu", "1500")
+    t.check(f"{name}: set needs a PF (exit 2)", rc == 2 and "no such device" in err, err)
+
+
 def main():
     if t.binary_missing():
         return 1
@@ -267,6 +292,7 @@ def main():
         test_pf_show(igb)
         test_pf_set(igb)
         test_pf_order(igb)
+        test_pf_handle(igb)
     return t.summary()
 
 

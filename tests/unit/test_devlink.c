@@ -80,7 +80,9 @@ static void put_eswitch(struct run *r, const char *dev, int mode, int inl, int e
 static void put_vf_port(struct run *r, const char *dev, uint32_t index, uint16_t vf,
 			const char *rep, uint32_t caps_sel, uint32_t caps_val)
 {
-	struct nlmsghdr *nlh = msg_start(r, FAMILY, DEVLINK_CMD_PORT_NEW, BUS, dev);
+	/* the port dump answers with DEVLINK_CMD_NEW; one port's GET with PORT_NEW */
+	struct nlmsghdr *nlh = msg_start(
+		r, FAMILY, vf % 2 ? DEVLINK_CMD_NEW : DEVLINK_CMD_PORT_NEW, BUS, dev);
 	uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)vf};
 	struct nla_bitfield32 caps = {.value = caps_val, .selector = caps_sel};
 	struct nlattr *fn;

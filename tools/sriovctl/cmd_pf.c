@@ -29,7 +29,9 @@ static void pf_help(FILE *out)
 		"\n"
 		"Show or change the PF's own settings: the devlink eswitch of its\n"
 		"instance (pci/ADDRESS) and the MTU of its netdev. DEV is the PF: a\n"
-		"network interface (enp3s0f0np0) or a PCI address.\n"
+		"network interface (enp3s0f0np0) or a PCI address. show also takes a\n"
+		"devlink handle BUS/NAME of an instance that is no SR-IOV PF sriovctl\n"
+		"knows (netdevsim/netdevsim10): its eswitch and every VF port.\n"
 		"\n"
 		"Keys:\n");
 	for (int k = 0; k < PF_KEY_COUNT; k++)

@@ -187,6 +187,13 @@ static void rate_nodes_text(FILE *out, const struct devlink_state *s)
 	}
 }
 
+static void port_header(FILE *out, const char *first)
+{
+	fprintf(out, "  VF ports (devlink):\n" PORT_ROW, first, "PORT", "REPRESENTOR",
+		"HW_ADDR", "STATE", "OPSTATE", "ROCE", "MIGR", "TX_SHARE", "TX_MAX",
+		"PARENT");
+}
+
 static void port_row(FILE *out, const struct devlink_state *s,
 		     const struct devlink_port *p, unsigned int vf)
 {
@@ -224,9 +231,7 @@ static void ports_text(FILE *out, const struct pf *pf, const struct devlink_stat
 		if (!p)
 			continue;
 		if (!header)
-			fprintf(out, "  VF ports (devlink):\n" PORT_ROW, "IDX", "PORT",
-				"REPRESENTOR", "HW_ADDR", "STATE", "OPSTATE", "ROCE",
-				"MIGR", "TX_SHARE", "TX_MAX", "PARENT");
+			port_header(out, "IDX");
 		header = true;
 		port_row(out, s, p, vf->index);
 	}
@@ -348,9 +353,7 @@ void devlink_view_instance_text(FILE *out, const struct devlink_state *s)
 		if (!devlink_port_is_local_vf(&s->ports[i]))
 			continue;
 		if (!header)
-			fprintf(out, "  VF ports (devlink):\n" PORT_ROW, "VF", "PORT",
-				"REPRESENTOR", "HW_ADDR", "STATE", "OPSTATE", "ROCE",
-				"MIGR", "TX_SHARE", "TX_MAX", "PARENT");
+			port_header(out, "VF");
 		header = true;
 		port_row(out, s, &s->ports[i], (unsigned int)s->ports[i].vf_number);
 	}

@@ -46,7 +46,8 @@ section switchdev/pf-show-text sriovctl_cmd pf "$D" show
 
 run "$DEVLINK" port function rate add "$D/group1" tx_max 1000mbit
 run "$DEVLINK" port function rate set "$D/129" tx_max 100mbit tx_share 10mbit parent group1
-run "$DEVLINK" port function rate set "$D/130" tx_share 1500kbit
+# netdevsim takes whole Mbit/s only ("not in link speed units of 1Mbps")
+run "$DEVLINK" port function rate set "$D/130" tx_share 2gbit
 section rates/devlink-rates "$DEVLINK" -j port function rate show
 section rates/pf-show sriovctl_cmd pf "$D" show --json
 
