@@ -314,6 +314,51 @@ int devlink_read(struct devlink_nl *dl, struct devlink_state *s, void **raw,
 
 /* ---- requests ------------------------------------------------------------------ */
 
+/* A built request (n bytes, 0: could not be built) sent and answered. */
+static int send_built(struct devlink_nl *dl, uint32_t *buf, size_t n, const char *what,
+		      struct nl_ack *ack, struct sriov_err *e)
+{
+	if (!n)
+		return sriov_err_set(e, -EINVAL,
+				     "devlink: %s: cannot build the request "
+				     "(a name too long?)",
+				     what);
+	return devlink_send(dl, buf, n, ack, e);
+}
+
+int devlink_eswitch_set(struct devlink_nl *dl, const char *bus, const char *dev,
+			const struct devlink_eswitch *want, struct nl_ack *ack,
+			struct sriov_err *e)
+{
+	uint32_t buf[DEVLINK_REQ_SIZE / sizeof(uint32_t)];
+	size_t n = devlink_build_eswitch_set(buf, sizeof(buf), devlink_family(dl), 0, bus,
+					     dev, want);
+
+	return send_built(dl, buf, n, "eswitch set", ack, e);
+}
+
+int devlink_rate_request(struct devlink_nl *dl, uint8_t cmd, const char *bus,
+			 const char *dev, const struct devlink_rate_req *r,
+			 struct nl_ack *ack, struct sriov_err *e)
+{
+	uint32_t buf[DEVLINK_REQ_SIZE / sizeof(uint32_t)];
+	size_t n = devlink_build_rate(buf, sizeof(buf), devlink_family(dl), 0, cmd, bus,
+				      dev, r);
+
+	return send_built(dl, buf, n, "rate", ack, e);
+}
+
+int devlink_port_fn_set(struct devlink_nl *dl, const char *bus, const char *dev,
+			uint32_t port_index, const struct devlink_fn_req *f,
+			struct nl_ack *ack, struct sriov_err *e)
+{
+	uint32_t buf[DEVLINK_REQ_SIZE / sizeof(uint32_t)];
+	size_t n = devlink_build_port_fn(buf, sizeof(buf), devlink_family(dl), 0, bus,
+					 dev, port_index, f);
+
+	return send_built(dl, buf, n, "port function set", ack, e);
+}
+
 struct ack_wait {
 	uint32_t seq, portid;
 	struct nl_ack *ack;

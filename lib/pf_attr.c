@@ -152,11 +152,9 @@ int pf_eswitch_change_ok(const struct pf *pf, struct sriov_err *e)
 static int send_eswitch(const struct pf *pf, enum pf_key key, const char *value,
 			struct sriov_err *e)
 {
-	uint32_t buf[DEVLINK_REQ_SIZE / sizeof(uint32_t)];
 	struct devlink_eswitch want = {-1, -1, -1};
 	struct devlink_nl *dl;
 	struct nl_ack ack;
-	size_t n;
 	int ret;
 
 	if (key == PF_KEY_ESWITCH)
@@ -168,11 +166,7 @@ static int send_eswitch(const struct pf *pf, enum pf_key key, const char *value,
 	ret = devlink_open(&dl, e);
 	if (ret < 0)
 		return ret;
-	n = devlink_build_eswitch_set(buf, sizeof(buf), devlink_family(dl), 0,
-				      pf->bus_name, pf->dev_name, &want);
-	ret = n ? devlink_send(dl, buf, n, &ack, e)
-		: sriov_err_set(e, -EINVAL, "%s/%s: handle too long", pf->bus_name,
-				pf->dev_name);
+	ret = devlink_eswitch_set(dl, pf->bus_name, pf->dev_name, &want, &ack, e);
 	devlink_close(dl);
 	if (ret == 0 && ack.error) {
 		ret = sriov_err_set(e, ack.error, "%s/%s: eswitch %s %s: %s%s%s",

@@ -78,8 +78,8 @@ void devlink_state_free(struct devlink_state *s); /* frees the arrays, keeps the
  * Parses a run of netlink messages (each NLMSG_ALIGN'd, as one datagram or a
  * recording holds them): DEVLINK_CMD_NEW, ESWITCH_GET, PORT_NEW and RATE_NEW
  * messages of s's handle are added to s (a DEVLINK_CMD_NEW with a port
- * index is a port: the kernel's port dump answers with that command); other handles, NLMSG_DONE and
- * control messages are skipped; an NLMSG_ERROR is the kernel's refusal of
+ * index is a port: the kernel's port dump answers with that command); other handles,
+ * NLMSG_DONE and control messages are skipped; an NLMSG_ERROR is the kernel's refusal of
  * ESWITCH_GET (eswitch_err). Pure. Returns 0, -EINVAL (malformed, with the
  * offset), -ENOMEM. What was parsed before a malformed message stays in s.
  */
@@ -186,6 +186,22 @@ int devlink_read(struct devlink_nl *dl, struct devlink_state *s, void **raw,
 int devlink_send(struct devlink_nl *dl, void *req, size_t len, struct nl_ack *ack,
 		 struct sriov_err *e);
 uint16_t devlink_family(const struct devlink_nl *dl);
+
+/*
+ * The requests above, built and sent for the instance bus/dev: 0 with ack
+ * filled (ack->error: the kernel's answer), -EINVAL when the request
+ * cannot be built (a name too long), -errno when the socket failed.
+ */
+int devlink_eswitch_set(struct devlink_nl *dl, const char *bus, const char *dev,
+			const struct devlink_eswitch *want, struct nl_ack *ack,
+			struct sriov_err *e);
+/* cmd: DEVLINK_CMD_RATE_SET (a leaf or a node), RATE_NEW or RATE_DEL (a node). */
+int devlink_rate_request(struct devlink_nl *dl, uint8_t cmd, const char *bus,
+			 const char *dev, const struct devlink_rate_req *r,
+			 struct nl_ack *ack, struct sriov_err *e);
+int devlink_port_fn_set(struct devlink_nl *dl, const char *bus, const char *dev,
+			uint32_t port_index, const struct devlink_fn_req *f,
+			struct nl_ack *ack, struct sriov_err *e);
 
 /* ---- root-aware reading (lib/devlink_read.c) ---------------------------- */
 
