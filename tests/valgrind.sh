@@ -85,6 +85,23 @@ vg 0 check "${v[@]}"
 vg 1 check --json eth0 --kmsg "$top/tests/data/kmsg/bus-range.kmsg" "${v[@]}"
 vg 0 check --kmsg "$top/tests/data/check/platform/not-a-log.txt" "${v[@]}"
 vg 2 check --kmsg "$tmp/nosuch.log" "${v[@]}"
+# devlink: synthetic mlx5 (switchdev) replies for the igb PF's address
+# (tests/devlink_replies.py), on their own copy of the VM tree
+mkdir "$tmp/dl"
+tar -xf "$top"/tests/fixtures/vm-igb-nvme-vf4.tar -C "$tmp/dl"
+python3 "$top/tests/devlink_replies.py" "$tmp/dl" mlx5 0000:01:00.0 4
+echo 1500 >"$tmp/dl/sys/class/net/eth0/mtu"
+dl=(--root "$tmp/dl")
+vg 0 show eth0 "${dl[@]}"
+vg 0 show --json "${dl[@]}"
+vg 0 vf eth0/1 show --json "${dl[@]}"
+vg 0 pf eth0 show "${dl[@]}"
+vg 0 pf 0000:01:00.0 show --json "${dl[@]}"
+vg 0 pf eth0 set eswitch legacy inline_mode link mtu 9000 --dry-run --json "${dl[@]}"
+vg 0 pf eth0 set mtu 9000 "${dl[@]}"
+vg 0 restore "${dl[@]}"
+vg 2 pf eth0 set eswitch switchdevv "${dl[@]}"
+vg 0 capture "$tmp/dl.tar" "${dl[@]}"
 # export: every format, the configuration (mac auto), refusals
 vg 0 export eth0/0 --format libvirt "${v[@]}"
 vg 0 export eth0/1 --format libvirt --json --unmanaged "${v[@]}"
