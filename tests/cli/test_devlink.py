@@ -147,6 +147,9 @@ def test_capture_keeps_devlink(root, tmp):
     t.check(f"{name}: the devlink recording replays identically",
             rc == 0 and a is not None and a == b and
             pf_of(b, "0000:01:00.0")["devlink"] is not None, err)
+    rc, out, err = t.run(["pf", "eth0", "show", "--json", "--root", again])
+    t.check(f"{name}: the PF's MTU is in the capture",
+            rc == 0 and json.loads(out)["mtu"] == 1500, f"rc={rc} {out} {err}")
 
 
 def pf(root, *args):
@@ -163,8 +166,6 @@ def journal(root):
 
 def test_pf_show(root):
     name = "pf show"
-    with open(os.path.join(root, "sys", "class", "net", "eth0", "mtu"), "w") as f:
-        f.write("1500\n")
     rc, out, err = pf(root, "eth0", "show")
     t.check(f"{name}: exits 0", rc == 0, err)
     t.check(f"{name}: netdev and MTU", "  netdev:    eth0 mtu 1500\n" in out, out)
@@ -284,6 +285,8 @@ def main():
         t.extract(IGB, igb)
         t.extract(X710, x710)
         dr.write_recording(igb, "0000:01:00.0", dr.mlx5("0000:01:00.0", 4))
+        with open(os.path.join(igb, "sys", "class", "net", "eth0", "mtu"), "w") as f:
+            f.write("1500\n")
         dr.write_recording(x710, "0000:01:00.0", dr.ice("0000:01:00.0", 4))
         test_mlx5_switchdev(igb)
         test_ice_legacy(x710)

@@ -50,6 +50,15 @@ static void record_check_inputs(struct cli *cli, const struct inventory *inv)
 	check_context_release(&c);
 }
 
+/* Reads each PF netdev's MTU so that `pf DEV show --root` on the capture has it. */
+static void record_pf_mtus(struct cli *cli, const struct inventory *inv)
+{
+	char mtu[16];
+
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		pf_attr_read(cli->root, &inv->pfs[i], PF_KEY_MTU, mtu, sizeof(mtu), NULL);
+}
+
 static int capture_run(struct cli *cli, int argc, char **argv)
 {
 	struct inventory inv;
@@ -78,6 +87,7 @@ static int capture_run(struct cli *cli, int argc, char **argv)
 	if (ret)
 		return ret;
 	record_check_inputs(cli, &inv);
+	record_pf_mtus(cli, &inv);
 	sriov_root_record(cli->root, false);
 	sriov_err_clear(&err);
 	ret = sriov_capture_write(cli->root, &inv, argv[first], &err);
