@@ -21,7 +21,7 @@ static void check_state(const struct devlink_state *s)
 		FUZZ_ASSERT(p->hw_addr_len <= sizeof(p->hw_addr));
 		FUZZ_ASSERT(p->roce >= -1 && p->roce <= 1);
 		FUZZ_ASSERT(p->migratable >= -1 && p->migratable <= 1);
-		if (p->flavour >= 0 && p->vf_number >= 0)
+		if (devlink_port_is_local_vf(p))
 			FUZZ_ASSERT(
 				devlink_vf_port(s, p->pf_number, (unsigned)p->vf_number));
 	}
