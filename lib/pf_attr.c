@@ -106,17 +106,13 @@ static int vf_in_use(const struct pf *pf, struct sriov_err *e)
 	return 0;
 }
 
-static const struct vf *vf_with_driver(const struct pf *pf)
+bool pf_eswitch_needs_unbound_vfs(const struct pf *pf)
 {
-	for (size_t i = 0; i < pf->n_vfs; i++)
-		if (pf->vfs[i].driver[0])
-			return &pf->vfs[i];
-	return NULL;
+	return !strcmp(pf->driver, "mlx5_core");
 }
 
 int pf_eswitch_change_ok(const struct pf *pf, struct sriov_err *e)
 {
-	const struct vf *vf;
 	int ret = vf_in_use(pf, e);
 
 	if (ret < 0)
@@ -128,19 +124,6 @@ int pf_eswitch_change_ok(const struct pf *pf, struct sriov_err *e)
 			      pf->addr_str, pf->num_vfs);
 		sriov_err_hint(e,
 			       "sriovctl disable %s, then pf set, then sriovctl enable",
-			       pf->addr_str);
-		return -EBUSY;
-	}
-	vf = vf_with_driver(pf);
-	if (!strcmp(pf->driver, "mlx5_core") && vf) {
-		sriov_err_set(
-			e, -EBUSY,
-			"%s: mlx5 changes the eswitch mode only while its VFs have no "
-			"driver (VF %u has %s)",
-			pf->addr_str, vf->index, vf->driver);
-		sriov_err_hint(e,
-			       "sriovctl unbind %s/all (or enable the VFs with autoprobe "
-			       "off), then pf set, then bind them again",
 			       pf->addr_str);
 		return -EBUSY;
 	}

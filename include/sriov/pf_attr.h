@@ -25,10 +25,12 @@ int pf_attr_read(struct sriov_root *r, const struct pf *pf, enum pf_key key, cha
 /*
  * Whether the eswitch mode of pf (read with INV_USERS) may change now, in
  * the order its driver needs: -EBUSY with the reason and the remedy while
- * a VF is in use, for ice while VFs exist (switchdev comes before VFs), for
- * mlx5 while a VF has a driver (unbind them, or autoprobe off).
+ * a VF is in use, and for ice while VFs exist (switchdev comes before VFs).
  */
 int pf_eswitch_change_ok(const struct pf *pf, struct sriov_err *e);
+
+/* The driver changes the mode only while its VFs have no driver (mlx5). */
+bool pf_eswitch_needs_unbound_vfs(const struct pf *pf);
 
 /*
  * Sets the setting to value (canonical text from pf_value_parse()), then

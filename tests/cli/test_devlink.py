@@ -229,19 +229,37 @@ def test_pf_order(root):
     name = "pf set eswitch order"
     link = os.path.join(root, "sys", "bus", "pci", "devices", "0000:01:00.0", "driver")
     target = os.readlink(link)
-    for driver, want in (("mlx5_core", "mlx5 changes the eswitch mode only while its "
-                          "VFs have no driver (VF 0 has igbvf)"),
-                         ("ice", "ice changes the eswitch mode only while the PF has "
-                          "no VFs (4 enabled)")):
+    def as_driver(driver):
         os.makedirs(os.path.join(os.path.dirname(os.path.join(os.path.dirname(link),
                                                               target)), driver),
                     exist_ok=True)
         os.unlink(link)
         os.symlink(os.path.join(os.path.dirname(target), driver), link)
-        rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
-        t.check(f"{name}: {driver}: refused before any change, with the remedy",
-                rc == 1 and want in err and "hint:" in err and out == "",
-                f"rc={rc} {out} {err}")
+
+    as_driver("ice")
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
+    t.check(f"{name}: ice with VFs: refused before any change, with the remedy",
+            rc == 1 and "ice changes the eswitch mode only while the PF has no VFs "
+            "(4 enabled)" in err and "hint: sriovctl disable" in err and out == "",
+            f"rc={rc} {out} {err}")
+    as_driver("mlx5_core")
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "mtu", "9000",
+                      "--dry-run")
+    lines = [" ".join(ln.split()[2:]) for ln in out.splitlines() if "->" in ln]
+    want = ([f"vf {i} driver igbvf -> (none)" for i in range(4)] +
+            ["eswitch switchdev -> legacy", "mtu 1500 -> 9000"] +
+            [f"vf {i} driver (none) -> igbvf" for i in range(4)])
+    t.check(f"{name}: mlx5: VF drivers unbound first, bound again after", rc == 0 and
+            lines == want, f"rc={rc} {lines} {err}")
+    override = os.path.join(root, "sys", "bus", "pci", "devices", "0000:01:10.2",
+                            "driver_override")
+    with open(override, "w") as f:
+        f.write("igbvf\n")
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
+    t.check(f"{name}: mlx5: a VF bound through driver_override is left to the user",
+            rc == 1 and "VF 1 has igbvf through driver_override" in err and
+            "hint: sriovctl unbind 0000:01:00.0/1" in err, f"rc={rc} {out} {err}")
+    os.unlink(override)
     os.unlink(link)
     os.symlink(target, link)
     rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
