@@ -36,6 +36,7 @@ static int setup(void **state)
 		"../../../1-1:1.0");
 	tree_symlink(tree, "sys/class/net/usb0",
 		     "../../devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/net/usb0");
+	tree_add_netdevsim10(tree, 2, 4);
 	return sriov_root_open(tree, &root, NULL) == 0 ? 0 : -1;
 }
 
@@ -149,6 +150,62 @@ static void test_resolve_not_pci(void **state)
 	assert_non_null(strstr(e.msg, "not a PCI"));
 	assert_non_null(strstr(e.hint, "1-1:1.0"));
 	assert_string_equal(ref.netdev, "");
+}
+
+static void assert_netdevsim10(const char *arg, const char *spec, const char *netdev)
+{
+	struct dev_ref ref;
+	struct sriov_err e;
+
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, arg, &ref, &e), 0);
+	assert_string_equal(ref.bus_name, "netdevsim");
+	assert_string_equal(ref.dev_name, "netdevsim10");
+	assert_string_equal(ref.addr_str, "netdevsim10");
+	assert_int_equal(ref.has_vf_spec, spec != NULL);
+	assert_string_equal(ref.vf_spec, spec ? spec : "");
+	assert_string_equal(ref.netdev, netdev);
+}
+
+static void test_resolve_netdevsim(void **state)
+{
+	struct dev_ref ref;
+	struct sriov_err e;
+
+	(void)state;
+	assert_netdevsim10("netdevsim10", NULL, "");
+	assert_netdevsim10("netdevsim/netdevsim10", NULL, "");
+	assert_netdevsim10("netdevsim10/1", "1", "");
+	assert_netdevsim10("netdevsim/netdevsim10/0-1", "0-1", "");
+	/* its port netdev and a representor stand for the device */
+	assert_netdevsim10("eth5", NULL, "eth5");
+	assert_netdevsim10("eth5/all", "all", "eth5");
+	assert_netdevsim10("eth6", NULL, "eth6");
+
+	/* the devlink form of a PCI function */
+	assert_int_equal(sriov_dev_resolve(root, "pci/0000:01:00.0/1", &ref, NULL), 0);
+	assert_string_equal(ref.bus_name, "pci");
+	assert_string_equal(ref.dev_name, "0000:01:00.0");
+	assert_string_equal(ref.vf_spec, "1");
+	assert_int_equal(sriov_dev_resolve(root, "eth0", &ref, NULL), 0);
+	assert_string_equal(ref.bus_name, "pci");
+	assert_string_equal(ref.dev_name, "0000:01:00.0");
+
+	/* a bus with a name of another kind, or a name that is none */
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "pci/eth0", &ref, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "pci/eth0"));
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/eth5", &ref, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "netdevsimN"));
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/../x", &ref, NULL), -EINVAL);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/netdevsim010", &ref, NULL),
+			 -EINVAL);
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim11", &ref, &e), -ENODEV);
+	assert_non_null(strstr(e.msg, "no such device"));
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/netdevsim11", &ref, NULL),
+			 -ENODEV);
 }
 
 static void test_resolve_rejects(void **state)
@@ -356,6 +413,7 @@ int main(void)
 		T(test_resolve_rejects),
 		T(test_resolve_no_traversal),
 		cmocka_unit_test(test_netdev_link_pci_addr),
+		T(test_resolve_netdevsim),
 		cmocka_unit_test(test_spec_valid),
 		cmocka_unit_test(test_spec_clears_previous),
 		cmocka_unit_test(test_spec_range_errors),

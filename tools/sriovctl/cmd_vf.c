@@ -223,7 +223,7 @@ static int target_resolve(struct cli *cli, const char *arg, struct vf_target *t)
 	sriov_err_clear(&err);
 	if (vf_pf_locate(cli->root, arg, &ref, &err) < 0)
 		return cli_report(cli, &err);
-	t->pf = inventory_find_pf(&t->inv, &ref.addr);
+	t->pf = inventory_find_pf_dev(&t->inv, ref.bus_name, ref.dev_name);
 	if (!t->pf) {
 		sriov_err_set(&err, -ENODEV, "%s: %s is not in the inventory", arg,
 			      ref.addr_str);
