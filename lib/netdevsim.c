@@ -24,6 +24,26 @@ bool netdevsim_name_ok(const char *name)
 	return strlen(name) < PCI_ADDR_STRLEN;
 }
 
+bool netdevsim_target_ok(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char name[PCI_ADDR_STRLEN];
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	size_t digits;
+
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	if (!netdevsim_name_ok(name))
+		return false;
+	if (!slash)
+		return true;
+	digits = strspn(slash + 1, "0123456789");
+	return digits && digits <= 5 && !slash[1 + digits] &&
+	       (slash[1] != '0' || digits == 1);
+}
+
 int netdev_link_netdevsim(const char *target, char dev[32])
 {
 	const char *net = strstr(target, "/net/");

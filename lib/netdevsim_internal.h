@@ -18,6 +18,12 @@
 bool netdevsim_name_ok(const char *name);
 
 /*
+ * What a journal or plan step names for a netdevsim PF or VF, in place of a
+ * PCI address: "netdevsimN", or "netdevsimN/INDEX" (a DEV for its VF).
+ */
+bool netdevsim_target_ok(const char *s);
+
+/*
  * The device of a netdevsim netdev from its /sys/class/net/NAME link target
  * ("../../devices/netdevsim10/net/eth1"): 0 with dev (32 bytes) set, or
  * -ENOENT.

@@ -5,9 +5,9 @@ The igb tree (tests/fixtures/vm-igb-nvme-vf4.tar) gets a netdevsim device
 laid out as the kernel does (sys/devices/netdevsim10 with sriov_numvfs 3,
 netdevs eth5, the PF port, and eth6, a VF representor; debugfs max_vfs 8)
 and a recorded rtnetlink reply for eth5 (eth0's, 4 VFs). Its VFs have no
-PCI function: show and vf show say so with nulls and dashes, bind and export
-refuse with exit 2, enable plans writes to its own sriov_numvfs. Nothing
-changes the tree. Ends with "N passed, N failed".
+PCI function: show and vf show say so with nulls and dashes, bind, export
+and apply's vf_driver refuse with exit 2, enable and apply ([pf netdevsim10])
+plan writes to its own sriov_numvfs. Nothing changes the tree. Ends with "N passed, N failed".
 """
 import json
 import os
@@ -141,6 +141,20 @@ def test_enable(root):
             and "not PCI functions" in err, err)
 
 
+def test_apply(root, tmp):
+    conf = os.path.join(tmp, "nsim.conf")
+    write(conf, "[pf netdevsim10]\nnum_vfs = 2\n\n[vf netdevsim10 1]\n"
+          "mac = 02:00:00:00:00:aa\nvlan = 7")
+    rc, out, err = sriovctl(root, "apply", conf, "--dry-run")
+    t.check("apply [pf netdevsim10] --dry-run: its count and VF 1", rc == 0
+            and "num_vfs      3 -> 2" in out and "vf 1      mac" in out
+            and "vf 1      vlan" in out, out + err)
+    write(conf, "[pf netdevsim10]\nvf_driver = vfio-pci")
+    rc, out, err = sriovctl(root, "apply", conf, "--dry-run")
+    t.check("apply vf_driver on netdevsim: exit 2 naming the line", rc == 2
+            and "nsim.conf:2" in err and "not PCI functions" in err, out + err)
+
+
 def test_refusals(root):
     for args, what in ((["bind", "netdevsim10/0", "vfio-pci"], "no driver to bind"),
                        (["bind", "netdevsim10", "vfio-pci"], "no driver to bind"),
@@ -167,6 +181,7 @@ def main():
         test_vf(root)
         test_enable(root)
         test_refusals(root)
+        test_apply(root, tmp)
         t.check("the tree did not change", tree_digest(root) == before)
     return t.summary()
 

@@ -5,7 +5,8 @@
 
 A netdevsim device as sriovctl's PF: list, enable and disable against
 sysfs' sriov_numvfs, the VF settings of show and `vf show` against
-`ip -j link` (the kernel's answer read by iproute2), its devlink handle
+`ip -j link` (the kernel's answer read by iproute2), apply of a [pf
+netdevsim10] section against both, its devlink handle
 against `devlink -j dev show`, bind and export refused. Then 300 and 400
 VFs on the PF: sriovctl shows every VF and the settings it gave the last
 one, while iproute2 stops with "Truncated VF list" (the list's 16-bit nest
@@ -152,6 +153,17 @@ def check_small(c, r):
     dis = r.json("disable") or {}
     c.eq("disable: done", ("done", 0), (dis.get("result"), dis.get("enabled")))
     c.eq("disable: sysfs sriov_numvfs", "0", r.text("numvfs-disabled").strip())
+    c.true("apply [pf netdevsim10]", r.rc("apply") == 0, r.text("apply") + r.err("apply"))
+    c.eq("apply: sysfs sriov_numvfs", "2", r.text("apply-numvfs").strip())
+    ip = r.json("apply-ip") or [{}]
+    vf1 = [ip_vf(v) for v in ip[0].get("vfinfo_list", []) if v.get("vf") == 1]
+    c.eq("apply: VF 1 as ip -j shows it", [("02:00:00:00:01:01", 7)],
+         [(v["mac"], v["vlan"]) for v in vf1])
+    c.true("apply --check afterwards: the host matches", r.rc("apply-check") == 0,
+           r.text("apply-check") + r.err("apply-check"))
+    c.true("restore: the journal undone", r.rc("restore") == 0,
+           r.text("restore") + r.err("restore"))
+    c.eq("restore: sysfs sriov_numvfs as before apply", "0", r.text("restore-numvfs").strip())
     return pfdev
 
 

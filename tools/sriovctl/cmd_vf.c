@@ -46,9 +46,9 @@ static void vf_help(FILE *out)
 		"extended-ack message) and read back afterwards: a value the driver\n"
 		"accepted but did not apply is reported as failed.\n"
 		"\n"
-		"DEV is the PF: a network interface (enp7s0f0) or a PCI address; "
-		"INDEXES\n"
-		"is 3, 0-6, 0,2,4-5 or all, below the PF's current number of VFs.\n"
+		"DEV is the PF: a network interface (enp7s0f0), a PCI address or a\n"
+		"netdevsim device (netdevsim10); INDEXES is 3, 0-6, 0,2,4-5 or all,\n"
+		"below the PF's current number of VFs.\n"
 		"\n"
 		"Keys:\n");
 	keys_help(out);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Issue 14, real kernel: a netdevsim device as an sriovctl PF (list, show,
-# enable, vf set/show, disable; bind and export refused), with `ip -j` and
+# enable, vf set/show, disable, apply; bind and export refused), with `ip -j` and
 # `devlink -j` as oracles; then one PF with 300 VFs and one with 400 (the
 # VF list's 16-bit netlink length wraps): every VF shown, VF 299/399 set and
 # read back, the raw rtnetlink replies shipped to the host (capture).
@@ -42,6 +42,15 @@ section bind-refused sriovctl_cmd bind netdevsim10/0 vfio-pci
 section export-refused sriovctl_cmd export netdevsim10/0 --format qemu
 section disable sriovctl_cmd disable netdevsim10 --json
 section numvfs-disabled cat "$DEV/sriov_numvfs"
+printf '[pf netdevsim10]\nnum_vfs = 2\n\n[vf netdevsim10 1]\nmac = 02:00:00:00:01:01\nvlan = 7\n' \
+	>/tmp/nsim.conf
+section apply sriovctl_cmd apply /tmp/nsim.conf
+section apply-numvfs cat "$DEV/sriov_numvfs"
+section apply-ip "$IP" -j link show dev "$PFDEV"
+section apply-check sriovctl_cmd apply /tmp/nsim.conf --check
+section restore sriovctl_cmd restore
+section restore-numvfs cat "$DEV/sriov_numvfs"
+section apply-disable sriovctl_cmd disable netdevsim10
 
 # ---- many VFs -----------------------------------------------------------------
 # many N: N VFs, VF N-1 set, what sriovctl and ip see, the raw reply
