@@ -207,20 +207,11 @@ def check_many(c, r, n, pfdev):
                true_len > 65535 and declared < true_len, (declared, true_len))
 
 
-def main(argv):
-    parsed = vmrun.parse_args(argv, __doc__)
-    if parsed is None:
-        return 2
-    c, path, _ = parsed
-    r = vmrun.Run(c, path, "guest")
-    if r.out is not None and r.out.end is not None:
-        c.true("scenario exit status", r.out.end_rc == 0, r.out.end_rc)
-        pfdev = check_small(c, r)
-        for n in (300, 400):
-            check_many(c, r, n, pfdev)
-    print("%d passed, %d failed" % (c.passed, c.failed))
-    return 1 if c.failed or c.passed == 0 else 0
+def check(c, r):
+    pfdev = check_small(c, r)
+    for n in (300, 400):
+        check_many(c, r, n, pfdev)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(vmrun.main_one_boot(sys.argv, __doc__, check))
