@@ -14,11 +14,13 @@
 
 bool netdevsim_name_ok(const char *name)
 {
-	const char *digits = name + strlen(NETDEVSIM_BUS);
-	size_t n = strspn(digits, "0123456789");
+	size_t prefix = strlen(NETDEVSIM_BUS), n;
+	const char *digits;
 
-	if (strncmp(name, NETDEVSIM_BUS, strlen(NETDEVSIM_BUS)))
-		return false;
+	if (strncmp(name, NETDEVSIM_BUS, prefix))
+		return false; /* checked first: name may be shorter than the prefix */
+	digits = name + prefix;
+	n = strspn(digits, "0123456789");
 	if (!n || digits[n] || (digits[0] == '0' && n > 1))
 		return false;
 	return strlen(name) < PCI_ADDR_STRLEN;

@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "sriov/devarg.h"
+#include "netdevsim_internal.h"
 #include "tree_util.h"
 
 static char tree[TREE_PATH_MAX];
@@ -206,6 +208,66 @@ static void test_resolve_netdevsim(void **state)
 	assert_non_null(strstr(e.msg, "no such device"));
 	assert_int_equal(sriov_dev_resolve(root, "netdevsim/netdevsim11", &ref, NULL),
 			 -ENODEV);
+}
+
+/* On exact-size heap copies: ASan sees any read past a name's end. */
+static bool name_ok(bool (*fn)(const char *), const char *s)
+{
+	char *copy = strdup(s);
+	bool ok;
+
+	assert_non_null(copy);
+	ok = fn(copy);
+	free(copy);
+	return ok;
+}
+
+static void test_netdevsim_names(void **state)
+{
+	static const char *const good[] = {"netdevsim0", "netdevsim10",
+					   "netdevsim1234567"};
+	static const char *const bad[] = {"",
+					  "n",
+					  "eth0",
+					  "netdevsim",
+					  "netdevsim01",
+					  "netdevsim1x",
+					  "netdevsim-1",
+					  "netdevsim12345678",
+					  "Netdevsim1",
+					  "xnetdevsim1",
+					  "netdevsim1/"};
+	char dev[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_true(name_ok(netdevsim_name_ok, good[i]));
+		assert_true(name_ok(netdevsim_target_ok, good[i]));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(name_ok(netdevsim_name_ok, bad[i]));
+		assert_false(name_ok(netdevsim_target_ok, bad[i]));
+	}
+	assert_true(name_ok(netdevsim_target_ok, "netdevsim10/0"));
+	assert_true(name_ok(netdevsim_target_ok, "netdevsim10/65535"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/01"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/123456"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/1/2"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/../x"));
+
+	assert_int_equal(netdev_link_netdevsim("../../devices/netdevsim10/net/eth1", dev),
+			 0);
+	assert_string_equal(dev, "netdevsim10");
+	/* not directly under /sys/devices, or not a netdevsim name */
+	assert_int_equal(
+		netdev_link_netdevsim("../../devices/virtual/netdevsim10/net/x", dev),
+		-ENOENT);
+	assert_int_equal(netdev_link_netdevsim("../../devices/pci0000:00/net/eth0", dev),
+			 -ENOENT);
+	assert_int_equal(netdev_link_netdevsim("netdevsim10/net/eth1", dev), -ENOENT);
+	assert_int_equal(netdev_link_netdevsim("../../devices/netdevsim10", dev),
+			 -ENOENT);
 }
 
 static void test_resolve_rejects(void **state)
@@ -414,6 +476,7 @@ int main(void)
 		T(test_resolve_no_traversal),
 		cmocka_unit_test(test_netdev_link_pci_addr),
 		T(test_resolve_netdevsim),
+		cmocka_unit_test(test_netdevsim_names),
 		cmocka_unit_test(test_spec_valid),
 		cmocka_unit_test(test_spec_clears_previous),
 		cmocka_unit_test(test_spec_range_errors),
