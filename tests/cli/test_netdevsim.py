@@ -155,6 +155,17 @@ def test_apply(root, tmp):
             and "nsim.conf:2" in err and "not PCI functions" in err, out + err)
 
 
+def test_check(root):
+    rc, out, err = sriovctl(root, "check", "--json")
+    doc = load(out) or {}
+    mine = [(f["id"], f["status"]) for f in doc.get("findings", [])
+            if f.get("subject") == "netdevsim10"]
+    t.check("check: the PCI rules skip the netdevsim PF, in one finding",
+            mine == [("pf.pci", "skip")], mine)
+    igb = [f["id"] for f in doc.get("findings", []) if f.get("subject") == "0000:01:00.0"]
+    t.check("check: the PCI PF still gets them", "pf.driver" in igb, igb)
+
+
 def test_refusals(root):
     for args, what in ((["bind", "netdevsim10/0", "vfio-pci"], "no driver to bind"),
                        (["bind", "netdevsim10", "vfio-pci"], "no driver to bind"),
@@ -182,6 +193,7 @@ def main():
         test_enable(root)
         test_refusals(root)
         test_apply(root, tmp)
+        test_check(root)
         t.check("the tree did not change", tree_digest(root) == before)
     return t.summary()
 
