@@ -13,6 +13,20 @@
 
 #include "sriov/checks.h"
 
+/* The PCI rules, on a PF whose VFs are PCI functions (not on netdevsim). */
+static int check_one_pf(const struct check_context *c, const struct pf *pf,
+			struct findings *out, struct sriov_err *e)
+{
+	if (pf_vfs_are_pci(pf))
+		return check_pf(c, pf, out, e);
+	if (!findings_add(out, "pf.pci", pf->addr_str, CHECK_SKIP,
+			  "%s/%s is no PCI device and its VFs are no PCI functions: the "
+			  "PCI checks do not apply",
+			  pf->bus_name, pf->dev_name))
+		return sriov_err_set(e, -ENOMEM, "check %s: out of memory", pf->addr_str);
+	return 0;
+}
+
 int check_run(const struct check_context *c, struct findings *out, struct sriov_err *e)
 {
 	int ret = check_platform(c, out, e);
@@ -20,9 +34,9 @@ int check_run(const struct check_context *c, struct findings *out, struct sriov_
 	if (ret < 0)
 		return ret;
 	if (c->only_pf)
-		return check_pf(c, c->only_pf, out, e);
+		return check_one_pf(c, c->only_pf, out, e);
 	for (size_t i = 0; i < c->inv->n_pfs; i++) {
-		ret = check_pf(c, &c->inv->pfs[i], out, e);
+		ret = check_one_pf(c, &c->inv->pfs[i], out, e);
 		if (ret < 0)
 			return ret;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sriov/devarg.h"
+#include "netdevsim_internal.h"
 #include "sysfs_paths.h"
 
 static int no_such_device(const char *arg, struct sriov_err *e)
@@ -21,7 +22,22 @@ static int resolve_pci(struct sriov_root *r, const char *arg, const char *name,
 	pci_addr_format(&ref->addr, ref->addr_str);
 	if (sriov_pathf_exists(r, SYS_PCI_DEVICES "/%s", ref->addr_str) < 0)
 		return no_such_device(arg, e);
+	snprintf(ref->bus_name, sizeof(ref->bus_name), "pci");
+	snprintf(ref->dev_name, sizeof(ref->dev_name), "%s", ref->addr_str);
 	(void)name;
+	return 0;
+}
+
+/* name: netdevsim_name_ok() already */
+static int resolve_netdevsim(struct sriov_root *r, const char *arg, const char *name,
+			     struct dev_ref *ref, struct sriov_err *e)
+{
+	if (sriov_pathf_exists(r, SYS_NETDEVSIM_DEVICES "/%s", name) < 0)
+		return no_such_device(arg, e);
+	memset(&ref->addr, 0, sizeof(ref->addr));
+	snprintf(ref->bus_name, sizeof(ref->bus_name), NETDEVSIM_BUS);
+	snprintf(ref->dev_name, sizeof(ref->dev_name), "%s", name);
+	snprintf(ref->addr_str, sizeof(ref->addr_str), "%s", name);
 	return 0;
 }
 
@@ -45,7 +61,7 @@ int netdev_link_pci_addr(const char *target, struct pci_addr *a)
 static int resolve_netdev(struct sriov_root *r, const char *arg, const char *name,
 			  struct dev_ref *ref, struct sriov_err *e)
 {
-	char target[512];
+	char target[512], dev[32];
 
 	if (!sriov_name_is_safe(name) || strlen(name) >= sizeof(ref->netdev))
 		return sriov_err_set(e, -EINVAL,
@@ -55,6 +71,10 @@ static int resolve_netdev(struct sriov_root *r, const char *arg, const char *nam
 	if (sriov_readf_link(r, target, sizeof(target), NULL, SYS_CLASS_NET "/%s", name) <
 	    0)
 		return no_such_device(arg, e);
+	if (netdev_link_netdevsim(target, dev) == 0) {
+		snprintf(ref->netdev, sizeof(ref->netdev), "%s", name);
+		return resolve_netdevsim(r, arg, dev, ref, e);
+	}
 	if (netdev_link_pci_addr(target, &ref->addr) < 0) {
 		sriov_err_set(e, -ENODEV, "%s is not a PCI network interface", name);
 		sriov_err_hint(e, "it is %s", target);
@@ -62,24 +82,68 @@ static int resolve_netdev(struct sriov_root *r, const char *arg, const char *nam
 	}
 	snprintf(ref->netdev, sizeof(ref->netdev), "%s", name);
 	pci_addr_format(&ref->addr, ref->addr_str);
+	snprintf(ref->bus_name, sizeof(ref->bus_name), "pci");
+	snprintf(ref->dev_name, sizeof(ref->dev_name), "%s", ref->addr_str);
 	return 0;
+}
+
+/* "pci/" or "netdevsim/" in front of DEV (a devlink handle): the rest, bus set. */
+static const char *strip_bus(const char *arg, char bus[16])
+{
+	static const char *const buses[] = {"pci", NETDEVSIM_BUS};
+
+	bus[0] = '\0';
+	for (size_t i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
+		size_t n = strlen(buses[i]);
+
+		if (!strncmp(arg, buses[i], n) && arg[n] == '/') {
+			snprintf(bus, 16, "%s", buses[i]);
+			return arg + n + 1;
+		}
+	}
+	return arg;
+}
+
+static int resolve_name(struct sriov_root *r, const char *arg, const char *bus,
+			const char *name, struct dev_ref *ref, struct sriov_err *e)
+{
+	bool is_pci = pci_addr_parse(name, &ref->addr) == 0;
+
+	if (!strcmp(bus, "pci") && !is_pci)
+		return sriov_err_set(
+			e, -EINVAL,
+			"invalid device \"%s\": \"pci/\" takes a PCI address "
+			"([DDDD:]BB:DD.F)",
+			arg);
+	if (!strcmp(bus, NETDEVSIM_BUS) && !netdevsim_name_ok(name))
+		return sriov_err_set(e, -EINVAL,
+				     "invalid device \"%s\": \"netdevsim/\" takes a "
+				     "netdevsim device name (netdevsimN)",
+				     arg);
+	if (is_pci)
+		return resolve_pci(r, arg, name, ref, e);
+	if (netdevsim_name_ok(name) &&
+	    (bus[0] || sriov_pathf_exists(r, SYS_NETDEVSIM_DEVICES "/%s", name) == 0))
+		return resolve_netdevsim(r, arg, name, ref, e);
+	return resolve_netdev(r, arg, name, ref, e);
 }
 
 int sriov_dev_resolve(struct sriov_root *r, const char *arg, struct dev_ref *ref,
 		      struct sriov_err *e)
 {
-	char name[64];
-	const char *slash;
+	char name[64], bus[16];
+	const char *slash, *dev;
 	size_t len;
 
 	memset(ref, 0, sizeof(*ref));
 	if (!arg || !*arg)
 		return sriov_err_set(e, -EINVAL, "empty device argument");
-	slash = strchr(arg, '/');
-	len = slash ? (size_t)(slash - arg) : strlen(arg);
+	dev = strip_bus(arg, bus);
+	slash = strchr(dev, '/');
+	len = slash ? (size_t)(slash - dev) : strlen(dev);
 	if (len == 0 || len >= sizeof(name))
 		return sriov_err_set(e, -EINVAL, "invalid device \"%s\"", arg);
-	memcpy(name, arg, len);
+	memcpy(name, dev, len);
 	name[len] = '\0';
 	if (slash) {
 		if (!slash[1] || strlen(slash + 1) >= sizeof(ref->vf_spec) ||
@@ -91,9 +155,7 @@ int sriov_dev_resolve(struct sriov_root *r, const char *arg, struct dev_ref *ref
 		ref->has_vf_spec = true;
 		snprintf(ref->vf_spec, sizeof(ref->vf_spec), "%s", slash + 1);
 	}
-	if (pci_addr_parse(name, &ref->addr) == 0)
-		return resolve_pci(r, arg, name, ref, e);
-	return resolve_netdev(r, arg, name, ref, e);
+	return resolve_name(r, arg, bus, name, ref, e);
 }
 
 static int parse_index(const char *s, const char **end, unsigned long *v)

@@ -234,6 +234,18 @@ static int locate_vf(struct sriov_root *r, const char *dev, const struct vf_pf_r
 	return 0;
 }
 
+/* Export writes a PCI function into a VM's definition: a netdevsim device has none. */
+static int refuse_not_pci(const char *dev, const struct dev_ref *ref, struct sriov_err *e)
+{
+	if (!strcmp(ref->bus_name, "pci"))
+		return 0;
+	sriov_err_set(e, -EINVAL,
+		      "%s: %s/%s and its VFs are not PCI functions: there is nothing "
+		      "to pass through",
+		      dev, ref->bus_name, ref->dev_name);
+	return -EINVAL;
+}
+
 /*
  * DEV as a function: with /INDEXES, or when the function is an SR-IOV PF or
  * one of its VFs, through vf_pf_locate(); any other function stands alone.
@@ -245,6 +257,8 @@ static int locate(struct sriov_root *r, const char *dev, struct vf_pf_ref *pf,
 	int ret;
 
 	ret = sriov_dev_resolve(r, dev, &ref, e);
+	if (ret == 0)
+		ret = refuse_not_pci(dev, &ref, e);
 	if (ret < 0)
 		return ret;
 	ret = vf_pf_locate(r, dev, pf, e);
@@ -643,6 +657,8 @@ int export_targets_read(struct sriov_root *r, struct rtnl *nl, const char *dev,
 	memset(ts, 0, sizeof(*ts));
 	memset(&pf, 0, sizeof(pf));
 	ret = sriov_dev_resolve(r, dev, &ref, e);
+	if (ret == 0)
+		ret = refuse_not_pci(dev, &ref, e);
 	if (ret < 0)
 		return ret;
 	ret = vf_pf_locate(r, dev, &pf, e);

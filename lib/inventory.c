@@ -14,11 +14,13 @@
 
 #include "sriov/inventory.h"
 #include "sriov/names.h"
+#include "inventory_internal.h"
 #include "inventory_scan.h"
+#include "netdevsim_internal.h"
 #include "sysfs_paths.h"
 #include "recorded.h"
 
-static void add_note(struct inventory *inv, const char *note)
+static void inventory_add_note(struct inventory *inv, const char *note)
 {
 	for (int i = 0; i < inv->n_notes; i++)
 		if (!strcmp(inv->notes[i], note))
@@ -29,9 +31,9 @@ static void add_note(struct inventory *inv, const char *note)
 }
 
 /* Something read that makes no sense: noted, and the inventory marked. */
-static void add_damage_note(struct inventory *inv, const char *note)
+static void inventory_add_damage_note(struct inventory *inv, const char *note)
 {
-	add_note(inv, note);
+	inventory_add_note(inv, note);
 	inv->damaged = true;
 }
 
@@ -41,7 +43,7 @@ static void add_damage(struct inventory *inv, const struct pf *pf, const char *w
 	char note[sizeof(inv->notes[0])];
 
 	snprintf(note, sizeof(note), SYS_PCI_DEVICES "/%s/%s", pf->addr_str, what);
-	add_damage_note(inv, note);
+	inventory_add_damage_note(inv, note);
 }
 
 /* ---- PF attributes ---------------------------------------------------- */
@@ -118,8 +120,9 @@ static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf 
 		read_pf_ids_from_sysfs(d, pf);
 		sriov_cap_from_sysfs(pf);
 		pf->config_partial = true;
-		add_note(inv, "config space unreadable: capabilities from sysfs sriov_* "
-			      "attributes only");
+		inventory_add_note(
+			inv, "config space unreadable: capabilities from sysfs sriov_* "
+			     "attributes only");
 		return;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -131,9 +134,10 @@ static void read_pf_config(struct sriov_root *r, struct sriov_dir *d, struct pf 
 	if (cfg.len < PCI_CFG_EXT_SIZE) {
 		pf->config_partial = true;
 		if (sriov_root_is_host(r) && geteuid() != 0)
-			add_note(inv, "not root: config space is limited to its first 64 "
-				      "bytes; SR-IOV values come from sysfs sriov_* "
-				      "attributes, ARI and ACS are not shown");
+			inventory_add_note(
+				inv, "not root: config space is limited to its first 64 "
+				     "bytes; SR-IOV values come from sysfs sriov_* "
+				     "attributes, ARI and ACS are not shown");
 	}
 	if (!pf->caps.has_sriov)
 		sriov_cap_from_sysfs(pf);
@@ -179,7 +183,7 @@ static void read_pf_names(struct pci_names *names, struct pf *pf)
 /* ---- netdevs ---------------------------------------------------------- */
 
 /* The netdev's directory is resolved once; its attributes are read from it. */
-static void read_netdev(struct sriov_root *r, struct netdev_info *nd)
+static void inventory_read_netdev(struct sriov_root *r, struct netdev_info *nd)
 {
 	struct sriov_dir d;
 	long long v;
@@ -218,7 +222,7 @@ static int copy_netdevs(const struct scan *sc, const char *addr, bool details,
 	     it = scan_netdev_next(sc, it, addr)) {
 		snprintf(nds[i].name, sizeof(nds[i].name), "%s", it->name);
 		if (details)
-			read_netdev(r, &nds[i]);
+			inventory_read_netdev(r, &nds[i]);
 		i++;
 	}
 	*out = nds;
@@ -407,11 +411,12 @@ static void note_bad_recording(struct inventory *inv, const char *ifname, int er
 		 RECORDED_RTNL_DIR "/%s: not a recorded rtnetlink answer (%s): the VF "
 				   "settings of %s are unknown",
 		 ifname, strerror(-err), ifname);
-	add_damage_note(inv, note);
+	inventory_add_damage_note(inv, note);
 }
 
-static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *pf,
-			     struct inventory *inv, unsigned int flags)
+static void inventory_read_vf_settings(struct sriov_root *r, struct rtnl *nl,
+				       struct pf *pf, struct inventory *inv,
+				       unsigned int flags)
 {
 	struct link_vfs l = {0};
 	void *raw = NULL;
@@ -437,11 +442,72 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 	}
 	attach_vf_info(pf, &l);
 	if (l.truncated)
-		add_note(inv, "the kernel's VF list did not fit one netlink message: "
-			      "some VF settings are unknown");
+		inventory_add_note(
+			inv, "the kernel's VF list did not fit one netlink message: "
+			     "some VF settings are unknown");
 	pf->rtnl_raw = raw;
 	pf->rtnl_raw_len = raw_len;
 	link_vfs_free(&l);
+}
+
+/* ---- netdevsim PFs ---------------------------------------------------- */
+
+static int append_pf(struct inventory *inv)
+{
+	struct pf *grown = realloc(inv->pfs, (inv->n_pfs + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	inv->pfs = grown;
+	memset(&inv->pfs[inv->n_pfs], 0, sizeof(inv->pfs[0]));
+	return 0;
+}
+
+/* One device; 1 when it is no PF. */
+static int read_netdevsim_pf(struct sriov_root *r, struct rtnl *nl, const char *dev,
+			     unsigned int flags, struct inventory *inv)
+{
+	char note[sizeof(inv->notes[0])];
+	struct pf *pf;
+	int ret;
+
+	ret = append_pf(inv);
+	if (ret < 0)
+		return ret;
+	pf = &inv->pfs[inv->n_pfs++]; /* freed with the inventory, even half read */
+	ret = netdevsim_pf_read(r, dev, flags, pf);
+	if (ret > 0)
+		inv->n_pfs--;
+	if (ret != 0)
+		return ret;
+	if (pf->num_vfs < 0) {
+		snprintf(note, sizeof(note),
+			 SYS_NETDEVSIM_DEVICES
+			 "/%s/sriov_numvfs: unreadable or not a number",
+			 dev);
+		inventory_add_damage_note(inv, note);
+	}
+	for (size_t i = 0; !(flags & INV_PFS_ONLY) && i < pf->n_netdevs; i++)
+		inventory_read_netdev(r, &pf->netdevs[i]);
+	inventory_read_vf_settings(r, nl, pf, inv, flags);
+	return 0;
+}
+
+/* Every netdevsim device with sriov_numvfs, after the PCI PFs; none when not loaded. */
+static int read_netdevsim_pfs(struct sriov_root *r, struct rtnl *nl, unsigned int flags,
+			      struct inventory *inv)
+{
+	struct sriov_dirent *ents;
+	size_t n;
+	int ret = 0;
+
+	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_NETDEVSIM_DEVICES) < 0)
+		return 0;
+	for (size_t i = 0; ret >= 0 && i < n; i++)
+		if (netdevsim_name_ok(ents[i].name))
+			ret = read_netdevsim_pf(r, nl, ents[i].name, flags, inv);
+	free(ents);
+	return ret < 0 ? ret : 0;
 }
 
 /* ---- PFs -------------------------------------------------------------- */
@@ -548,8 +614,11 @@ static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int fl
 				      strerror(-ret));
 			goto out;
 		}
-		read_vf_settings(r, nl, pf, inv, flags);
+		inventory_read_vf_settings(r, nl, pf, inv, flags);
 	}
+	ret = read_netdevsim_pfs(r, nl, flags, inv);
+	if (ret < 0)
+		sriov_err_set(e, ret, "reading netdevsim devices: %s", strerror(-ret));
 out:
 	rtnl_close(nl);
 	pci_names_close(names);
@@ -605,8 +674,9 @@ static int read_users(struct sriov_root *r, struct inventory *inv, struct sriov_
 		}
 	}
 	if (usage_snapshot_partial(snap) && any_group(inv))
-		add_note(inv, "not root: processes of other users were not checked for "
-			      "open /dev/vfio files");
+		inventory_add_note(
+			inv, "not root: processes of other users were not checked for "
+			     "open /dev/vfio files");
 	usage_snapshot_free(snap);
 	if (ret < 0)
 		return sriov_err_set(e, ret, "out of memory");
@@ -685,9 +755,25 @@ const struct iommu_group *inventory_group(const struct inventory *inv, int id)
 const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci_addr *a)
 {
 	for (size_t i = 0; i < inv->n_pfs; i++)
-		if (!pci_addr_cmp(&inv->pfs[i].addr, a))
+		if (pf_vfs_are_pci(&inv->pfs[i]) && !pci_addr_cmp(&inv->pfs[i].addr, a))
 			return &inv->pfs[i];
 	return NULL;
+}
+
+const struct pf *inventory_find_pf_dev(const struct inventory *inv, const char *bus_name,
+				       const char *dev_name)
+{
+	for (size_t i = 0; i < inv->n_pfs; i++)
+		if (!strcmp(inv->pfs[i].bus_name, bus_name) &&
+		    !strcmp(inv->pfs[i].dev_name, dev_name))
+			return &inv->pfs[i];
+	return NULL;
+}
+
+bool pf_vfs_are_pci(const struct pf *pf)
+{
+	/* every bus but netdevsim; a PF built without bus_name (tests) is PCI */
+	return strcmp(pf->bus_name, NETDEVSIM_BUS) != 0;
 }
 
 const struct vf *inventory_find_vf(const struct pf *pf, int index)

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "sriov/journal.h"
+#include "netdevsim_internal.h"
 #include "sriov/vfattr.h"
 #include "sriov/pf_setting.h"
 
@@ -120,14 +121,18 @@ static int check_text(const char *field, const char *s, size_t size, struct srio
 	return 0;
 }
 
-/* A PCI address as sysfs names functions: one spelling per function. */
+/*
+ * A PCI address as sysfs names functions: one spelling per function; or, for
+ * a netdevsim PF and its VFs, which have none, "netdevsim10" and
+ * "netdevsim10/3".
+ */
 static int check_addr(const char *field, const char *s, size_t size, struct sriov_err *e)
 {
 	char canonical[PCI_ADDR_STRLEN];
 	struct pci_addr a;
 	int ret = check_text(field, s, size, e);
 
-	if (ret < 0)
+	if (ret < 0 || netdevsim_target_ok(s))
 		return ret;
 	canonical[0] = '\0';
 	if (pci_addr_parse(s, &a) == 0)

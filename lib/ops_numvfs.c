@@ -288,6 +288,12 @@ static int check_autoprobe(const struct pf *pf, const struct numvfs_request *req
 {
 	if (req->autoprobe < 0)
 		return 0;
+	if (!pf_vfs_are_pci(pf))
+		return sriov_err_set(
+			e, -EINVAL,
+			"%s: --autoprobe does not apply: its VFs are not PCI "
+			"functions, no driver probes them",
+			pf->addr_str);
 	if (pf->drivers_autoprobe < 0)
 		return sriov_err_set(e, -EOPNOTSUPP,
 				     "%s: this kernel has no sriov_drivers_autoprobe "
@@ -314,6 +320,16 @@ int numvfs_check(const struct pf *pf, const struct numvfs_request *req,
 	if (req->count < 0)
 		return sriov_err_set(e, -EINVAL, "%s: the VF count must be 0 or more",
 				     pf->addr_str);
+	if (pf->total_vfs < 0 && pf->num_vfs >= 0 && !pf_vfs_are_pci(pf)) {
+		sriov_err_set(e, -ENODEV,
+			      "%s: its VF limit is unknown: max_vfs of netdevsim is in "
+			      "debugfs (/sys/kernel/debug/netdevsim/%s/max_vfs)",
+			      pf->addr_str, pf->dev_name);
+		sriov_err_hint(e,
+			       "mount debugfs (mount -t debugfs none /sys/kernel/debug) "
+			       "and run as root");
+		return -ENODEV;
+	}
 	if (pf->total_vfs < 0 || pf->num_vfs < 0)
 		return sriov_err_set(
 			e, -ENODEV,
@@ -396,7 +412,8 @@ static void enoent_hint(const struct pf *pf, struct sriov_err *e)
 int numvfs_diagnose(int err, const struct pf *pf, int count, const struct kmsg_log *log,
 		    struct sriov_err *e)
 {
-	const struct kmsg_record *rec = log ? kmsg_log_find(log, &pf->addr) : NULL;
+	const struct kmsg_record *rec =
+		log && pf_vfs_are_pci(pf) ? kmsg_log_find(log, &pf->addr) : NULL;
 	const char *what = what_failed(err, pf);
 	const char *remedy = rec ? kmsg_kind_remedy(rec->kind) : NULL;
 	char msg[sizeof(e->msg)];
@@ -442,7 +459,7 @@ struct numvfs_run {
 	const struct numvfs_request *req;
 	struct numvfs_result *res;
 	struct kmsg_reader *kmsg;
-	char dir[64]; /* /sys/bus/pci/devices/ADDR */
+	char dir[80]; /* /sys/bus/BUS_NAME/devices/DEV_NAME */
 	int timeout_ms;
 };
 
@@ -475,7 +492,9 @@ static void plan_steps(const struct pf *pf, const struct numvfs_request *req,
 		add_step(res, NUMVFS_STEP_ENABLE, ATTR_NUMVFS, count);
 	if (req->count != pf->num_vfs)
 		add_step(res, NUMVFS_STEP_VERIFY, NULL, NULL);
-	if (req->count > 0 && req->count != pf->num_vfs && req->wait)
+	/* the wait watches the VFs' PCI functions (virtfnN, driver, netdevs) */
+	if (req->count > 0 && req->count != pf->num_vfs && req->wait &&
+	    pf_vfs_are_pci(pf))
 		add_step(res, NUMVFS_STEP_WAIT, NULL, NULL);
 }
 
@@ -484,7 +503,8 @@ static void collect_kernel_lines(struct numvfs_run *run)
 {
 	struct kmsg_log all = {0}, *keep = &run->res->kernel_log;
 
-	if (!run->kmsg || kmsg_read_new(run->kmsg, &all, NULL) < 0) {
+	if (!run->kmsg || !pf_vfs_are_pci(run->pf) ||
+	    kmsg_read_new(run->kmsg, &all, NULL) < 0) {
 		kmsg_log_free(&all);
 		return;
 	}
@@ -565,7 +585,8 @@ static int read_count(struct numvfs_run *run, struct sriov_err *e)
 int numvfs_diagnose_short(const struct pf *pf, int want, int got,
 			  const struct kmsg_log *log, struct sriov_err *e)
 {
-	const struct kmsg_record *rec = log ? kmsg_log_find(log, &pf->addr) : NULL;
+	const struct kmsg_record *rec =
+		log && pf_vfs_are_pci(pf) ? kmsg_log_find(log, &pf->addr) : NULL;
 	char line[KMSG_TEXT_MAX + 16] = "";
 
 	if (rec)
@@ -832,9 +853,10 @@ int numvfs_set(struct sriov_root *r, const struct pf *pf,
 	if (!e)
 		e = &local;
 	result_init(res, pf, req);
-	if (!sriov_name_is_safe(pf->addr_str))
-		return sriov_err_set(e, -EINVAL, "invalid PF address \"%s\"",
-				     pf->addr_str);
+	if (!sriov_name_is_safe(pf->addr_str) || !sriov_name_is_safe(pf->bus_name) ||
+	    !sriov_name_is_safe(pf->dev_name))
+		return sriov_err_set(e, -EINVAL, "invalid PF \"%s/%s\"", pf->bus_name,
+				     pf->dev_name);
 	ret = numvfs_check(pf, req, e);
 	if (ret < 0)
 		return ret;
@@ -843,8 +865,8 @@ int numvfs_set(struct sriov_root *r, const struct pf *pf,
 	res->already = res->n_steps == 0;
 	if (req->dry_run || res->already)
 		return 0;
-	ret = sriov_pathf(e, run.dir, sizeof(run.dir), SYS_PCI_DEVICES "/%s",
-			  pf->addr_str);
+	ret = sriov_pathf(e, run.dir, sizeof(run.dir), "/sys/bus/%s/devices/%s",
+			  pf->bus_name, pf->dev_name);
 	if (ret < 0)
 		return ret;
 	run.timeout_ms =

@@ -119,13 +119,17 @@ struct pf_job {
 
 void plan_pf_id(const struct pf *pf, const char *names[8], struct cfg_pf_id *id)
 {
-	size_t n = pf->n_netdevs < 8 ? pf->n_netdevs : 8;
+	size_t n = pf->n_netdevs < 7 ? pf->n_netdevs : 7;
 
 	id->addr = pf->addr;
 	id->vendor = pf->vendor_id;
 	id->device = pf->device_id;
 	for (size_t i = 0; i < n; i++)
 		names[i] = pf->netdevs[i].name;
+	/* [pf netdevsim10]: a netdevsim device is named like a netdev (and has
+	 * no PCI address or ids a section could name) */
+	if (!pf_vfs_are_pci(pf))
+		names[n++] = pf->dev_name;
 	id->ifnames = names;
 	id->n_ifnames = n;
 }
@@ -240,6 +244,29 @@ const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
 	return NULL;
 }
 
+/*
+ * What a VF step changes: the VF's PCI address, or for a VF without a PCI
+ * function (netdevsim) "DEV/INDEX", as a DEV names the VF.
+ */
+static int plan_vf_target(struct pf_job *j, const struct vf *vf, char *buf, size_t size)
+{
+	char name[64];
+	int n;
+
+	if (pf_vfs_are_pci(j->pf)) {
+		snprintf(buf, size, "%s", vf->addr_str);
+		return 0;
+	}
+	n = snprintf(name, sizeof(name), "%s/%u", j->pf->addr_str, vf->index);
+	if (n < 0 || (size_t)n >= size)
+		return sriov_err_set(j->e, -ENAMETOOLONG,
+				     "%s: too long a name for the journal (at most %zu "
+				     "characters)",
+				     name, size - 1);
+	memcpy(buf, name, (size_t)n + 1);
+	return 0;
+}
+
 static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 			 const struct cfg_vf_settings *want, const struct vf *vf)
 {
@@ -271,8 +298,8 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 			return -ENOMEM;
 		s->key = (enum vf_key)k;
 		s->predicted = !vf;
-		if (vf)
-			snprintf(s->target, sizeof(s->target), "%s", vf->addr_str);
+		if (vf && plan_vf_target(j, vf, s->target, sizeof(s->target)) < 0)
+			return -ENAMETOOLONG;
 		snprintf(s->old_value, sizeof(s->old_value), "%s", cur);
 		snprintf(s->new_value, sizeof(s->new_value), "%s", val);
 		s->loc = want->loc[k];
@@ -298,6 +325,12 @@ static int plan_vf_driver(struct pf_job *j, unsigned int index,
 
 	if (!want->driver[0])
 		return 0;
+	if (!pf_vfs_are_pci(j->pf))
+		return sriov_err_set(
+			j->e, -EINVAL,
+			"%s:%d: vf_driver for %s: its VFs are not PCI functions, "
+			"there is no driver to bind",
+			want->driver_loc.file, want->driver_loc.line, j->pf->dev_name);
 	if (vf) {
 		plan_read_override(j->r, vf->addr_str, override, sizeof(override));
 		if (is_default ? !override[0] : !strcmp(vf->driver, want->driver))

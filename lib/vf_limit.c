@@ -48,6 +48,13 @@ const char *vf_limit_source_name(enum vf_limit_source s)
 void vf_limit_describe(const struct pf *pf, const struct vf_limit *l, char *buf,
 		       size_t size)
 {
+	if (!pf_vfs_are_pci(pf)) {
+		snprintf(buf, size, "%s",
+			 l->total_vfs >= 0 ? "max_vfs of netdevsim, from debugfs"
+					   : "unknown: netdevsim's max_vfs is in debugfs "
+					     "(mounted, readable by root)");
+		return;
+	}
 	switch (l->source) {
 	case VF_LIMIT_DRIVER:
 		snprintf(buf, size,

@@ -15,6 +15,7 @@
 #include "sriov/vfattr.h"
 #include "sriov/vfsetting.h"
 #include "sriov/devarg.h"
+#include "netdevsim_internal.h"
 #include "sysfs_paths.h"
 #include "recorded.h"
 
@@ -286,6 +287,7 @@ static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_di
 	out->has_vf_spec = true;
 	snprintf(out->vf_spec, sizeof(out->vf_spec), "%d", idx);
 	pci_addr_format(&out->addr, out->addr_str);
+	snprintf(out->dev_name, sizeof(out->dev_name), "%s", out->addr_str);
 	return 0;
 }
 
@@ -345,6 +347,21 @@ static int read_pf(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
 	return 0;
 }
 
+/* A netdevsim device: its sriov_numvfs and PF netdev (DEV is never one of its VFs). */
+static int read_netdevsim_pf(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
+			     struct sriov_err *e)
+{
+	uint64_t v;
+
+	if (sriov_readf_u64(r, 10, &v, NULL, SYS_NETDEVSIM_DEVICES "/%s/sriov_numvfs",
+			    out->dev_name) < 0 ||
+	    v > INT32_MAX)
+		return not_sriov(arg, out->addr_str, e);
+	out->num_vfs = (int)v;
+	netdevsim_pf_netdev(r, out->dev_name, out->ifname, &out->ifindex);
+	return 0;
+}
+
 int vf_pf_locate(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
 		 struct sriov_err *e)
 {
@@ -357,8 +374,12 @@ int vf_pf_locate(struct sriov_root *r, const char *arg, struct vf_pf_ref *out,
 		return ret;
 	out->addr = ref.addr;
 	snprintf(out->addr_str, sizeof(out->addr_str), "%s", ref.addr_str);
+	snprintf(out->bus_name, sizeof(out->bus_name), "%s", ref.bus_name);
+	snprintf(out->dev_name, sizeof(out->dev_name), "%s", ref.dev_name);
 	out->has_vf_spec = ref.has_vf_spec;
 	snprintf(out->vf_spec, sizeof(out->vf_spec), "%s", ref.vf_spec);
+	if (!strcmp(ref.bus_name, NETDEVSIM_BUS))
+		return read_netdevsim_pf(r, arg, out, e);
 	ret = locate_pf(r, arg, &ref, out, e);
 	if (ret < 0)
 		return ret;

@@ -9,10 +9,18 @@
 
 /*
  * A device argument (DEV): a PCI address ("0000:07:00.0", "07:00.0"), a
- * network interface name ("enp7s0f0"), optionally followed by "/INDEXES" to
- * name VFs of that PF ("enp7s0f0/3", "0000:07:00.0/0-3", "enp7s0f0/all").
+ * network interface name ("enp7s0f0"), a netdevsim device ("netdevsim10"),
+ * each optionally with its devlink bus in front ("pci/0000:07:00.0",
+ * "netdevsim/netdevsim10") and followed by "/INDEXES" to name VFs of that PF
+ * ("enp7s0f0/3", "0000:07:00.0/0-3", "netdevsim10/all").
+ *
+ * bus_name/dev_name name the device as devlink does: "pci" and the address,
+ * or "netdevsim" and "netdevsimN" (a netdevsim netdev resolves to its
+ * device). On netdevsim, addr is all zero and addr_str holds dev_name.
  */
 struct dev_ref {
+	char bus_name[16];
+	char dev_name[32];
 	struct pci_addr addr;
 	char addr_str[PCI_ADDR_STRLEN];
 	char netdev[16];  /* set when DEV was given as a netdev name */

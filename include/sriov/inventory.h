@@ -24,6 +24,12 @@ struct netdev_info {
 	int ifindex;	    /* 0 when unreadable */
 };
 
+/*
+ * A VF. On a PF whose VFs are not PCI functions (pf_vfs_are_pci() false:
+ * netdevsim), addr is all zero, addr_str empty, device_id 0, driver empty,
+ * iommu_group -1 and there are no netdevs: only index and the rtnetlink
+ * settings are known.
+ */
 struct vf {
 	unsigned int index;
 	struct pci_addr addr;
@@ -43,12 +49,21 @@ struct vf {
 	struct fn_users users;
 };
 
+/*
+ * A PF: a PCI function with SR-IOV, or a netdevsim device (the kernel's
+ * software device; /sys/bus/netdevsim/devices/netdevsimN with sriov_numvfs).
+ * bus_name/dev_name name it as devlink does ("pci"/"0000:07:00.0",
+ * "netdevsim"/"netdevsim10"), and its sysfs directory is
+ * /sys/bus/BUS_NAME/devices/DEV_NAME. On netdevsim, addr is all zero and
+ * addr_str holds dev_name (messages name the PF by addr_str); the ids,
+ * names, config space, IOMMU group and NUMA node are unset, total_vfs is
+ * debugfs' max_vfs (-1 when unreadable).
+ */
 struct pf {
-	struct pci_addr addr;
-	char addr_str[PCI_ADDR_STRLEN];
-	/* its devlink handle "bus_name/dev_name" ("pci" and addr_str for PCI) */
 	char bus_name[16];
 	char dev_name[32];
+	struct pci_addr addr;
+	char addr_str[PCI_ADDR_STRLEN];
 	uint16_t vendor_id, device_id;
 	uint16_t subsys_vendor_id, subsys_device_id;
 	uint32_t class_code;
@@ -120,7 +135,18 @@ int sriov_inventory_read(struct sriov_root *r, unsigned int flags, struct invent
 void sriov_inventory_free(struct inventory *inv);
 
 const struct iommu_group *inventory_group(const struct inventory *inv, int id);
+/* The PCI PF at a (never a netdevsim PF), or NULL. */
 const struct pf *inventory_find_pf(const struct inventory *inv, const struct pci_addr *a);
+/* The PF bus_name/dev_name ("pci"/"0000:07:00.0", "netdevsim"/"netdevsim10"). */
+const struct pf *inventory_find_pf_dev(const struct inventory *inv, const char *bus_name,
+				       const char *dev_name);
+
+/*
+ * The one place that decides whether a PF's VFs are PCI functions (with an
+ * address, a driver, an IOMMU group): true on PCI, false on netdevsim. Every
+ * path that needs a VF's PCI function asks this first.
+ */
+bool pf_vfs_are_pci(const struct pf *pf);
 /* VF index of pf as the inventory read it (pf may be NULL), or NULL. */
 const struct vf *inventory_find_vf(const struct pf *pf, int index);
 

@@ -90,8 +90,10 @@ void vf_auto_mac_of(const struct vf_auto_mac *am, unsigned int index, uint8_t ou
  * whole inventory, so that `vf ... set` stays cheap.
  */
 struct vf_pf_ref {
+	char bus_name[16]; /* "pci" or "netdevsim", as struct pf */
+	char dev_name[32];
 	struct pci_addr addr;
-	char addr_str[PCI_ADDR_STRLEN];
+	char addr_str[PCI_ADDR_STRLEN]; /* on netdevsim: dev_name */
 	char ifname[16]; /* its first netdev (by name); empty when it has none */
 	int ifindex;	 /* 0 when unknown */
 	int num_vfs;	 /* sriov_numvfs */

@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "sriov/devarg.h"
+#include "netdevsim_internal.h"
 #include "tree_util.h"
 
 static char tree[TREE_PATH_MAX];
@@ -36,6 +38,7 @@ static int setup(void **state)
 		"../../../1-1:1.0");
 	tree_symlink(tree, "sys/class/net/usb0",
 		     "../../devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/net/usb0");
+	tree_add_netdevsim10(tree, 2, 4);
 	return sriov_root_open(tree, &root, NULL) == 0 ? 0 : -1;
 }
 
@@ -149,6 +152,122 @@ static void test_resolve_not_pci(void **state)
 	assert_non_null(strstr(e.msg, "not a PCI"));
 	assert_non_null(strstr(e.hint, "1-1:1.0"));
 	assert_string_equal(ref.netdev, "");
+}
+
+static void assert_netdevsim10(const char *arg, const char *spec, const char *netdev)
+{
+	struct dev_ref ref;
+	struct sriov_err e;
+
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, arg, &ref, &e), 0);
+	assert_string_equal(ref.bus_name, "netdevsim");
+	assert_string_equal(ref.dev_name, "netdevsim10");
+	assert_string_equal(ref.addr_str, "netdevsim10");
+	assert_int_equal(ref.has_vf_spec, spec != NULL);
+	assert_string_equal(ref.vf_spec, spec ? spec : "");
+	assert_string_equal(ref.netdev, netdev);
+}
+
+static void test_resolve_netdevsim(void **state)
+{
+	struct dev_ref ref;
+	struct sriov_err e;
+
+	(void)state;
+	assert_netdevsim10("netdevsim10", NULL, "");
+	assert_netdevsim10("netdevsim/netdevsim10", NULL, "");
+	assert_netdevsim10("netdevsim10/1", "1", "");
+	assert_netdevsim10("netdevsim/netdevsim10/0-1", "0-1", "");
+	/* its port netdev and a representor stand for the device */
+	assert_netdevsim10("eth5", NULL, "eth5");
+	assert_netdevsim10("eth5/all", "all", "eth5");
+	assert_netdevsim10("eth6", NULL, "eth6");
+
+	/* the devlink form of a PCI function */
+	assert_int_equal(sriov_dev_resolve(root, "pci/0000:01:00.0/1", &ref, NULL), 0);
+	assert_string_equal(ref.bus_name, "pci");
+	assert_string_equal(ref.dev_name, "0000:01:00.0");
+	assert_string_equal(ref.vf_spec, "1");
+	assert_int_equal(sriov_dev_resolve(root, "eth0", &ref, NULL), 0);
+	assert_string_equal(ref.bus_name, "pci");
+	assert_string_equal(ref.dev_name, "0000:01:00.0");
+
+	/* a bus with a name of another kind, or a name that is none */
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "pci/eth0", &ref, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "pci/eth0"));
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/eth5", &ref, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "netdevsimN"));
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/../x", &ref, NULL), -EINVAL);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/netdevsim010", &ref, NULL),
+			 -EINVAL);
+	sriov_err_clear(&e);
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim11", &ref, &e), -ENODEV);
+	assert_non_null(strstr(e.msg, "no such device"));
+	assert_int_equal(sriov_dev_resolve(root, "netdevsim/netdevsim11", &ref, NULL),
+			 -ENODEV);
+}
+
+/* On exact-size heap copies: ASan sees any read past a name's end. */
+static bool name_ok(bool (*fn)(const char *), const char *s)
+{
+	char *copy = strdup(s);
+	bool ok;
+
+	assert_non_null(copy);
+	ok = fn(copy);
+	free(copy);
+	return ok;
+}
+
+static void test_netdevsim_names(void **state)
+{
+	static const char *const good[] = {"netdevsim0", "netdevsim10",
+					   "netdevsim1234567"};
+	static const char *const bad[] = {"",
+					  "n",
+					  "eth0",
+					  "netdevsim",
+					  "netdevsim01",
+					  "netdevsim1x",
+					  "netdevsim-1",
+					  "netdevsim12345678",
+					  "Netdevsim1",
+					  "xnetdevsim1",
+					  "netdevsim1/"};
+	char dev[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_true(name_ok(netdevsim_name_ok, good[i]));
+		assert_true(name_ok(netdevsim_target_ok, good[i]));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(name_ok(netdevsim_name_ok, bad[i]));
+		assert_false(name_ok(netdevsim_target_ok, bad[i]));
+	}
+	assert_true(name_ok(netdevsim_target_ok, "netdevsim10/0"));
+	assert_true(name_ok(netdevsim_target_ok, "netdevsim10/65535"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/01"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/123456"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/1/2"));
+	assert_false(name_ok(netdevsim_target_ok, "netdevsim10/../x"));
+
+	assert_int_equal(netdev_link_netdevsim("../../devices/netdevsim10/net/eth1", dev),
+			 0);
+	assert_string_equal(dev, "netdevsim10");
+	/* not directly under /sys/devices, or not a netdevsim name */
+	assert_int_equal(
+		netdev_link_netdevsim("../../devices/virtual/netdevsim10/net/x", dev),
+		-ENOENT);
+	assert_int_equal(netdev_link_netdevsim("../../devices/pci0000:00/net/eth0", dev),
+			 -ENOENT);
+	assert_int_equal(netdev_link_netdevsim("netdevsim10/net/eth1", dev), -ENOENT);
+	assert_int_equal(netdev_link_netdevsim("../../devices/netdevsim10", dev),
+			 -ENOENT);
 }
 
 static void test_resolve_rejects(void **state)
@@ -356,6 +475,8 @@ int main(void)
 		T(test_resolve_rejects),
 		T(test_resolve_no_traversal),
 		cmocka_unit_test(test_netdev_link_pci_addr),
+		T(test_resolve_netdevsim),
+		cmocka_unit_test(test_netdevsim_names),
 		cmocka_unit_test(test_spec_valid),
 		cmocka_unit_test(test_spec_clears_previous),
 		cmocka_unit_test(test_spec_range_errors),

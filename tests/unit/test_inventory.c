@@ -652,6 +652,100 @@ static void test_recorded_rtnl_garbage(void **state)
 	sriov_inventory_free(&inv);
 }
 
+/* ---- netdevsim ----------------------------------------------------------- */
+
+static void test_netdevsim_pf(void **state)
+{
+	struct inventory inv;
+	const struct pf *pf;
+	struct pci_addr zero = {0};
+	uint32_t buf[1024];
+
+	(void)state;
+	tree_add_netdevsim10(tree, 3, 8);
+	/* eth0's recorded message (VFs 0 and 1), replayed for eth5 */
+	tree_write(tree, ".sriovctl/rtnl/eth5", buf, tree_igb_rtnl_msg(buf, sizeof(buf)));
+	read_tree_ok(&inv);
+	assert_int_equal(inv.n_pfs, 2);
+	assert_string_equal(inv.pfs[0].bus_name, "pci");
+	assert_string_equal(inv.pfs[0].dev_name, "0000:01:00.0");
+	assert_true(pf_vfs_are_pci(&inv.pfs[0]));
+	pf = &inv.pfs[1];
+	assert_false(pf_vfs_are_pci(pf));
+	assert_string_equal(pf->bus_name, "netdevsim");
+	assert_string_equal(pf->dev_name, "netdevsim10");
+	assert_string_equal(pf->addr_str, "netdevsim10");
+	assert_int_equal(pci_addr_cmp(&pf->addr, &zero), 0);
+	assert_string_equal(pf->driver, "netdevsim");
+	assert_string_equal(pf->module, "netdevsim");
+	assert_int_equal(pf->num_vfs, 3);
+	assert_int_equal(pf->total_vfs, 8);
+	assert_int_equal(pf->iommu_group, -1);
+	assert_int_equal(pf->drivers_autoprobe, -1);
+	/* the representor eth6 is not the PF's netdev */
+	assert_int_equal(pf->n_netdevs, 1);
+	assert_string_equal(pf->netdevs[0].name, "eth5");
+	assert_int_equal(pf->netdevs[0].ifindex, 15);
+	assert_int_equal(pf->n_vfs, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(pf->vfs[i].index, i);
+		assert_string_equal(pf->vfs[i].addr_str, "");
+		assert_string_equal(pf->vfs[i].driver, "");
+		assert_int_equal(pf->vfs[i].iommu_group, -1);
+		assert_int_equal(pf->vfs[i].n_netdevs, 0);
+	}
+	/* the recording has VFs 0 and 1 */
+	assert_true(pf->vfs[0].has_info);
+	assert_int_equal(pf->vfs[0].info.vlan, 100);
+	assert_true(pf->vfs[1].has_info);
+	assert_false(pf->vfs[2].has_info);
+
+	assert_ptr_equal(inventory_find_pf_dev(&inv, "netdevsim", "netdevsim10"), pf);
+	assert_ptr_equal(inventory_find_pf_dev(&inv, "pci", "0000:01:00.0"), &inv.pfs[0]);
+	assert_null(inventory_find_pf_dev(&inv, "pci", "netdevsim10"));
+	/* its all-zero address is no PCI PF's */
+	assert_null(inventory_find_pf(&inv, &zero));
+	sriov_inventory_free(&inv);
+}
+
+/* Without debugfs the limit is unknown; without VFs there are none; list reads less. */
+static void test_netdevsim_pf_odd(void **state)
+{
+	struct inventory inv;
+	struct sriov_err e;
+
+	(void)state;
+	tree_add_netdevsim10(tree, 0, -1);
+	/* a device that is no PF, and names that are no netdevsim device */
+	tree_mkdir(tree, "sys/devices/netdevsim11");
+	tree_symlink(tree, "sys/bus/netdevsim/devices/netdevsim11",
+		     "../../../devices/netdevsim11");
+	tree_writef(tree, "sys/bus/netdevsim/devices/netdevsim012/sriov_numvfs", "1\n");
+	tree_writef(tree, "sys/bus/netdevsim/devices/other/sriov_numvfs", "1\n");
+	read_tree_ok(&inv);
+	assert_int_equal(inv.n_pfs, 2);
+	assert_int_equal(inv.pfs[1].total_vfs, -1);
+	assert_int_equal(inv.pfs[1].num_vfs, 0);
+	assert_int_equal(inv.pfs[1].n_vfs, 0);
+	assert_false(inv.damaged);
+	sriov_inventory_free(&inv);
+
+	tree_writef(tree, "sys/devices/netdevsim10/sriov_numvfs", "2\n");
+	sriov_err_clear(&e);
+	assert_int_equal(read_tree_flags(&inv, INV_PFS_ONLY, &e), 0);
+	assert_int_equal(inv.n_pfs, 2);
+	assert_int_equal(inv.pfs[1].num_vfs, 2);
+	assert_int_equal(inv.pfs[1].n_vfs, 0);
+	assert_int_equal(inv.pfs[1].n_netdevs, 1);
+	sriov_inventory_free(&inv);
+
+	tree_writef(tree, "sys/devices/netdevsim10/sriov_numvfs", "many\n");
+	read_tree_ok(&inv);
+	assert_true(inv.damaged);
+	assert_int_equal(inv.pfs[1].num_vfs, -1);
+	sriov_inventory_free(&inv);
+}
+
 #define T(f) TREE_IGB_TEST(f, tree)
 
 int main(void)
@@ -674,6 +768,8 @@ int main(void)
 		T(test_recorded_rtnl_by_index),
 		T(test_recorded_rtnl_truncated),
 		T(test_recorded_rtnl_garbage),
+		T(test_netdevsim_pf),
+		T(test_netdevsim_pf_odd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -350,6 +350,16 @@ static const struct bad_case bad_cases[] = {
 	{"\"vf\": 1, \"target\": \"0000:01:10.2\", \"key\": \"mac\"",
 	 "\"vf\": 1, \"target\": \"../../../etc\", \"key\": \"mac\"",
 	 "steps[1].target: \"../../../etc\" is not a PCI address"},
+	/* a netdevsim PF's and VF's names, malformed */
+	{"\"vf\": 1, \"target\": \"0000:01:10.2\", \"key\": \"mac\"",
+	 "\"vf\": 1, \"target\": \"netdevsim10/../x\", \"key\": \"mac\"",
+	 "steps[1].target: \"netdevsim10/../x\" is not a PCI address"},
+	{"\"vf\": 1, \"target\": \"0000:01:10.2\", \"key\": \"mac\"",
+	 "\"vf\": 1, \"target\": \"netdevsim010/1\", \"key\": \"mac\"",
+	 "steps[1].target: \"netdevsim010/1\" is not a PCI address"},
+	{"\"vf\": 1, \"target\": \"0000:01:10.2\", \"key\": \"mac\"",
+	 "\"vf\": 1, \"target\": \"netdevsim10/01\", \"key\": \"mac\"",
+	 "steps[1].target: \"netdevsim10/01\" is not a PCI address"},
 	{"\"vf\": 1, \"target\": \"0000:01:10.2\", \"key\": \"mac\"",
 	 "\"vf\": 1, \"target\": \"01:10.2\", \"key\": \"mac\"",
 	 "steps[1].target: \"01:10.2\" is not a PCI address as sysfs writes it"},
@@ -415,6 +425,26 @@ static char *mutate(const char *find, const char *replace)
 	memcpy(out + (at - good), replace, rlen);
 	strcpy(out + (at - good) + rlen, at + flen);
 	return out;
+}
+
+/* A netdevsim PF and its VF, which have no PCI address, by name. */
+static void test_parse_netdevsim(void **state)
+{
+	char *text =
+		mutate("\"vf_attr\", \"pf\": \"0000:01:00.0\", \"vf\": 1, \"target\": "
+		       "\"0000:01:10.2\"",
+		       "\"vf_attr\", \"pf\": \"netdevsim10\", \"vf\": 1, \"target\": "
+		       "\"netdevsim10/1\"");
+	struct journal j;
+	struct sriov_err e;
+
+	(void)state;
+	sriov_err_clear(&e);
+	assert_int_equal(journal_from_json(text, strlen(text), &j, &e), 0);
+	assert_string_equal(j.steps[1].pf, "netdevsim10");
+	assert_string_equal(j.steps[1].target, "netdevsim10/1");
+	journal_free(&j);
+	free(text);
 }
 
 static void test_parse_bad(void **state)
@@ -969,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_parse_netdevsim),
 		cmocka_unit_test(test_parse_bad_bytes),
 		cmocka_unit_test(test_fuzz),
 		T(test_load_missing),

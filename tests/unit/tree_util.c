@@ -434,3 +434,38 @@ void tree_write_igb_rtnl(const char *root)
 
 	tree_write(root, ".sriovctl/rtnl/eth0", buf, len);
 }
+
+void tree_add_netdevsim10(const char *root, int num_vfs, int max_vfs)
+{
+	static const char *const nd[2][2] = {{"eth5", "p0"}, {"eth6", "pf0vf0"}};
+	char rel[128];
+
+	tree_writef(root, "sys/devices/netdevsim10/sriov_numvfs", "%d\n", num_vfs);
+	tree_symlink(root, "sys/devices/netdevsim10/driver",
+		     "../../bus/netdevsim/drivers/netdevsim");
+	tree_mkdir(root, "sys/module/netdevsim");
+	tree_symlink(root, "sys/bus/netdevsim/drivers/netdevsim/module",
+		     "../../../../module/netdevsim");
+	tree_symlink(root, "sys/bus/netdevsim/devices/netdevsim10",
+		     "../../../devices/netdevsim10");
+	for (int i = 0; i < 2; i++) {
+		snprintf(rel, sizeof(rel), "sys/devices/netdevsim10/net/%s/", nd[i][0]);
+		tree_writef(root, strcat(rel, "phys_port_name"), "%s\n", nd[i][1]);
+		snprintf(rel, sizeof(rel), "sys/devices/netdevsim10/net/%s/ifindex",
+			 nd[i][0]);
+		tree_writef(root, rel, "%d\n", 15 + i);
+		snprintf(rel, sizeof(rel), "sys/devices/netdevsim10/net/%s/address",
+			 nd[i][0]);
+		tree_writef(root, rel, "02:00:00:00:00:%02x\n", 15 + i);
+		snprintf(rel, sizeof(rel), "sys/devices/netdevsim10/net/%s/operstate",
+			 nd[i][0]);
+		tree_writef(root, rel, "down\n");
+		snprintf(rel, sizeof(rel), "sys/class/net/%s", nd[i][0]);
+		tree_symlink(root, rel,
+			     i ? "../../devices/netdevsim10/net/eth6"
+			       : "../../devices/netdevsim10/net/eth5");
+	}
+	if (max_vfs >= 0)
+		tree_writef(root, "sys/kernel/debug/netdevsim/netdevsim10/max_vfs",
+			    "%d\n", max_vfs);
+}

@@ -83,6 +83,16 @@ void tree_igb_config(uint8_t cfg[4096]);
  * Returns the message length.
  */
 size_t tree_igb_rtnl_msg(void *buf, size_t size);
+
+/*
+ * A netdevsim device as the kernel lays it out (echo "10 1" > new_device,
+ * num_vfs VFs, switchdev mode): sys/devices/netdevsim10 with sriov_numvfs,
+ * driver netdevsim (module netdevsim), netdevs eth5 (port p0, the PF's,
+ * ifindex 15) and eth6 (VF representor pf0vf0), links in
+ * sys/bus/netdevsim/devices and sys/class/net, and debugfs' max_vfs
+ * (max_vfs < 0: none, as without debugfs).
+ */
+void tree_add_netdevsim10(const char *root, int num_vfs, int max_vfs);
 void tree_write_igb_rtnl(const char *root);
 
 #endif

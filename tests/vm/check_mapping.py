@@ -146,18 +146,5 @@ def check(c, out):
            not text and "has no VFs enabled" in err, err)
 
 
-def main(argv):
-    parsed = vmrun.parse_args(argv, __doc__)
-    if parsed is None:
-        return 2
-    c, path, _ = parsed
-    r = vmrun.Run(c, path, "guest")
-    if r.out is not None and r.out.end is not None:
-        c.true("scenario exit status", r.out.end_rc == 0, r.out.end_rc)
-        check(c, r.out)
-    print("%d passed, %d failed" % (c.passed, c.failed))
-    return 1 if c.failed or c.passed == 0 else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(vmrun.main_one_boot(sys.argv, __doc__, lambda c, r: check(c, r.out)))

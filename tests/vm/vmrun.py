@@ -55,6 +55,21 @@ class Run:
             return None
 
 
+def main_one_boot(argv, usage, check):
+    """A checker of one boot: check(c, run) once the scenario ran to its end;
+    prints the summary line, returns the exit status."""
+    parsed = parse_args(argv, usage)
+    if parsed is None:
+        return 2
+    c, path, _ = parsed
+    r = Run(c, path, "guest")
+    if r.out is not None and r.out.end is not None:
+        c.true("scenario exit status", r.out.end_rc == 0, r.out.end_rc)
+        check(c, r)
+    print("%d passed, %d failed" % (c.passed, c.failed))
+    return 1 if c.failed or c.passed == 0 else 0
+
+
 def parse_args(argv, usage):
     """-> (Checker, RUN, RUN2 or None), or None after printing usage"""
     args = argv[1:]

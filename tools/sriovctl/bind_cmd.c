@@ -141,8 +141,15 @@ static int resolve_vfs(struct bind_cmd *bc, const struct dev_ref *ref, const cha
 	ret = cli_load_inventory(bc->cli, INV_NO_NETLINK | INV_NO_NAMES, &inv);
 	if (ret)
 		return ret;
-	pf = inventory_find_pf(&inv, &ref->addr);
-	if (pf) {
+	pf = inventory_find_pf_dev(&inv, ref->bus_name, ref->dev_name);
+	if (pf && !pf_vfs_are_pci(pf)) {
+		sriov_err_clear(&err);
+		sriov_err_set(&err, -EINVAL,
+			      "%s: the VFs of %s (%s) are not PCI functions: there is no "
+			      "driver to bind",
+			      arg, pf->dev_name, pf->bus_name);
+		ret = cli_report(bc->cli, &err);
+	} else if (pf) {
 		ret = select_vf_addrs(bc, pf, ref->vf_spec);
 	} else {
 		sriov_err_clear(&err);
@@ -173,6 +180,13 @@ static int resolve_dev(struct bind_cmd *bc, const char *arg)
 		return cli_report(bc->cli, &err);
 	if (ref.has_vf_spec)
 		return resolve_vfs(bc, &ref, arg);
+	if (strcmp(ref.bus_name, "pci")) {
+		sriov_err_set(
+			&err, -EINVAL,
+			"%s: %s/%s is not a PCI function: there is no driver to bind",
+			arg, ref.bus_name, ref.dev_name);
+		return cli_report(bc->cli, &err);
+	}
 	return add_addr(bc, ref.addr_str);
 }
 

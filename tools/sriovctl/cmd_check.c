@@ -94,7 +94,7 @@ static int select_pf(struct cli *cli, const struct inventory *inv, const char *a
 		cli_report(cli, &err);
 		return EXIT_USAGE;
 	}
-	*out = inventory_find_pf(inv, &ref.addr);
+	*out = inventory_find_pf_dev(inv, ref.bus_name, ref.dev_name);
 	if (*out && ref.has_vf_spec)
 		cli_note("%s names VFs of %s: checking the PF", arg, (*out)->addr_str);
 	if (*out)

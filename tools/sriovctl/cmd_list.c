@@ -52,9 +52,9 @@ static void list_text(const struct inventory *inv)
 		const struct pf *pf = &inv->pfs[i];
 
 		print_vf_count(vfs, sizeof(vfs), pf);
-		printf("%-13s %-15s %-10s %-7s %s %s\n", pf->addr_str, pf_netdev(pf),
+		printf("%-13s %-15s %-10s %-7s %s%s%s\n", pf->addr_str, pf_netdev(pf),
 		       pf->driver[0] ? pf->driver : "-", vfs, pf->vendor_name,
-		       pf_device_only(pf));
+		       pf->vendor_name[0] ? " " : "", pf_device_only(pf));
 	}
 }
 
@@ -67,10 +67,18 @@ static void list_json(const struct inventory *inv)
 		const struct pf *pf = &inv->pfs[i];
 		struct json_object *o = json_object_new_object();
 
+		bool pci = pf_vfs_are_pci(pf);
+
 		json_object_object_add(o, "address",
 				       json_object_new_string(pf->addr_str));
-		json_object_object_add(o, "vendor_id", json_hex16(pf->vendor_id));
-		json_object_object_add(o, "device_id", json_hex16(pf->device_id));
+		json_object_object_add(o, "bus_name",
+				       json_object_new_string(pf->bus_name));
+		json_object_object_add(o, "dev_name",
+				       json_object_new_string(pf->dev_name));
+		json_object_object_add(o, "vendor_id",
+				       pci ? json_hex16(pf->vendor_id) : NULL);
+		json_object_object_add(o, "device_id",
+				       pci ? json_hex16(pf->device_id) : NULL);
 		json_object_object_add(o, "name",
 				       json_object_new_string(pf->device_name));
 		json_object_object_add(o, "netdevs", pf_netdev_names_json(pf));

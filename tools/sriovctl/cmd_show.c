@@ -85,7 +85,7 @@ static int select_dev(struct cli *cli, const struct inventory *inv, const char *
 	sriov_err_clear(&err);
 	if (sriov_dev_resolve(cli->root, arg, &ref, &err) < 0)
 		return cli_report(cli, &err);
-	sel->pf = inventory_find_pf(inv, &ref.addr);
+	sel->pf = inventory_find_pf_dev(inv, ref.bus_name, ref.dev_name);
 	if (sel->pf)
 		return ref.has_vf_spec ? select_vfs(cli, sel->pf, ref.vf_spec, sel) : 0;
 	sel->pf = pf_of_vf(inv, &ref.addr, &index);
@@ -124,17 +124,20 @@ static struct json_object *pf_netdevs_json(const struct pf *pf)
 
 static void pf_identity_json(struct json_object *o, const struct pf *pf)
 {
+	bool pci = pf_vfs_are_pci(pf); /* a netdevsim PF has no PCI identity */
 	char class_hex[8];
 
 	snprintf(class_hex, sizeof(class_hex), "%06x", pf->class_code);
 	ADD(o, "address", json_object_new_string(pf->addr_str));
-	ADD(o, "vendor_id", json_hex16(pf->vendor_id));
-	ADD(o, "device_id", json_hex16(pf->device_id));
-	ADD(o, "subsystem_vendor_id", json_hex16(pf->subsys_vendor_id));
-	ADD(o, "subsystem_device_id", json_hex16(pf->subsys_device_id));
-	ADD(o, "class", json_object_new_string(class_hex));
+	ADD(o, "bus_name", json_object_new_string(pf->bus_name));
+	ADD(o, "dev_name", json_object_new_string(pf->dev_name));
+	ADD(o, "vendor_id", pci ? json_hex16(pf->vendor_id) : NULL);
+	ADD(o, "device_id", pci ? json_hex16(pf->device_id) : NULL);
+	ADD(o, "subsystem_vendor_id", pci ? json_hex16(pf->subsys_vendor_id) : NULL);
+	ADD(o, "subsystem_device_id", pci ? json_hex16(pf->subsys_device_id) : NULL);
+	ADD(o, "class", pci ? json_object_new_string(class_hex) : NULL);
 	ADD(o, "class_name", json_str_or_null(pf->class_name));
-	ADD(o, "revision", json_object_new_int(pf->revision));
+	ADD(o, "revision", pci ? json_object_new_int(pf->revision) : NULL);
 	ADD(o, "name", json_object_new_string(pf->device_name));
 	ADD(o, "vendor_name", json_str_or_null(pf->vendor_name));
 }
@@ -148,7 +151,7 @@ static struct json_object *pf_json(const struct inventory *inv, const struct pf 
 	struct json_object *vfs;
 
 	pf_identity_json(o, pf);
-	ADD(o, "capabilities", caps_to_json(&pf->caps));
+	ADD(o, "capabilities", pf_vfs_are_pci(pf) ? caps_to_json(&pf->caps) : NULL);
 	ADD(o, "config_space_complete", json_object_new_boolean(!pf->config_partial));
 	ADD(o, "driver", json_str_or_null(pf->driver));
 	ADD(o, "module", json_str_or_null(pf->module));
@@ -275,10 +278,15 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 	struct vf_limit limit;
 	char source[160];
 
-	printf("%s %s: %s (rev %02x)\n", pf->addr_str, or_dash(pf->class_name),
-	       pf->device_name, pf->revision);
-	printf("  ids:       %04x:%04x, subsystem %04x:%04x\n", pf->vendor_id,
-	       pf->device_id, pf->subsys_vendor_id, pf->subsys_device_id);
+	if (pf_vfs_are_pci(pf)) {
+		printf("%s %s: %s (rev %02x)\n", pf->addr_str, or_dash(pf->class_name),
+		       pf->device_name, pf->revision);
+		printf("  ids:       %04x:%04x, subsystem %04x:%04x\n", pf->vendor_id,
+		       pf->device_id, pf->subsys_vendor_id, pf->subsys_device_id);
+	} else {
+		printf("%s: %s/%s, VFs without PCI functions\n", pf->addr_str,
+		       pf->bus_name, pf->dev_name);
+	}
 	printf("  driver:    %s%s%s%s\n", or_dash(pf->driver),
 	       pf->module[0] ? " (module " : "", pf->module, pf->module[0] ? ")" : "");
 	if (pf->numa_node < 0)
@@ -319,7 +327,8 @@ static void show_text(const struct inventory *inv, const struct selection *sel,
 			putchar('\n');
 		first = false;
 		pf_header_text(inv, pf);
-		caps_print_text(stdout, &pf->caps, "  ");
+		if (pf_vfs_are_pci(pf)) /* netdevsim has no capabilities to show */
+			caps_print_text(stdout, &pf->caps, "  ");
 		vfs_text(pf, sel);
 		devlink_view_text(stdout, pf, devlink_views_of(dv, inv, pf),
 				  dv->errs ? dv->errs[i] : -ENOENT, sel->vf_sel,

@@ -47,9 +47,9 @@ static void vf_help(FILE *out)
 		"extended-ack message) and read back afterwards: a value the driver\n"
 		"accepted but did not apply is reported as failed.\n"
 		"\n"
-		"DEV is the PF: a network interface (enp7s0f0) or a PCI address; "
-		"INDEXES\n"
-		"is 3, 0-6, 0,2,4-5 or all, below the PF's current number of VFs.\n"
+		"DEV is the PF: a network interface (enp7s0f0), a PCI address or a\n"
+		"netdevsim device (netdevsim10); INDEXES is 3, 0-6, 0,2,4-5 or all,\n"
+		"below the PF's current number of VFs.\n"
 		"\n"
 		"Keys:\n");
 	keys_help(out);
@@ -224,7 +224,7 @@ static int target_resolve(struct cli *cli, const char *arg, struct vf_target *t)
 	sriov_err_clear(&err);
 	if (vf_pf_locate(cli->root, arg, &ref, &err) < 0)
 		return cli_report(cli, &err);
-	t->pf = inventory_find_pf(&t->inv, &ref.addr);
+	t->pf = inventory_find_pf_dev(&t->inv, ref.bus_name, ref.dev_name);
 	if (!t->pf) {
 		sriov_err_set(&err, -ENODEV, "%s: %s is not in the inventory", arg,
 			      ref.addr_str);

@@ -39,7 +39,8 @@ const struct pf *pf_of_vf(const struct inventory *inv, const struct pci_addr *a,
 			  unsigned int *index)
 {
 	for (size_t i = 0; i < inv->n_pfs; i++)
-		for (size_t j = 0; j < inv->pfs[i].n_vfs; j++)
+		for (size_t j = 0; pf_vfs_are_pci(&inv->pfs[i]) && j < inv->pfs[i].n_vfs;
+		     j++)
 			if (!pci_addr_cmp(&inv->pfs[i].vfs[j].addr, a)) {
 				*index = inv->pfs[i].vfs[j].index;
 				return &inv->pfs[i];

@@ -146,7 +146,8 @@ static int find_pf(struct cli *cli, const char *cmd, const struct inventory *inv
 	sriov_err_clear(&err);
 	if (sriov_dev_resolve(cli->root, arg, &ref, &err) < 0)
 		return cli_report(cli, &err);
-	*out = ref.has_vf_spec ? NULL : inventory_find_pf(inv, &ref.addr);
+	*out = ref.has_vf_spec ? NULL
+			       : inventory_find_pf_dev(inv, ref.bus_name, ref.dev_name);
 	if (*out)
 		return 0;
 	parent = pf_of_vf(inv, &ref.addr, &index);
@@ -196,7 +197,7 @@ static struct json_object *vfs_json(const struct pf *pf)
 		struct json_object *nds = json_object_new_array();
 
 		ADD(o, "index", json_object_new_int((int)vf->index));
-		ADD(o, "address", json_object_new_string(vf->addr_str));
+		ADD(o, "address", json_str_or_null(vf->addr_str));
 		ADD(o, "driver", json_str_or_null(vf->driver));
 		for (size_t j = 0; j < vf->n_netdevs; j++)
 			json_object_array_add(
@@ -220,7 +221,7 @@ static struct json_object *users_json(const struct pf *pf)
 			continue;
 		o = json_object_new_object();
 		ADD(o, "index", json_object_new_int((int)vf->index));
-		ADD(o, "address", json_object_new_string(vf->addr_str));
+		ADD(o, "address", json_str_or_null(vf->addr_str));
 		ADD(o, "used_by", fn_users_json(&vf->users));
 		json_object_array_add(arr, o);
 	}
@@ -333,6 +334,11 @@ static const char *short_addr(const char *addr)
 
 static void print_vf_list(const struct pf *pf)
 {
+	if (pf && !pf_vfs_are_pci(pf) && pf->n_vfs) {
+		printf(": VFs %s/0-%zu (no PCI functions)\n", pf->dev_name,
+		       pf->n_vfs - 1);
+		return;
+	}
 	for (size_t i = 0; pf && i < pf->n_vfs; i++) {
 		const struct vf *vf = &pf->vfs[i];
 
@@ -396,13 +402,14 @@ static void print_step_line(const char *dir, const struct numvfs_step *st, int c
 static void print_plan(const struct outcome *oc)
 {
 	const struct numvfs_result *res = oc->res;
-	char dir[64];
+	char dir[80];
 
 	if (res->already) {
 		print_summary(oc);
 		return;
 	}
-	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", res->pf);
+	snprintf(dir, sizeof(dir), "/sys/bus/%s/devices/%s", oc->before->bus_name,
+		 oc->before->dev_name);
 	printf("%s: has %d VFs; dry run, nothing changed. Would:\n", res->pf,
 	       res->previous);
 	for (size_t i = 0; i < res->n_steps; i++)
@@ -508,7 +515,7 @@ static const struct pf *read_after(struct cli *cli, const struct numvfs_result *
 		return NULL;
 	if (sriov_inventory_read(cli->root, INV_NO_NETLINK | INV_NO_NAMES, inv, NULL) < 0)
 		return NULL;
-	return inventory_find_pf(inv, &before->addr);
+	return inventory_find_pf_dev(inv, before->bus_name, before->dev_name);
 }
 
 static int finish(struct cli *cli, struct outcome *oc, struct inventory *after_inv)

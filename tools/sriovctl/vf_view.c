@@ -59,8 +59,8 @@ static struct json_object *vf_json(const struct inventory *inv, const struct vf 
 	struct json_object *nds = json_object_new_array();
 
 	ADD(o, "index", json_object_new_int((int)vf->index));
-	ADD(o, "address", json_object_new_string(vf->addr_str));
-	ADD(o, "device_id", json_hex16(vf->device_id));
+	ADD(o, "address", json_str_or_null(vf->addr_str)); /* none on netdevsim */
+	ADD(o, "device_id", vf->addr_str[0] ? json_hex16(vf->device_id) : NULL);
 	ADD(o, "driver", json_str_or_null(vf->driver));
 	for (size_t i = 0; i < vf->n_netdevs; i++)
 		json_object_array_add(nds, json_object_new_string(vf->netdevs[i].name));
@@ -137,7 +137,7 @@ static void vf_row(FILE *out, const struct vf *vf)
 	format_vlan(vlan, sizeof(vlan), vf);
 	format_rate(rate, sizeof(rate), vf);
 	snprintf(group, sizeof(group), "%d", vf->iommu_group);
-	fprintf(out, ROW_FORMAT, idx, vf->addr_str, or_dash(vf->driver),
+	fprintf(out, ROW_FORMAT, idx, or_dash(vf->addr_str), or_dash(vf->driver),
 		vf->n_netdevs ? vf->netdevs[0].name : "-",
 		vf->iommu_group < 0 ? "-" : group, mac, vlan,
 		onoff(vf, vf->info.spoofchk), onoff(vf, vf->info.trust), or_dash(link),
