@@ -59,8 +59,15 @@ def kernel_rates(doc):
 
 
 def sriovctl_ports(doc):
+    """index -> VF_PORT of `pf HANDLE show` (vf_ports) or `pf PF show` (vfs[])."""
     dl = (doc or {}).get("devlink") or {}
-    return {p["port_index"]: p for p in dl.get("vf_ports", [])}
+    if "vf_ports" in dl:
+        return {p["port_index"]: p for p in dl["vf_ports"]}
+    out = {}
+    for v in (doc or {}).get("vfs", []):
+        if v.get("devlink"):
+            out[v["devlink"]["port_index"]] = dict(v["devlink"], vf=v["index"])
+    return out
 
 
 def check_eswitch(c, r, phase, want_mode):
@@ -79,9 +86,10 @@ def check_eswitch(c, r, phase, want_mode):
     return doc
 
 
-def check_ports(c, r, phase, want_n):
+def check_ports(c, r, phase, want_n, mine_section="pf-show"):
     kernel = kernel_vf_ports(r.json(phase + "/devlink-ports"))
-    mine = sriovctl_ports(r.json(phase + "/pf-show"))
+    mine = sriovctl_ports(r.json(phase + "/" + mine_section))
+    phase = "%s (%s)" % (phase, mine_section)
     c.eq("%s: devlink has %d pcivf ports" % (phase, want_n), want_n, len(kernel))
     c.eq("%s: sriovctl lists the same port indexes" % phase, sorted(kernel),
          sorted(mine))
@@ -92,7 +100,8 @@ def check_ports(c, r, phase, want_n):
             continue
         want = (k.get("vfnum"), k.get("pfnum"), k.get("netdev"),
                 (k.get("function") or {}).get("hw_addr"))
-        got = (m.get("vf"), m.get("pf_number"), m.get("representor"), m.get("hw_addr"))
+        got = (m.get("vf"), m.get("pf_number", k.get("pfnum")), m.get("representor"),
+               m.get("hw_addr"))
         if want != got:
             bad.append("port %d: devlink %r sriovctl %r" % (idx, want, got))
     c.true("%s: VF number, PF number, representor, hw_addr of every port" % phase,
@@ -167,11 +176,25 @@ def main(argv):
 def check(c, r):
     check_igb(c, r)
     check_eswitch(c, r, "legacy", "legacy")
-    c.eq("legacy: no VF ports (legacy mode)", [],
-         ((r.json("legacy/pf-show") or {}).get("devlink") or {}).get("vf_ports"))
+    legacy = r.json("legacy/pf-show")
+    c.true("legacy: the PF's VFs have no devlink port (legacy mode)",
+           legacy and len(legacy.get("vfs", [])) == 4 and not sriovctl_ports(legacy),
+           legacy and [v.get("devlink") for v in legacy.get("vfs", [])])
+    c.eq("switchdev: pf netdevsim10 set eswitch switchdev exits 0", 0,
+         r.rc("switchdev/pf-set"))
+    c.true("switchdev: ... the step done, read back",
+           "eswitch      legacy -> switchdev  done" in r.text("switchdev/pf-set"),
+           r.text("switchdev/pf-set") + r.err("switchdev/pf-set"))
     check_eswitch(c, r, "switchdev", "switchdev")
     _, mine = check_ports(c, r, "switchdev", 4)
+    check_ports(c, r, "switchdev", 4, "handle-show")
     check_rates(c, r, "switchdev", mine)
+    show = r.json("switchdev/show-json")
+    pf = ((show or {}).get("pfs") or [{}])[0]
+    c.eq("switchdev: show --json: the PF's devlink handle", HANDLE,
+         (pf.get("devlink") or {}).get("handle"))
+    c.eq("switchdev: show --json: each VF's port", [128, 129, 130, 131],
+         [(v.get("devlink") or {}).get("port_index") for v in pf.get("vfs", [])])
     text = r.text("switchdev/pf-show-text")
     c.true("switchdev: text lists the 4 VF ports",
            text.count("\n    ") >= 5 and "VF ports (devlink):" in text, text)
@@ -183,7 +206,14 @@ def check(c, r):
     c.eq("rates: 2gbit is 2000 Mbit/s", 2000,
          ((rates_mine.get(130) or {}).get("rate") or {}).get("tx_share"))
     c.true("rates: group1 as devlink has it", "group1" in nodes, sorted(nodes))
+    c.eq("restore exits 0", 0, r.rc("restore/restore"))
+    c.true("restore: the eswitch mode put back",
+           "eswitch      switchdev -> legacy  done" in r.text("restore/restore"),
+           r.text("restore/restore") + r.err("restore/restore"))
+    c.eq("restore: devlink reports legacy", "legacy",
+         (kernel_eswitch(r, "restore/devlink-eswitch") or {}).get("mode"))
     _, scale = check_ports(c, r, "scale", 300)
+    check_ports(c, r, "scale", 300, "pf-show-pf")
     c.true("scale: VF 299's port read", any(p.get("vf") == 299 for p in scale.values()),
            "no port of VF 299")
 

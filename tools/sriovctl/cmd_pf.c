@@ -179,7 +179,7 @@ static bool dev_is_pf(struct cli *cli, const struct inventory *inv, const char *
 
 	if (sriov_dev_resolve(cli->root, dev, &ref, NULL) < 0)
 		return false;
-	return inventory_find_pf(inv, &ref.addr) && !ref.has_vf_spec;
+	return inventory_find_pf_dev(inv, ref.bus_name, ref.dev_name) && !ref.has_vf_spec;
 }
 
 static int find_pf(struct cli *cli, const struct inventory *inv, const char *arg,
@@ -191,7 +191,7 @@ static int find_pf(struct cli *cli, const struct inventory *inv, const char *arg
 	sriov_err_clear(&err);
 	if (sriov_dev_resolve(cli->root, arg, &ref, &err) < 0)
 		return cli_report(cli, &err);
-	*out = inventory_find_pf(inv, &ref.addr);
+	*out = inventory_find_pf_dev(inv, ref.bus_name, ref.dev_name);
 	if (*out && !ref.has_vf_spec)
 		return 0;
 	sriov_err_set(&err, -ENODEV, "%s (%s) is not an SR-IOV physical function", arg,

@@ -1,11 +1,11 @@
 #!/bin/sh
-# Issue 14, real kernel: sriovctl's devlink reading against iproute2's
-# `devlink -j` on netdevsim (eswitch legacy, then switchdev with a pcivf
-# port, representor and rate leaf per VF; a rate node and rates set with
-# the devlink CLI; 300 VFs for a multi-part port dump), and `pf set` on the
-# igb PF: mtu (journaled, read back, restored), eswitch (no devlink
-# instance: refused). netdevsim is not yet an SR-IOV PF in sriovctl's
-# model, so it is read by its devlink handle (`pf netdevsim/netdevsimN show`).
+# Issue 14, real kernel: sriovctl's devlink reading and writing against
+# iproute2's `devlink -j` on the netdevsim PF: eswitch legacy, then
+# switchdev set by `sriovctl pf netdevsim10 set` (a pcivf port,
+# representor and rate leaf per VF), a rate node and rates set with the
+# devlink CLI, `restore` back to legacy, 300 VFs for a multi-part port dump;
+# the same instance by its devlink handle; and `pf set` on the igb PF: mtu
+# (journaled, read back, restored), eswitch (no devlink instance: refused).
 # Checked on the host by tests/vm/check_devlink.py.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . /scenarios/lib.sh
@@ -35,26 +35,32 @@ NDEV="$NSIM/devices/netdevsim10"
 run sh -c "echo '10 1' > $NSIM/new_device"
 run sh -c "echo 4 > $NDEV/sriov_numvfs"
 section legacy/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
-section legacy/pf-show sriovctl_cmd pf "$D" show --json
+section legacy/pf-show sriovctl_cmd pf netdevsim10 show --json
 
-run "$DEVLINK" dev eswitch set "$D" mode switchdev
+section switchdev/pf-set sriovctl_cmd pf netdevsim10 set eswitch switchdev
 section switchdev/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
 section switchdev/devlink-ports "$DEVLINK" -j port show
 section switchdev/devlink-rates "$DEVLINK" -j port function rate show
-section switchdev/pf-show sriovctl_cmd pf "$D" show --json
-section switchdev/pf-show-text sriovctl_cmd pf "$D" show
+section switchdev/pf-show sriovctl_cmd pf netdevsim10 show --json
+section switchdev/handle-show sriovctl_cmd pf "$D" show --json
+section switchdev/pf-show-text sriovctl_cmd pf netdevsim10 show
+section switchdev/show-json sriovctl_cmd show netdevsim10 --json
 
 run "$DEVLINK" port function rate add "$D/group1" tx_max 1000mbit
 run "$DEVLINK" port function rate set "$D/129" tx_max 100mbit tx_share 10mbit parent group1
 # netdevsim takes whole Mbit/s only ("not in link speed units of 1Mbps")
 run "$DEVLINK" port function rate set "$D/130" tx_share 2gbit
 section rates/devlink-rates "$DEVLINK" -j port function rate show
-section rates/pf-show sriovctl_cmd pf "$D" show --json
+section rates/pf-show sriovctl_cmd pf netdevsim10 show --json
 
-# 300 VFs: netdevsim allows raising its VF limit through debugfs
+# the kernel refuses a mode change while rate nodes exist: gone first, then
+# restore puts the journaled legacy mode back
 run "$DEVLINK" port function rate set "$D/129" noparent
 run "$DEVLINK" port function rate del "$D/group1"
-run "$DEVLINK" dev eswitch set "$D" mode legacy
+section restore/restore sriovctl_cmd restore
+section restore/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
+
+# 300 VFs: netdevsim allows raising its VF limit through debugfs
 run sh -c "echo 0 > $NDEV/sriov_numvfs"
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 run sh -c "echo 300 > /sys/kernel/debug/netdevsim/netdevsim10/max_vfs"
@@ -62,4 +68,5 @@ run sh -c "echo 300 > $NDEV/sriov_numvfs"
 run "$DEVLINK" dev eswitch set "$D" mode switchdev
 section scale/devlink-ports "$DEVLINK" -j port show
 section scale/pf-show sriovctl_cmd pf "$D" show --json
+section scale/pf-show-pf sriovctl_cmd pf netdevsim10 show --json
 exit 0
