@@ -16,6 +16,8 @@ include/uapi/linux/devlink.h:
   per VF port and one rate node "group1" that VF 1 belongs to.
 - ice: an E810 PF in legacy mode (no inline or encap mode), its physical
   port, pcivf ports without representors or port functions, no rates.
+- netdevsim: what Linux 6.1's netdevsim answered in the VM (eswitch mode
+  only, pcivf ports from 128 with representors, no port function, leaves).
 
 Ports come as the kernel's port dump sends them: generic netlink command
 DEVLINK_CMD_NEW (3), not DEVLINK_CMD_PORT_NEW (7), which only the answer to
@@ -192,12 +194,27 @@ def ice(address, num_vfs, bus="pci", netdev="ens1f0"):
     return b"".join(run + [done(), done()])
 
 
+def netdevsim(dev, num_vfs, bus="netdevsim", switchdev=True, first_ifindex=6):
+    """netdevsim as Linux 6.1 reports it (the VM's devlink scenario): eswitch
+    mode only, port 0 physical, in switchdev one pcivf port per VF from 128
+    with a representor, no port function attributes, a rate leaf per VF."""
+    run = [instance(bus, dev), eswitch(bus, dev, 1 if switchdev else 0),
+           physical_port(bus, dev, 0, "eth5", 15)]
+    if switchdev:
+        run += [vf_port(bus, dev, 128 + vf, vf, rep="eth%d" % (first_ifindex + vf),
+                        ifindex=16 + vf) for vf in range(num_vfs)]
+    run.append(done())
+    if switchdev:
+        run += [rate_leaf(bus, dev, 128 + vf) for vf in range(num_vfs)]
+    return b"".join(run + [done()])
+
+
 def no_eswitch(address, bus="pci"):
     """An instance whose driver has no eswitch control (-EOPNOTSUPP)."""
     return b"".join([instance(bus, address), refusal(-95), done(), done()])
 
 
-PROFILES = {"mlx5": mlx5, "ice": ice}
+PROFILES = {"mlx5": mlx5, "ice": ice, "netdevsim": netdevsim}
 
 
 def write_recording(root, address, data, bus="pci"):

@@ -292,6 +292,39 @@ def test_pf_handle(root):
     t.check(f"{name}: set needs a PF (exit 2)", rc == 2 and "no such device" in err, err)
 
 
+def test_netdevsim_pf(tmp):
+    """A netdevsim PF (test_netdevsim's tree) with its devlink recording."""
+    import test_netdevsim as tn
+    name = "netdevsim PF"
+    root = os.path.join(tmp, "nsim")
+    os.mkdir(root)
+    t.extract(IGB, root)
+    tn.add_netdevsim(root)
+    dr.write_recording(root, "netdevsim10", dr.netdevsim("netdevsim10", 3),
+                       bus="netdevsim")
+    with open(os.path.join(root, "sys", "class", "net", "eth5", "mtu"), "w") as f:
+        f.write("1500\n")
+    rc, doc, err = show_json(root, "netdevsim10")
+    nsim = pf_of(doc, "netdevsim10")
+    t.check(f"{name}: show --json: the instance and each VF's port",
+            rc == 0 and nsim and nsim["devlink"]["handle"] == "netdevsim/netdevsim10" and
+            [(v["devlink"] or {}).get("representor") for v in nsim["vfs"]] ==
+            ["eth6", "eth7", "eth8"], f"rc={rc} {err} {nsim and nsim.get('devlink')}")
+    rc, out, err = pf(root, "netdevsim10", "set", "eswitch", "legacy", "--dry-run")
+    t.check(f"{name}: pf set eswitch --dry-run plans the switch",
+            rc == 0 and "netdevsim10 eth5" in out and "switchdev -> legacy" in out,
+            f"rc={rc} {out} {err}")
+    rc, out, err = pf(root, "netdevsim/netdevsim10", "set", "mtu", "9000")
+    j = journal(root)
+    t.check(f"{name}: pf set mtu journaled under the PF's name",
+            rc == 0 and j and j["originals"][0]["pf"] == "netdevsim10" and
+            j["originals"][0]["target"] == "netdevsim10", f"rc={rc} {out} {err} {j}")
+    rc, out, err = t.run(["restore", "--root", root])
+    with open(os.path.join(root, "sys", "class", "net", "eth5", "mtu")) as f:
+        t.check(f"{name}: restore puts its MTU back", rc == 0 and
+                f.read().strip() == "1500", f"rc={rc} {out} {err}")
+
+
 def main():
     if t.binary_missing():
         return 1
@@ -314,6 +347,7 @@ def main():
         test_pf_set(igb)
         test_pf_order(igb)
         test_pf_handle(igb)
+        test_netdevsim_pf(tmp)
     return t.summary()
 
 
