@@ -219,7 +219,9 @@ def seeds_devlink():
     c.add("other-instance", dr.mlx5("0000:03:00.1", 2))
     c.add("two-instances", dr.mlx5(addr, 2) + dr.ice("0000:03:00.1", 2))
     c.add("mlx5-cut-short", dr.mlx5(addr, 2)[:-7])
-    c.add("netdevsim", dr.mlx5("netdevsim10", 3, bus="netdevsim"))
+    c.add("netdevsim-as-mlx5", dr.mlx5("netdevsim10", 3, bus="netdevsim"))
+    c.add("netdevsim-switchdev", dr.netdevsim("netdevsim10", 4))
+    c.add("netdevsim-legacy", dr.netdevsim("netdevsim10", 4, switchdev=False))
 
 
 # ---- config, kmsg ---------------------------------------------------------------
