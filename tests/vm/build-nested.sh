@@ -12,9 +12,10 @@
 #   /usr/bin/qemu-system-x86_64 and its libraries
 #   /usr/share/sriov-nested/rom/      the firmware for QEMU's -L: SeaBIOS
 #                                     (bios-256k.bin), kvmvapic.bin,
-#                                     linuxboot.bin, linuxboot_dma.bin
-#   /usr/share/sriov-nested/vmlinuz   the second-level guest's kernel (the
-#                                     test guest's own)
+#                                     linuxboot.bin, linuxboot_dma.bin, pvh.bin
+#   /usr/share/sriov-nested/vmlinux   the second-level guest's kernel: the
+#                                     test guest's own, uncompressed (booted
+#                                     through its PVH entry point)
 #   /usr/share/sriov-nested/initrd.img  its initramfs: busybox, igbvf.ko and
 #                                     guest/nested-init as /init (prints the
 #                                     PCI functions and netdevs it sees)
@@ -35,7 +36,9 @@ die() { log "error: $*"; exit 1; }
 kver="${KVER:-$(pick_kver)}"
 [ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules (install linux-image-amd64)"
 qemu="$(command -v qemu-system-x86_64)" || die "no qemu-system-x86_64 (run scripts/vm-deps.sh as root)"
-ROMS="bios-256k.bin kvmvapic.bin linuxboot.bin linuxboot_dma.bin"
+# what guest/nested-init calls
+L2_APPLETS="sh mount insmod sleep readlink poweroff"
+ROMS="bios-256k.bin kvmvapic.bin linuxboot.bin linuxboot_dma.bin pvh.bin"
 
 # rom_path NAME: QEMU's own data directory first, SeaBIOS's package second
 rom_path() {
@@ -44,6 +47,17 @@ rom_path() {
 		[ -r "$d/$1" ] && { printf '%s' "$d/$1"; return 0; }
 	done
 	return 1
+}
+
+# extract_vmlinux BZIMAGE OUT: the kernel's uncompressed ELF image, which
+# QEMU boots directly (PVH entry point): the second-level guest skips
+# decompressing its kernel, which takes long on a CPU emulated twice
+extract_vmlinux() {
+	local off
+	off="$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n1 | cut -d: -f1)"
+	[ -n "$off" ] || die "$1: no xz-compressed payload found"
+	tail -c +"$((off + 1))" "$1" | xz -dc --single-stream >"$2" 2>/dev/null || true
+	[ "$(head -c 4 "$2" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || die "$1: the payload is no ELF"
 }
 
 key="$(
@@ -73,7 +87,7 @@ for r in $ROMS; do
 	src="$(rom_path "$r")" || die "no $r under /usr/share/qemu or /usr/share/seabios"
 	cp -L "$src" "$share/rom/$r"
 done
-cp "/boot/vmlinuz-$kver" "$share/vmlinuz"
+extract_vmlinux "/boot/vmlinuz-$kver" "$share/vmlinux"
 
 # the second-level guest's initramfs: uncompressed (its kernel would spend
 # nested-TCG seconds decompressing it) and as small as it gets
@@ -81,6 +95,7 @@ l2="$cache/nested-l2-root"
 rm -rf "$l2"
 mkdir -p "$l2/bin" "$l2/proc" "$l2/sys" "$l2/dev"
 cp /bin/busybox "$l2/bin/busybox"
+for a in $L2_APPLETS; do ln -s busybox "$l2/bin/$a"; done
 install -m 0755 "$here/guest/nested-init" "$l2/init"
 igbvf="$(modinfo -k "$kver" -n igbvf)" || die "no igbvf module for $kver"
 [ -z "$(modinfo -k "$kver" -F depends igbvf)" ] || die "igbvf has dependencies now: load them too"
