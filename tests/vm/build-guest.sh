@@ -37,7 +37,7 @@ done
 
 # shared with the other layers' scripts (build-nested.sh): pick_kver,
 # copy_libs, usr_path, install_file, make_cpio, pkgver
-# shellcheck source=layer-lib.sh
+# shellcheck source-path=SCRIPTDIR source=layer-lib.sh
 . "$here/layer-lib.sh"
 kver="${KVER:-$(pick_kver)}"
 [ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules with /boot/vmlinuz-* (install linux-image-amd64)"

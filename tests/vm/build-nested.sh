@@ -31,7 +31,7 @@ cache="$out/cache"
 log() { printf 'build-nested: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# shellcheck source=layer-lib.sh
+# shellcheck source-path=SCRIPTDIR source=layer-lib.sh
 . "$here/layer-lib.sh"
 kver="${KVER:-$(pick_kver)}"
 [ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules (install linux-image-amd64)"

@@ -25,7 +25,8 @@ rm -f "$run/output.txt"
 vm=$!
 
 # the guest's output as it comes (tail stops when run-vm.sh has ended)
-tail -n +1 -F --pid="$vm" "$run/output.txt" 2>/dev/null | awk -v full="$full" -v dir="$run/sections" '
+# (tail -F waits for the file, but then reports it missing at first: not an error)
+{ tail -n +1 -F --pid="$vm" "$run/output.txt" 2>/dev/null || true; } | awk -v full="$full" -v dir="$run/sections" '
 	function flush_json() {
 		if (jn > 40 && !full) {
 			for (i = 1; i <= 40; i++) print jl[i]

@@ -66,7 +66,7 @@ if have_nested; then
 	G="$(basename "$(readlink "$PCI/$VF2/iommu_group")")"
 	nested_wait_vfio "$NESTED_PID" "$G" || note "QEMU did not open /dev/vfio/$G"
 	# the command line as the kernel has it; the exported arguments come last
-	echo "=== CMD $(tr '\0' ' ' <"/proc/$NESTED_PID/cmdline" | sed 's|/usr/bin/||')& ==="
+	echo "=== CMD $(cmdline "$NESTED_PID" | sed 's|^/usr/bin/||')& ==="
 	note "the VM (QEMU pid $NESTED_PID) boots; meanwhile sriovctl sees who holds the VF"
 	demo_cmd held/show "$S" show "$PFDEV/2"
 	demo_cmd held/disable "$S" disable "$PFDEV"
@@ -75,6 +75,12 @@ if have_nested; then
 	heading "What the VM sees: the VF (8086:10ca) on igbvf, with the MAC set on the host"
 	note "the VM's own sysfs, printed on its serial console: PCI functions, then netdevs"
 	demo_cmd vm/view --as "(in the VM) /sys/bus/pci/devices/*, /sys/class/net/*" guest_view /tmp/vm.log
+	note "$(guest_view /tmp/vm.log | awk -v want="$VMMAC" '
+		$1 == "pci" && $3 == "8086:10ca" { vf = $2 " (8086:10ca) on " $4 }
+		$1 == "net" && $2 != "lo" {
+			net = $2 " has MAC " $3 ($3 == want ? ", the one set on the host" : ", not " want)
+		}
+		END { printf "in the VM: the VF is %s; its netdev %s", vf ? vf : "missing", net ? net : "missing" }')"
 else
 	note "no nested layer in this guest (tests/vm/build-nested.sh): no VM started"
 fi
