@@ -6,7 +6,7 @@
 #
 #   tests/vm/demo.sh [--full]       --full: do not abbreviate JSON output
 #
-# Needs the packages of scripts/vm-deps.sh. Takes about 2.5 minutes (TCG).
+# Needs the packages of scripts/vm-deps.sh. Takes about 2 minutes (TCG), most of it the VM's boot.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -18,7 +18,7 @@ echo "Building sriovctl and the guest (first time: a few seconds) ..." >&2
 "$here/build-sriovctl.sh" "$out"
 "$here/build-guest.sh" "$out" 2>/dev/null
 "$here/build-nested.sh" "$out" 2>/dev/null
-echo "Booting the guest (QEMU, TCG; about 2.5 minutes in all) ..." >&2
+echo "Booting the guest (QEMU, TCG; about 2 minutes in all) ..." >&2
 run="$out/runs/demo"
 rm -f "$run/output.txt"
 "$here/run-vm.sh" demo --guest "$out" --out "$run" &

@@ -70,7 +70,7 @@ if have_nested; then
 	note "the VM (QEMU pid $NESTED_PID) boots; meanwhile sriovctl sees who holds the VF"
 	demo_cmd held/show "$S" show "$PFDEV/2"
 	demo_cmd held/disable "$S" disable "$PFDEV"
-	note "the VM boots a kernel on an emulated CPU (no KVM): about 1.5 minutes"
+	note "the VM boots a kernel on an emulated CPU (no KVM): one to two minutes"
 	nested_wait "$NESTED_PID" /tmp/vm.log 300 || note "the VM did not answer; its console: $(tail -n 5 /tmp/vm.log | tr '\n' ' ')"
 	heading "What the VM sees: the VF (8086:10ca) on igbvf, with the MAC set on the host"
 	note "the VM's own sysfs, printed on its serial console: PCI functions, then netdevs"
