@@ -133,21 +133,12 @@ def check_after(c, r):
         c.eq('disable: sriov_numvfs 0 (sysfs)', 0, st['pf'].get(IGB, {}).get('numvfs'))
 
 
-def main(argv):
-    parsed = vmrun.parse_args(argv, __doc__)
-    if parsed is None:
-        return 2
-    c, path, _ = parsed
-    r = Run(c, path, 'guest')
-    if r.out is not None and r.out.end is not None:
-        c.eq('scenario exit status', 0, r.out.end_rc)
-        vf0 = check_setup(c, r)
-        check_running(c, r, vf0)
-        check_guest(c, r)
-        check_after(c, r)
-    print('%d passed, %d failed' % (c.passed, c.failed))
-    return 1 if c.failed or c.passed == 0 else 0
+def check(c, r):
+    vf0 = check_setup(c, r)
+    check_running(c, r, vf0)
+    check_guest(c, r)
+    check_after(c, r)
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv))
+    sys.exit(vmrun.checker_main(sys.argv, __doc__, check, Run))
