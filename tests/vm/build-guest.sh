@@ -39,18 +39,10 @@ done
 [ -x /usr/bin/lspci ] || die "missing /usr/bin/lspci (package pciutils)"
 [ -x /bin/ip ] || die "missing /bin/ip (package iproute2)"
 
-# --- pick the kernel --------------------------------------------------------
-pick_kver() {
-	local d v best=""
-	for d in /lib/modules/6.1.*; do
-		[ -d "$d" ] || continue
-		v="${d##*/}"
-		[ -r "/boot/vmlinuz-$v" ] || continue
-		modinfo -k "$v" -n igb >/dev/null 2>&1 || continue
-		best="$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)"
-	done
-	printf '%s' "$best"
-}
+# shared with the other layers' scripts (build-nested.sh): pick_kver,
+# copy_libs, usr_path, install_file, make_cpio, pkgver
+# shellcheck source-path=SCRIPTDIR source=layer-lib.sh
+. "$here/layer-lib.sh"
 kver="${KVER:-$(pick_kver)}"
 [ -n "$kver" ] || die "no 6.1 kernel with igb under /lib/modules with /boot/vmlinuz-* (install linux-image-amd64)"
 [ -r "/boot/vmlinuz-$kver" ] || die "/boot/vmlinuz-$kver not readable"
@@ -58,50 +50,6 @@ kver="${KVER:-$(pick_kver)}"
 # netdevsim.ko, built out of tree for $kver (cached outside the clone)
 nsim_ko="$("$here/build-netdevsim.sh" "$kver")" || die "netdevsim.ko did not build for $kver"
 
-pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
-
-# --- helpers ----------------------------------------------------------------
-# Copy the shared libraries of an ELF file (per ldd) into staging dir $1.
-copy_libs() {
-	local st="$1" f="$2" lib
-	# lines: "libx.so => /path (0x..)" or "/lib64/ld-linux... (0x..)"
-	while read -r lib; do
-		[ -n "$lib" ] || continue
-		dst="$(usr_path "$lib")"
-		if [ ! -e "$st$dst" ]; then
-			mkdir -p "$st$(dirname "$dst")"
-			cp -L "$lib" "$st$dst"
-		fi
-	done < <(ldd "$f" 2>/dev/null | awk '
-		$2 == "=>" && $3 ~ /^\// { print $3; next }
-		$1 ~ /^\// { print $1 }')
-}
-
-# Merged /usr: /lib/x -> /usr/lib/x etc. Every layer must put files under
-# /usr only; a layer with a real /lib directory would replace the base
-# layer's /lib -> usr/lib symlink when the kernel unpacks it.
-usr_path() {
-	case "$1" in
-	/lib/* | /lib64/* | /bin/* | /sbin/*) printf '/usr%s' "$1" ;;
-	*) printf '%s' "$1" ;;
-	esac
-}
-
-# Install a file at the same path inside the staging dir, never through an
-# existing symlink (a busybox applet link would otherwise be overwritten).
-install_file() {
-	local st="$1" src="$2" dst
-	dst="$(usr_path "${3:-$2}")"
-	mkdir -p "$st$(dirname "$dst")"
-	rm -f "$st$dst"
-	cp -L "$src" "$st$dst"
-}
-
-make_cpio() { # staging dir -> zstd-compressed newc cpio on stdout (decompresses
-	# much faster than gzip in a TCG guest; CONFIG_RD_ZSTD=y in Debian 6.1)
-	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc --owner=0:0 --quiet --reproducible) | zstd -q -6 -T0 -c
-}
 
 new_root() { # merged-/usr skeleton like Debian 12
 	local st="$1"
@@ -140,19 +88,8 @@ stage_modules() {
 	while read -r m; do
 		f="$(modinfo -k "$kver" -n "$m")"
 		rel="${f#"$mdir"/}"
-		case "$rel" in
-		*.ko.xz) dst="${rel%.xz}" ;;
-		*.ko.zst) dst="${rel%.zst}" ;;
-		*.ko.gz) dst="${rel%.gz}" ;;
-		*) dst="$rel" ;;
-		esac
-		mkdir -p "$st$mdir/$(dirname "$dst")"
-		case "$rel" in
-		*.ko.xz) xz -dc "$f" >"$st$mdir/$dst" ;;
-		*.ko.zst) zstd -qdc "$f" >"$st$mdir/$dst" ;;
-		*.ko.gz) gzip -dc "$f" >"$st$mdir/$dst" ;;
-		*) cp "$f" "$st$mdir/$dst" ;;
-		esac
+		dst="$(module_dest "$rel")"
+		copy_module "$f" "$st$mdir/$dst"
 		echo "$dst" >>"$st$list"
 	done < <(resolve_modules "$@")
 }
@@ -163,7 +100,7 @@ base_key="$(
 		echo "modules $MODULES $NETDEVSIM_DEPS"
 		echo "netdevsim $(sha256sum "$nsim_ko" | cut -d' ' -f1)"
 		for p in busybox-static pciutils iproute2 pci.ids libc6 libmnl0 libcap2; do echo "$p $(pkgver "$p")"; done
-		sha256sum /usr/share/misc/pci.ids "${BASH_SOURCE[0]}"
+		sha256sum /usr/share/misc/pci.ids "${BASH_SOURCE[0]}" "$here/layer-lib.sh" | cut -d" " -f1
 	} | sha256sum | cut -d' ' -f1
 )"
 

@@ -14,12 +14,19 @@
 #                qemu.cmd     the exact QEMU command line
 # Exit status: 0 if the guest ran the scenario to its end marker with rc=0,
 # 1 if the scenario failed, 2 if the guest never finished (timeout, crash).
+#
+# Headers in the scenario file, for the scenarios that need more than others:
+#   # vm-layers: NAME...  extra initramfs layers, each built (and cached) by
+#                         tests/vm/build-NAME.sh into GUEST/cache/NAME.cpio.zst
+#                         and appended to the guest's initramfs
+#   # vm-memory: MIB      guest memory (default 1024)
+#   # vm-timeout: S       the boot's timeout unless --timeout is given
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 
 scenario=""
 boot_args=""
@@ -27,7 +34,7 @@ iommu=1
 disk=""
 guest="${VM_GUEST_DIR:-$repo/build-vm}"
 out=""
-tmo="${VM_TIMEOUT:-300}"
+tmo=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--boot-args) boot_args="${2?}"; shift 2 ;;
@@ -43,9 +50,31 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$scenario" ] || usage
 [ -r "$here/scenarios/$scenario.sh" ] || { echo "run-vm.sh: no scenario tests/vm/scenarios/$scenario.sh" >&2; exit 2; }
+header() { sed -n "s/^# vm-$1: //p" "$here/scenarios/$scenario.sh" | tail -n1; }
+layers="$(header layers)"
+memory="$(header memory)"
+memory="${memory:-1024}"
+[ -n "$tmo" ] || tmo="$(header timeout)"
+tmo="${tmo:-${VM_TIMEOUT:-300}}"
 
 if [ ! -r "$guest/vmlinuz" ] || [ ! -r "$guest/initramfs.img" ]; then
 	"$here/build-guest.sh" "$guest"
+fi
+initrd="$guest/initramfs.img"
+if [ -n "$layers" ]; then
+	# the guest's own layers, then the scenario's (the kernel unpacks each in turn)
+	read -ra names <<<"$layers"
+	initrd="$guest/initramfs+$(IFS=+; echo "${names[*]}").img"
+	cp "$guest/initramfs.img" "$initrd.tmp"
+	for l in "${names[@]}"; do
+		case "$l" in
+		*[!a-z0-9-]*) echo "run-vm.sh: bad layer name '$l' in $scenario.sh" >&2; exit 2 ;;
+		esac
+		[ -x "$here/build-$l.sh" ] || { echo "run-vm.sh: no tests/vm/build-$l.sh for layer '$l'" >&2; exit 2; }
+		"$here/build-$l.sh" "$guest"
+		cat "$guest/cache/$l.cpio.zst" >>"$initrd.tmp"
+	done
+	mv "$initrd.tmp" "$initrd"
 fi
 out="${out:-$guest/runs/$scenario}"
 rm -rf "$out"
@@ -54,12 +83,12 @@ mkdir -p "$out"
 qemu="${QEMU:-qemu-system-x86_64}"
 cmdline="console=ttyS0 panic=-1 sriov.scenario=$scenario"
 args=(
-	-accel tcg -cpu max -smp 1 -m 1024
+	-accel tcg -cpu max -smp 1 -m "$memory"
 	-machine "q35,kernel-irqchip=split"
 	-nographic -no-reboot -monitor none
 	-serial "file:$out/console.log"
 	-serial "file:$out/output.txt"
-	-kernel "$guest/vmlinuz" -initrd "$guest/initramfs.img"
+	-kernel "$guest/vmlinuz" -initrd "$initrd"
 )
 if [ "$iommu" = 1 ]; then
 	args+=(-device "intel-iommu,intremap=on,caching-mode=on")

@@ -87,3 +87,19 @@ def parse_args(argv, usage):
         print(usage, file=sys.stderr)
         return None
     return c, args[0], boot2
+
+
+def checker_main(argv, usage, check, run_class=Run):
+    """A checker's whole main(): parse the arguments, read the run, assert
+    that the scenario ended with 0, call check(c, run), print the summary
+    line ("N passed, N failed"); the exit status (2 usage, 1 any failure)."""
+    parsed = parse_args(argv, usage)
+    if parsed is None:
+        return 2
+    c, path, _ = parsed
+    r = run_class(c, path, 'guest')
+    if r.out is not None and r.out.end is not None:
+        c.eq('scenario exit status', 0, r.out.end_rc)
+        check(c, r)
+    print('%d passed, %d failed' % (c.passed, c.failed))
+    return 1 if c.failed or c.passed == 0 else 0

@@ -1,13 +1,18 @@
 #!/bin/sh
 # User-facing demo (tests/vm/demo.sh prints it): what "$S" shows on a
 # real kernel with an emulated Intel 82576 (igb) and an emulated NVMe
-# controller, before and after enabling VFs. Add new commands at the end (check comes
+# controller, before and after enabling VFs, and a VF handed to a real VM
+# (a second QEMU in this guest). Add new commands at the end (check comes
 # first, right after the hardware listing).
+# vm-layers: nested
+# vm-memory: 2048
+# vm-timeout: 600
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . /scenarios/lib.sh
 # busybox ash runs its own applets (ip!) before $PATH: call the real tools
 # by full path ($IP, $LSPCI, $SRIOVCTL); demo_cmd shows them without it.
 S="$SRIOVCTL"
+VMMAC=02:00:00:5e:10:02 # VF 2's MAC, which the VM must see
 
 IGB="$(find_pf 8086 10c9)" || { note "no igb PF"; exit 1; }
 NVME="$(find_pf 1b36 0010)" || { note "no NVMe PF"; exit 1; }
@@ -47,20 +52,38 @@ demo_cmd vf/bad "$S" vf "$PFDEV/0" set vlan 4096
 demo_cmd vf/show "$S" vf "$PFDEV/0-1" show
 demo_cmd vf/ip "$IP" link show dev "$PFDEV"
 
-heading "Hand VF 2 to vfio-pci, as for a VM"
+heading "Hand VF 2 to a real VM: its MAC, vfio-pci, the QEMU arguments"
+demo_cmd vm/mac "$S" vf "$PFDEV/2" set mac "$VMMAC"
 demo_cmd bind/vfio "$S" bind "$PFDEV/2" vfio-pci
 VF2="$(basename "$(readlink "$IGB/virtfn2")")"
-G="$(basename "$(readlink "$PCI/$VF2/iommu_group")")"
-note "a stand-in for QEMU opens /dev/vfio/$G (its command line says -name guest=demo-vm)"
-sh -c 'exec 3<>"/dev/vfio/$1"; while :; do sleep 1 3<&-; done' holder "$G" \
-	-name guest=demo-vm,debug-threads=on &
-HOLDER=$!
-sleep 1
-demo_cmd held/show "$S" show "$PFDEV/2"
-demo_cmd held/disable "$S" disable "$PFDEV"
-note "the VM stops"
-kill "$HOLDER"
-wait "$HOLDER" 2>/dev/null
+demo_cmd vm/export "$S" export "$PFDEV/2" --format qemu
+cp /tmp/sec.out /tmp/export.txt # section's stdout file (lib.sh)
+if have_nested; then
+	# the export's lines are QEMU arguments, word-split as a shell would
+	# shellcheck disable=SC2046
+	set -- $(grep -v '^#' /tmp/export.txt)
+	nested_start demo-vm /tmp/vm.log "$@"
+	G="$(basename "$(readlink "$PCI/$VF2/iommu_group")")"
+	nested_wait_vfio "$NESTED_PID" "$G" || note "QEMU did not open /dev/vfio/$G"
+	# the command line as the kernel has it; the exported arguments come last
+	echo "=== CMD $(cmdline "$NESTED_PID" | sed 's|^/usr/bin/||')& ==="
+	note "the VM (QEMU pid $NESTED_PID) boots; meanwhile sriovctl sees who holds the VF"
+	demo_cmd held/show "$S" show "$PFDEV/2"
+	demo_cmd held/disable "$S" disable "$PFDEV"
+	note "the VM boots a kernel on an emulated CPU (no KVM): one to two minutes"
+	nested_wait "$NESTED_PID" /tmp/vm.log 300 || note "the VM did not answer; its console: $(tail -n 5 /tmp/vm.log | tr '\n' ' ')"
+	heading "What the VM sees: the VF (8086:10ca) on igbvf, with the MAC set on the host"
+	note "the VM's own sysfs, printed on its serial console: PCI functions, then netdevs"
+	demo_cmd vm/view --as "(in the VM) /sys/bus/pci/devices/*, /sys/class/net/*" guest_view /tmp/vm.log
+	note "$(guest_view /tmp/vm.log | awk -v want="$VMMAC" '
+		$1 == "pci" && $3 == "8086:10ca" { vf = $2 " (8086:10ca) on " $4 }
+		$1 == "net" && $2 != "lo" {
+			net = $2 " has MAC " $3 ($3 == want ? ", the one set on the host" : ", not " want)
+		}
+		END { printf "in the VM: the VF is %s; its netdev %s", vf ? vf : "missing", net ? net : "missing" }')"
+else
+	note "no nested layer in this guest (tests/vm/build-nested.sh): no VM started"
+fi
 
 heading "After: 4 + 2 VFs"
 demo_cmd after/list "$S" list

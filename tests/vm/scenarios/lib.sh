@@ -195,3 +195,108 @@ netdevsim_load() {
 	[ -d "$NSIM" ] && return 0
 	modprobe netdevsim
 }
+
+# ---- a VM of the guest's own: the one that gets the VF --------------------
+# Scenarios with the header "# vm-layers: nested" (tests/vm/build-nested.sh)
+# have QEMU, its firmware, a kernel and a tiny initramfs whose /init prints
+# what that second-level guest sees (guest/nested-init) and powers off.
+QEMU2=/usr/bin/qemu-system-x86_64
+NESTED=/usr/share/sriov-nested
+
+have_nested() { [ -x "$QEMU2" ] && [ -r "$NESTED/vmlinux" ]; }
+
+# kernel arguments that skip boot work a CPU emulated twice makes slow:
+# crypto self-tests, mitigation patching, timer and TSC checks (the boot to
+# /init took ~75 s instead of ~100 s), IPv6, and the slowest initcalls
+# (initcall_debug) this guest has no use for: self-tests of KDF, BLAKE2s,
+# kprobe tracing, the X.509 and IMA setup, the RTC, the PS/2 controller
+NESTED_BOOT="cryptomgr.notests mitigations=off nokaslr no_timer_check tsc=reliable ipv6.disable=1"
+NESTED_BOOT="$NESTED_BOOT initcall_blacklist=crypto_kdf108_init,blake2s_mod_init,init_kprobe_trace"
+NESTED_BOOT="$NESTED_BOOT,load_system_certificate_list,init_ima,init_encrypted,cmos_init,i8042_init"
+
+# nested_start NAME LOG VMARGS...: start the second-level guest in the
+# background (pid in $NESTED_PID), its serial console in LOG, QEMU's own
+# messages in LOG.qemu. VMARGS (what `sriovctl export --format qemu`
+# printed) are passed unchanged after this script's own lean arguments:
+# TCG, one CPU, little memory, no default devices, no network but the VF.
+nested_start() {
+	_nn="$1"
+	_nl="$2"
+	shift 2
+	"$QEMU2" -name "guest=$_nn,debug-threads=on" -accel tcg,tb-size=64 -cpu max -smp 1 \
+		-m 128 -machine q35 -nodefaults -nographic -no-reboot -monitor none \
+		-serial "file:$_nl" -L "$NESTED/rom" -kernel "$NESTED/vmlinux" \
+		-initrd "$NESTED/initrd.img" -append "console=ttyS0 quiet panic=-1 $NESTED_BOOT" \
+		"$@" </dev/null >"$_nl.qemu" 2>&1 &
+	NESTED_PID=$!
+}
+
+# alive PID: the process exists and is no zombie
+alive() {
+	_st="$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)"
+	[ -n "$_st" ] && [ "$_st" != Z ]
+}
+
+# holds_vfio PID GROUP: PID has /dev/vfio/GROUP open
+holds_vfio() {
+	for _fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$_fd" 2>/dev/null)" = "/dev/vfio/$2" ] && return 0
+	done
+	return 1
+}
+
+# nested_wait_vfio PID GROUP: wait up to 60 s for QEMU to open the VF's group
+nested_wait_vfio() {
+	_i=0
+	while [ "$_i" -lt 120 ]; do
+		holds_vfio "$1" "$2" && return 0
+		alive "$1" || return 1
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# nested_wait PID LOG LIMIT: wait up to LIMIT s for the guest to print its
+# view (guest/nested-init) and for its QEMU to exit, with a progress note
+# every 10 s; 1 when it did not (QEMU is then killed)
+nested_wait() {
+	_t0="$(cut -d. -f1 /proc/uptime)"
+	_next=10
+	while alive "$1"; do
+		_el=$(($(cut -d. -f1 /proc/uptime) - _t0))
+		if [ "$_el" -ge "$3" ]; then
+			note "the VM did not finish in $3 s: stopping it"
+			kill "$1"
+			wait "$1" 2>/dev/null
+			return 1
+		fi
+		if [ "$_el" -ge "$_next" ]; then
+			if grep -q '=== GUEST-VIEW-END' "$2" 2>/dev/null; then
+				note "the VM answered; it powers off (${_el} s)"
+			else
+				note "the VM is booting (${_el} s)"
+			fi
+			_next=$((_next + 10))
+		fi
+		sleep 1
+	done
+	wait "$1" 2>/dev/null
+	note "the VM stopped after $(($(cut -d. -f1 /proc/uptime) - _t0)) s"
+	grep -q '=== GUEST-VIEW-END' "$2"
+}
+
+# cmdline PID: the process's arguments, quoted where a shell needs it
+cmdline() {
+	tr '\0' '\n' <"/proc/$1/cmdline" | while IFS= read -r _a; do
+		case "$_a" in
+		*[!A-Za-z0-9_./:=,+-]*) printf "'%s' " "$_a" ;;
+		*) printf '%s ' "$_a" ;;
+		esac
+	done
+}
+
+# guest_view LOG: the block the second-level guest printed
+guest_view() {
+	tr -d '\r' <"$1" | sed -n 's/.*\(=== GUEST-VIEW-BEGIN\)/\1/; /=== GUEST-VIEW-BEGIN/,/^=== GUEST-VIEW-END/p'
+}
