@@ -14,6 +14,7 @@
 #include "sriov/devarg.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
+#include "sysfs_paths.h"
 
 bool vf_reset_value(enum vf_key key, const struct vf_settings *configured,
 		    const uint8_t *auto_mac, struct vf_value *v)
@@ -178,6 +179,47 @@ static int add_attr_step(struct reset_job *j, const struct vf *vf, enum vf_key k
 	return 0;
 }
 
+/*
+ * The VF's own driver chose this MAC (addr_assign_type 1, NET_ADDR_RANDOM,
+ * on its netdev with that address): igbvf picks a random one when the PF set
+ * none, and igb then reports it as the VF's MAC. That is the driver's
+ * default, not an administratively set MAC: clean already.
+ */
+static bool mac_is_drivers_own(struct reset_job *j, const struct vf *vf,
+			       const struct vf_value *cur)
+{
+	char mac[VF_MAC_STRLEN], addr[32];
+	uint64_t type;
+
+	vf_mac_format(cur->mac, mac);
+	for (size_t i = 0; i < vf->n_netdevs; i++) {
+		const char *name = vf->netdevs[i].name;
+
+		if (!sriov_name_is_safe(name) ||
+		    sriov_readf_attr(j->r, addr, sizeof(addr), NULL,
+				     SYS_CLASS_NET "/%s/address", name) < 0 ||
+		    strcmp(addr, mac))
+			continue;
+		if (sriov_readf_u64(j->r, 10, &type, NULL,
+				    SYS_CLASS_NET "/%s/addr_assign_type", name) == 0 &&
+		    type == 1)
+			return true;
+	}
+	return false;
+}
+
+/* Already clean: the clean value, or the MAC the VF's driver chose itself. */
+static bool is_clean(struct reset_job *j, const struct vf *vf, enum vf_key key,
+		     const struct vf_value *cur, const struct vf_value *clean)
+{
+	static const uint8_t zero[6];
+
+	if (vf_value_equal(key, cur, clean))
+		return true;
+	return vf_setting_of(key)->type == VF_VAL_MAC && !memcmp(clean->mac, zero, 6) &&
+	       mac_is_drivers_own(j, vf, cur);
+}
+
 /* A step for every setting whose current value is not its clean value. */
 static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 {
@@ -199,7 +241,7 @@ static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 			j->unreported |= 1u << k;
 			continue;
 		}
-		if (!vf_value_equal(key, &cur, &clean))
+		if (!is_clean(j, vf, key, &cur, &clean))
 			ret = add_attr_step(j, vf, key, &cur, &clean, &conf);
 	}
 	return ret;

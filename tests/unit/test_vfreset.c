@@ -177,6 +177,28 @@ static void test_plan_one_vf_and_config_mac(void **state)
 	fixture_free(&f);
 }
 
+static void test_mac_the_vf_driver_chose_is_clean(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	/* eth1 (VF0's netdev) has the MAC the PF reports: chosen by igbvf */
+	tree_writef(tree, TREE_IGB_VF0 "/net/eth1/addr_assign_type", "1\n");
+	assert_int_equal(plan_of(&f, NULL, "0"), 0);
+	assert_null(find(&f, 0, "mac"));
+	assert_non_null(find(&f, 0, "vlan"));
+	fixture_free(&f);
+	/* a configured MAC is still set */
+	assert_int_equal(plan_of(&f, "[vf eth0 0]\nmac = 02:aa:bb:cc:dd:00\n", "0"), 0);
+	assert_step(&f, 0, "mac", "02:11:22:33:44:00", "02:aa:bb:cc:dd:00");
+	fixture_free(&f);
+	/* NET_ADDR_PERM: the VF took the administratively set MAC */
+	tree_writef(tree, TREE_IGB_VF0 "/net/eth1/addr_assign_type", "0\n");
+	assert_int_equal(plan_of(&f, NULL, "0"), 0);
+	assert_step(&f, 0, "mac", "02:11:22:33:44:00", "00:00:00:00:00:00");
+	fixture_free(&f);
+}
+
 static void test_plan_drivers(void **state)
 {
 	struct fixture f;
@@ -281,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_clean_values_from_the_table),
 		T(test_plan_every_vf),
 		T(test_plan_one_vf_and_config_mac),
+		T(test_mac_the_vf_driver_chose_is_clean),
 		T(test_plan_drivers),
 		T(test_refused_while_in_use),
 		T(test_bad_input),

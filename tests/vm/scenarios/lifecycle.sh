@@ -139,6 +139,9 @@ wait "$HOLDER" 2>/dev/null
 section reset/run "$S" vf "$PFDEV/0" reset --json
 section reset/run.ip "$IP" -j -d link show dev "$PFDEV"
 section reset/run.state state
+# the VF's netdev: its address and how it was assigned (1: random)
+section reset/run.vfnet sh -c 'for n in "$1"/virtfn0/net/*; do
+	echo "$(cat "$n/address") $(cat "$n/addr_assign_type")"; done' vfnet "$IGB"
 section reset/journal cat /var/lib/sriovctl/journal.json
 section reset/restore "$S" restore --json
 section reset/restore.ip "$IP" -j -d link show dev "$PFDEV"
