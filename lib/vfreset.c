@@ -144,19 +144,32 @@ static int configured_of(struct reset_job *j, unsigned int index,
 	return 0;
 }
 
+/* The PF's summary (IFLA_PERM_ADDRESS) over nl, or as recorded under --root. */
+static int read_perm_mac(struct reset_job *j)
+{
+	const struct netdev_info *nd = &j->pf->netdevs[0];
+	struct link_summary sum;
+	struct link_vfs vfs = {0};
+	bool have_sum;
+
+	have_sum = vf_pf_link_read(j->r, j->nl, nd->name, nd->ifindex, &vfs, &sum,
+				   NULL) == 0;
+	link_vfs_free(&vfs);
+	return vf_auto_mac_init(j->r, j->nl, nd->name, nd->ifindex,
+				have_sum ? &sum : NULL, &j->auto_mac, j->e);
+}
+
 static int auto_mac_of(struct reset_job *j, unsigned int index, uint8_t mac[6])
 {
-	const struct pf *pf = j->pf;
 	int ret = 0;
 
-	if (!j->auto_mac.known && !pf->n_netdevs)
+	if (!j->auto_mac.known && !j->pf->n_netdevs)
 		return sriov_err_set(j->e, -ENODATA,
 				     "mac auto for the VFs of %s: the PF has no netdev, "
 				     "so no permanent MAC to derive them from",
-				     pf->addr_str);
+				     j->pf->addr_str);
 	if (!j->auto_mac.known)
-		ret = vf_auto_mac_init(j->r, j->nl, pf->netdevs[0].name,
-				       pf->netdevs[0].ifindex, NULL, &j->auto_mac, j->e);
+		ret = read_perm_mac(j);
 	if (ret == 0)
 		vf_auto_mac_of(&j->auto_mac, index, mac);
 	return ret;

@@ -309,6 +309,12 @@ def test_reset_config(root):
             repr(steps))
     t.check("reset --config: the file is named", doc.get("files") == ["/cfg/r.conf"],
             repr(doc.get("files")))
+    with open(conf, "w") as f:
+        f.write("[vf eth0 1]\nmac = auto\n")
+    rc, out, err = vf(root, "eth0/1", "reset", "--dry-run", "--json", "--config", "/cfg/r.conf")
+    want = mac_auto(bytes.fromhex("525400123456"), 1)
+    t.check("reset --config: mac auto, derived from the recorded permanent MAC",
+            rc == 0 and (1, "mac", "00:00:00:00:00:00", want) in steps_of(load(out)), out[:400])
     rc, out, err = vf(root, "eth0/2", "reset", "--dry-run", "--no-config")
     t.check("reset --no-config: the MAC to zero", rc == 0
             and "02:00:00:5e:10:02 -> 00:00:00:00:00:00" in out, out)
