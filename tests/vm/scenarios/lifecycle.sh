@@ -140,8 +140,12 @@ section reset/run "$S" vf "$PFDEV/0" reset --json
 section reset/run.ip "$IP" -j -d link show dev "$PFDEV"
 section reset/run.state state
 # the VF's netdev: its address and how it was assigned (1: random)
-section reset/run.vfnet sh -c 'for n in "$1"/virtfn0/net/*; do
-	echo "$(cat "$n/address") $(cat "$n/addr_assign_type")"; done' vfnet "$IGB"
+vfnet() {
+	for _n in "$IGB/virtfn$1"/net/*; do
+		echo "$(cat "$_n/address") $(cat "$_n/addr_assign_type")"
+	done
+}
+section reset/run.vfnet vfnet 0
 section reset/journal cat /var/lib/sriovctl/journal.json
 section reset/restore "$S" restore --json
 section reset/restore.ip "$IP" -j -d link show dev "$PFDEV"
@@ -153,6 +157,7 @@ section reset/range "$S" vf "$PFDEV/0-1,3" reset --dry-run --json
 section reset/all "$S" vf "$PFDEV/all" reset --config /tmp/reset.conf --json
 section reset/all.ip "$IP" -j -d link show dev "$PFDEV"
 section reset/all.state state
+section reset/all.vfnet1 vfnet 1
 section reset/again "$S" vf "$PFDEV/all" reset --config /tmp/reset.conf
 
 # --- a VF netdev with an address on the host -------------------------------
