@@ -6,6 +6,7 @@
  *
  *   @VF_SET_KEYS@      the keys of `vf PF/INDEXES set`, one scdoc paragraph
  *   @VF_CONFIG_KEYS@   the [vf] keys of a configuration file, one entry each
+ *   @VF_RESET_VALUES@  the clean values `vf PF/INDEXES reset` sets (vfreset.h)
  *
  * Each placeholder stands alone on its line (a leading tab is kept).
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "sriov/vfsetting.h"
+#include "sriov/vfreset.h"
 
 /* Plain text for scdoc: '*', '_' and '\' would start markup. */
 static void put_text(FILE *out, const char *s)
@@ -90,6 +92,16 @@ static void config_keys(FILE *out)
 	}
 }
 
+static void reset_values(FILE *out, const char *indent)
+{
+	char list[800];
+
+	vf_reset_list(list, sizeof(list));
+	fputs(indent, out);
+	put_text(out, list);
+	fputs(".\n", out);
+}
+
 int main(int argc, char **argv)
 {
 	char line[4096];
@@ -113,6 +125,8 @@ int main(int argc, char **argv)
 			set_keys(out, p > line ? "\t" : "");
 		else if (!strcmp(p, "@VF_CONFIG_KEYS@\n"))
 			config_keys(out);
+		else if (!strcmp(p, "@VF_RESET_VALUES@\n"))
+			reset_values(out, p > line ? "\t" : "");
 		else
 			fputs(line, out);
 	}

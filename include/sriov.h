@@ -22,6 +22,7 @@
 #include "sriov/vfsetting.h"
 #include "sriov/vfattr.h"
 #include "sriov/vfset.h"
+#include "sriov/vfreset.h"
 #include "sriov/persist.h"
 #include "sriov/config.h"
 #include "sriov/journal.h"

@@ -35,6 +35,9 @@ struct run {
 };
 
 int plan_grow(struct plan *p);
+/* A new pending step of kind for pf (vf -1: the PF itself); NULL on ENOMEM. */
+struct plan_step *plan_add(struct plan *p, enum plan_kind kind, const struct pf *pf,
+			   int vf);
 int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define run_note(run, ...) plan_note(&(run)->res->plan, __VA_ARGS__)
 

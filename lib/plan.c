@@ -63,8 +63,8 @@ int plan_grow(struct plan *p)
 	return 0;
 }
 
-static struct plan_step *plan_add(struct plan *p, enum plan_kind kind,
-				  const struct pf *pf, int vf)
+struct plan_step *plan_add(struct plan *p, enum plan_kind kind, const struct pf *pf,
+			   int vf)
 {
 	struct plan_step *s;
 

@@ -20,7 +20,8 @@
  * reads `vf --help`) and the man page's key lists (docs/vfkeys-doc.c) all
  * come from the table.
  *
- * Adding a setting: one enum vf_key entry and one row, plus, for a new
+ * Adding a setting: one enum vf_key entry and one row (with its clean value
+ * for `vf reset`: .reset, .reset_to), plus, for a new
  * kernel attribute, its get (netlink.c: into struct vf_info) and put
  * (netlink_set.c: from struct rtnl_vf_set). A setting of another kernel
  * interface (devlink rate or port function, sysfs, NVMe) names that
@@ -87,6 +88,18 @@ struct vf_enum_name {
 	uint32_t value;
 };
 
+/*
+ * What `vf reset` (lib/vfreset.c) does with a setting. A row without .reset
+ * (VF_RESET_NONE) is left alone: a setting added to the table states its
+ * clean value here to be reset too.
+ */
+enum vf_reset_rule {
+	VF_RESET_NONE,	 /* not reset */
+	VF_RESET_VALUE,	 /* reset to .reset_to */
+	VF_RESET_CONFIG, /* the configured value, else .reset_to (mac: the zero
+			  * MAC, which gives the VF back its driver's default) */
+};
+
 /* A field of a struct: its offset and size. */
 struct vf_field {
 	size_t off;
@@ -112,6 +125,8 @@ struct vf_setting {
 	uint32_t dflt;			  /* sent when neither given nor known */
 	bool zero_unreported;		  /* a current value 0 means not reported */
 	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
+	enum vf_reset_rule reset;	  /* `vf reset` */
+	uint32_t reset_to;		  /* its clean value (MAC rows: all zero) */
 	struct vf_field want;		  /* in struct vf_settings */
 	/* where the kernel carries it */
 	enum vf_iface iface;

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""CLI tests for `sriovctl vf ... set|show` against recorded trees.
+"""CLI tests for `sriovctl vf ... set|show|reset` against recorded trees.
 
 Under --root there is no kernel: `set` validates everything, `--dry-run`
 prints the requests (with the parts of vlan/qos and of the rates taken from
 the recorded settings), and a real `set` is refused; the tree never changes.
 The "mac auto" values are checked against an independent implementation of
-the derivation documented in sriovctl(1). Ends with "N passed, N failed".
+the derivation documented in sriovctl(1). `reset --dry-run` is compared with
+golden files (tests/fixtures/vm-igb-nvme-vf4.golden/vf-reset.*; --update
+rewrites them), a real reset under --root and a reset of a VF a process
+holds are refused with the tree unchanged. Ends with "N passed, N failed".
 """
 import hashlib
 import json
@@ -65,7 +68,8 @@ def load(out):
 def test_help():
     rc, out, _ = t.run(["vf", "--help"])
     t.check("vf --help exits 0", rc == 0)
-    for word in ("Usage: sriovctl vf", "--pf-up", "--dry-run", "mac auto", "Exit status"):
+    for word in ("Usage: sriovctl vf", "--pf-up", "--dry-run", "mac auto", "Exit status",
+                 "reset [--dry-run]", "vlan 0; qos 0;", "spoofchk on; trust off", "--no-config"):
         t.check(f"vf --help mentions {word!r}", word in out)
     rc, out, _ = t.run(["--help"])
     t.check("--help lists vf", "  vf " in out)
@@ -207,7 +211,7 @@ BAD = [
                                                              "network interface"]),
     ("not SR-IOV", ["0000:00:02.0/0", "set", "trust", "on"], ["0000:00:02.0"]),
     ("no such device", ["nosuch0/0", "set", "trust", "on"], ["nosuch0"]),
-    ("unknown action", ["eth0/0", "frob"], ["frob", "set", "show"]),
+    ("unknown action", ["eth0/0", "frob"], ["frob", "set", "show", "reset"]),
     ("no action", ["eth0/0"], ["set", "show"]),
     ("show with --pf-up", ["eth0/0", "show", "--pf-up"], ["--pf-up"]),
     ("show with extra", ["eth0/0", "show", "more"], ["more"]),
@@ -215,6 +219,22 @@ BAD = [
      ["--root", "no kernel"]),
     ("real set under --root, JSON", ["eth0/0", "set", "trust", "on", "--json"],
      ["no kernel"]),
+    ("real reset under --root", ["eth0/0", "reset"], ["--root", "no kernel", "--dry-run"]),
+    ("reset without indexes", ["eth0", "reset", "--dry-run"], ["eth0/INDEX", "eth0/all"]),
+    ("reset index out of range", ["eth0/4", "reset", "--dry-run"], ["4", "0-3"]),
+    ("reset bad index list", ["eth0/1-x", "reset", "--dry-run"], ["1-x"]),
+    ("reset of no such device", ["nosuch0/0", "reset", "--dry-run"], ["nosuch0"]),
+    ("reset with KEY VALUE", ["eth0/0", "reset", "vlan", "0"], ["vlan"]),
+    ("reset with --pf-up", ["eth0/0", "reset", "--dry-run", "--pf-up"], ["--pf-up"]),
+    ("reset --config and --no-config", ["eth0/0", "reset", "--dry-run", "--no-config",
+                                        "--config", "/x.conf"], ["--no-config", "--config"]),
+    ("reset, a missing --config", ["eth0/0", "reset", "--dry-run", "--config", "/nope.conf"],
+     ["/nope.conf"]),
+    ("reset, a bad --lock-timeout", ["eth0/0", "reset", "--dry-run", "--lock-timeout", "x"],
+     ["--lock-timeout", "'x'"]),
+    ("set with --config", ["eth0/0", "set", "trust", "on", "--config", "/x.conf"],
+     ["--config", "reset"]),
+    ("show with --no-config", ["eth0/0", "show", "--no-config"], ["--no-config", "reset"]),
 ]
 
 
@@ -223,6 +243,112 @@ def test_bad_input(root):
     for name, args, words in BAD:
         t.expect_usage(f"vf {name}", ["vf"] + args + ["--root", root], words)
     t.check("bad input: the tree is unchanged", tree_digest(root) == before)
+
+
+RESET_GOLDEN = os.path.join(t.FIXTURES, "vm-igb-nvme-vf4.golden")
+
+
+def steps_of(doc):
+    return [(st.get("vf"), st.get("key"), st.get("old"), st.get("new"))
+            for st in (doc or {}).get("steps", [])]
+
+
+def test_reset(root):
+    before = tree_digest(root)
+    rc, out, err = vf(root, "eth0/all", "reset", "--dry-run")
+    t.check("reset --dry-run exits 0", rc == 0, err)
+    t.golden("reset --dry-run text", os.path.join(RESET_GOLDEN, "vf-reset.txt"), out)
+    rc, out, err = vf(root, "eth0/all", "reset", "--dry-run", "--json")
+    t.check("reset --dry-run --json exits 0", rc == 0, err)
+    t.golden("reset --dry-run JSON", os.path.join(RESET_GOLDEN, "vf-reset.json"), out)
+    doc = load(out) or {}
+    t.check("reset JSON: mode, PF, VFs", doc.get("mode") == "dry-run"
+            and doc.get("pf") == "0000:01:00.0" and doc.get("vfs") == "all"
+            and doc.get("refused") is None, out[:300])
+    steps = steps_of(doc)
+    # the recording: VF 0 mac ..:00 vlan 100/3; VF 1 spoofchk off trust on;
+    # VF 2 mac ..:02 vlan 42; VF 3 max_tx_rate 100
+    t.check("reset: VF 0 MAC to zero", (0, "mac", "02:00:00:5e:10:00", "00:00:00:00:00:00")
+            in steps, repr(steps))
+    t.check("reset: VF 0 vlan and qos", (0, "vlan", "100", "0") in steps
+            and (0, "qos", "3", "0") in steps, repr(steps))
+    t.check("reset: VF 1 spoofchk on, trust off", (1, "spoofchk", "off", "on") in steps
+            and (1, "trust", "on", "off") in steps, repr(steps))
+    t.check("reset: VF 3 rate", (3, "max_tx_rate", "100", "0") in steps, repr(steps))
+    t.check("reset: clean or unreported settings have no step",
+            not [x for x in steps if x[1] in ("proto", "state", "query_rss", "min_tx_rate")],
+            repr(steps))
+    t.check("reset: query_rss unreported is noted",
+            any("query_rss" in n for n in doc.get("notes", [])), repr(doc.get("notes")))
+    rc, out, err = vf(root, "eth0/0-1,3", "reset", "--dry-run", "--json")
+    t.check("reset of a range: only those VFs", rc == 0
+            and sorted({x[0] for x in steps_of(load(out))}) == [0, 1, 3], out[:300])
+    rc, out, err = vf(root, "0000:01:10.2", "reset", "--dry-run", "--json")
+    t.check("reset of a VF by its address: VF 1 only", rc == 0
+            and {x[0] for x in steps_of(load(out))} == {1}, out[:300])
+    rc, out, err = vf(root, "0000:02:00.0/all", "reset", "--dry-run")
+    t.check("reset of the NVMe VFs (no netdev): drivers only", rc == 0
+            and "driver       (none) -> default" in out and "only drivers" in out, out)
+    t.check("reset --dry-run: the tree is unchanged", tree_digest(root) == before)
+
+
+def test_reset_config(root):
+    before = tree_digest(root)
+    os.makedirs(os.path.join(root, "cfg"), exist_ok=True)
+    conf = os.path.join(root, "cfg", "r.conf")
+    with open(conf, "w") as f:
+        f.write("[vf eth0 2]\nmac = 02:44:44:44:44:02\nvlan = 7\n")
+    os.chmod(conf, 0o600)
+    rc, out, err = vf(root, "eth0/2", "reset", "--dry-run", "--json", "--config", "/cfg/r.conf")
+    doc = load(out) or {}
+    steps = steps_of(doc)
+    t.check("reset --config: exits 0", rc == 0, err)
+    t.check("reset --config: the configured MAC",
+            (2, "mac", "02:00:00:5e:10:02", "02:44:44:44:44:02") in steps, repr(steps))
+    t.check("reset --config: only the MAC comes from it", (2, "vlan", "42", "0") in steps,
+            repr(steps))
+    t.check("reset --config: the file is named", doc.get("files") == ["/cfg/r.conf"],
+            repr(doc.get("files")))
+    with open(conf, "w") as f:
+        f.write("[vf eth0 1]\nmac = auto\n")
+    rc, out, err = vf(root, "eth0/1", "reset", "--dry-run", "--json", "--config", "/cfg/r.conf")
+    want = mac_auto(bytes.fromhex("525400123456"), 1)
+    t.check("reset --config: mac auto, derived from the recorded permanent MAC",
+            rc == 0 and (1, "mac", "00:00:00:00:00:00", want) in steps_of(load(out)), out[:400])
+    rc, out, err = vf(root, "eth0/2", "reset", "--dry-run", "--no-config")
+    t.check("reset --no-config: the MAC to zero", rc == 0
+            and "02:00:00:5e:10:02 -> 00:00:00:00:00:00" in out, out)
+    with open(conf, "w") as f:
+        f.write("[vf eth0 2]\nmac = 02:44:44:44:44:0\n")
+    rc, out, err = vf(root, "eth0/2", "reset", "--dry-run", "--config", "/cfg/r.conf")
+    t.check("reset, a bad configuration: exit 2 naming the line",
+            rc == 2 and out == "" and "r.conf:2" in err, err)
+    os.remove(conf)
+    os.rmdir(os.path.join(root, "cfg"))
+    t.check("reset --config: the tree is unchanged", tree_digest(root) == before)
+
+
+def test_reset_refused(root):
+    """A process holds VF 1's /dev/vfio/8: refused, exit 1, nothing changed."""
+    os.makedirs(os.path.join(root, "proc/4242/fd"))
+    os.symlink("/dev/vfio/8", os.path.join(root, "proc/4242/fd/17"))
+    with open(os.path.join(root, "proc/4242/comm"), "w") as f:
+        f.write("qemu-system-x86\n")
+    with open(os.path.join(root, "proc/4242/cmdline"), "wb") as f:
+        f.write(b"qemu-system-x86_64\0-name\0guest=vm7\0")
+    before = tree_digest(root)
+    rc, out, err = vf(root, "eth0/all", "reset", "--dry-run")
+    t.check("reset of a VF in use: exit 1", rc == 1, f"rc={rc} {err}")
+    t.check("reset of a VF in use: names the VF, pid and VM",
+            "VF 1 (0000:01:10.2)" in err and "4242" in err and "vm7" in err, err)
+    t.check("reset of a VF in use: nothing on stdout", out == "", out)
+    rc, out, err = vf(root, "eth0/1", "reset", "--dry-run", "--json")
+    doc = load(out) or {}
+    t.check("reset of a VF in use, JSON: refused names the holder",
+            rc == 1 and "4242" in (doc.get("refused") or ""), out)
+    rc, out, err = vf(root, "eth0/0", "reset", "--dry-run")
+    t.check("reset of another VF: not refused", rc == 0 and "vf 0" in out, err)
+    t.check("reset refused: the tree is unchanged", tree_digest(root) == before)
 
 
 def test_no_recording(root):
@@ -252,6 +378,12 @@ def main():
         test_vf_address(igb)
         test_show(igb)
         test_bad_input(igb)
+        test_reset(igb)
+        for name, fn in (("reset-config", test_reset_config), ("reset-held", test_reset_refused)):
+            d = os.path.join(tmp, name)
+            os.mkdir(d)
+            t.extract(IGB, d)
+            fn(d)
         test_no_recording(x710)
     return t.summary()
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * sriovctl vf DEV/INDEXES set KEY VALUE... | show: the PF-side settings of
- * VFs over rtnetlink, all through one socket.
+ * sriovctl vf DEV/INDEXES set KEY VALUE... | show | reset: the PF-side
+ * settings of VFs over rtnetlink, all through one socket (reset:
+ * vf_reset_cmd.c).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -12,6 +13,8 @@
 #include "cli.h"
 #include "devlink_view.h"
 #include "inventory_view.h"
+#include "plan_view.h"
+#include "vf_reset_cmd.h"
 #include "vf_view.h"
 
 #define ADD(obj, key, val) json_object_object_add((obj), (key), (val))
@@ -38,6 +41,9 @@ static void vf_help(FILE *out)
 		"Usage: sriovctl vf DEV/INDEXES set KEY VALUE [KEY VALUE...] [--pf-up]\n"
 		"                   [--dry-run] [--json] [--root DIR]\n"
 		"       sriovctl vf DEV[/INDEXES] show [--json] [--root DIR]\n"
+		"       sriovctl vf DEV/INDEXES reset [--dry-run] [--config FILE]... "
+		"[--no-config]\n"
+		"                   [--lock-timeout S] [--json] [--root DIR]\n"
 		"\n"
 		"Set or show the settings a PF holds for its VFs (what 'ip link set DEV\n"
 		"vf N ...' does), for one VF or many, through one rtnetlink socket: one\n"
@@ -69,16 +75,21 @@ static void vf_help(FILE *out)
 		"  --dry-run         print the requests that would be sent, send "
 		"nothing\n"
 		"%s"
+		"\n",
+		VF_SET_PF_UP_WAIT_MS / 1000, cli_common_help());
+	vf_reset_help(out);
+	fprintf(out,
 		"\n"
 		"Examples:\n"
 		"  sriovctl vf enp7s0f0/all set mac auto vlan 100 spoofchk off trust on\n"
 		"  sriovctl vf enp7s0f0/3 set max_tx_rate 1000 --pf-up\n"
 		"  sriovctl vf enp7s0f0/0-3 show\n"
+		"  sriovctl vf enp7s0f0/0-2,5 reset --dry-run\n"
 		"\n"
-		"Exit status: 0 every setting applied, 1 a setting was refused or did "
-		"not\n"
-		"take, 2 bad input (nothing was sent), 3 needs root.\n",
-		VF_SET_PF_UP_WAIT_MS / 1000, cli_common_help());
+		"Exit status: 0 every setting applied (reset: every step done), 1 a\n"
+		"setting was refused or did not take (reset: a step failed, or a VF "
+		"is\n"
+		"in use), 2 bad input (nothing was sent), 3 needs root.\n");
 }
 
 /* ---- arguments ------------------------------------------------------------- */
@@ -86,20 +97,45 @@ static void vf_help(FILE *out)
 struct vf_opts {
 	bool pf_up;
 	bool dry_run;
+	struct vf_reset_args reset; /* its options: --config, --no-config, ... */
+	const char *reset_only;	    /* the first of them given */
 };
 
-enum { OPT_PF_UP = 0x200, OPT_DRY_RUN };
+enum { OPT_PF_UP = 0x200, OPT_DRY_RUN, OPT_CONFIG, OPT_NO_CONFIG, OPT_LOCK_TIMEOUT };
+
+static int reset_option(struct cli *cli, struct vf_opts *o, int opt, const char *arg)
+{
+	struct vf_reset_args *r = &o->reset;
+
+	if (opt == OPT_NO_CONFIG) {
+		r->no_config = true;
+		o->reset_only = "--no-config";
+		return 0;
+	}
+	if (opt == OPT_LOCK_TIMEOUT) {
+		r->lock_timeout_given = true;
+		o->reset_only = "--lock-timeout";
+		return plan_parse_seconds(cli, "vf", "--lock-timeout", arg, 86400.0,
+					  &r->lock_timeout_ms);
+	}
+	if (r->n_configs >= CLI_CONFIG_MAX)
+		return cli_usage_error(cli, "vf", "at most %d --config files",
+				       CLI_CONFIG_MAX);
+	r->configs[r->n_configs++] = arg;
+	o->reset_only = "--config";
+	return 0;
+}
 
 static int vf_option(struct cli *cli, void *ctx, int opt, const char *arg)
 {
 	struct vf_opts *o = ctx;
 
-	(void)cli;
-	(void)arg;
 	if (opt == OPT_PF_UP)
 		o->pf_up = true;
 	else if (opt == OPT_DRY_RUN)
 		o->dry_run = true;
+	else
+		return reset_option(cli, o, opt, arg);
 	return 0;
 }
 
@@ -116,15 +152,17 @@ struct split_args {
 	int n_kv;
 };
 
-static bool is_root_opt(const char *a)
+/* The options whose value may be the next word. */
+static bool takes_value(const char *a)
 {
-	return !strcmp(a, "--root");
+	return !strcmp(a, "--root") || !strcmp(a, "--config") ||
+	       !strcmp(a, "--lock-timeout");
 }
 
 static void take_option(struct split_args *sa, int argc, char **argv, int *i)
 {
 	sa->opt_argv[sa->opt_argc++] = argv[*i];
-	if (is_root_opt(argv[*i]) && *i + 1 < argc)
+	if (takes_value(argv[*i]) && *i + 1 < argc)
 		sa->opt_argv[sa->opt_argc++] = argv[++*i];
 }
 
@@ -271,8 +309,12 @@ static int vf_show(struct cli *cli, const struct vf_opts *o, const char *dev)
 	struct vf_target t = {0};
 	int ret;
 
-	if (o->pf_up || o->dry_run)
-		return cli_usage_error(cli, "vf", "--pf-up and --dry-run apply to 'set'");
+	if (o->pf_up || o->dry_run || o->reset_only)
+		return cli_usage_error(
+			cli, "vf",
+			"--pf-up and --dry-run apply to 'set' and 'reset', "
+			"%s to 'reset'",
+			o->reset_only ? o->reset_only : "--config");
 	ret = target_resolve(cli, dev, &t);
 	if (!ret) {
 		if (cli->json && devlink_views_load(cli, &t.inv, t.pf, &dv) == 0)
@@ -662,6 +704,8 @@ static int vf_set(struct cli *cli, const struct vf_opts *o, const char *dev, cha
 	size_t failed;
 	int ret;
 
+	if (o->reset_only)
+		return cli_usage_error(cli, "vf", "%s applies to 'reset'", o->reset_only);
 	ret = parse_pairs(cli, &s, kv, n_kv);
 	if (!ret)
 		ret = plan(cli, &j, &s, dev);
@@ -682,12 +726,29 @@ static int vf_set(struct cli *cli, const struct vf_opts *o, const char *dev, cha
 	return ret;
 }
 
+static int vf_reset_dispatch(struct cli *cli, const struct vf_opts *o, const char *dev)
+{
+	struct vf_reset_args a = o->reset;
+
+	if (o->pf_up)
+		return cli_usage_error(cli, "vf", "--pf-up applies to 'set'");
+	if (a.no_config && a.n_configs)
+		return cli_usage_error(cli, "vf",
+				       "--no-config and --config exclude "
+				       "each other");
+	a.dry_run = o->dry_run;
+	return vf_reset(cli, dev, &a);
+}
+
 static int vf_run(struct cli *cli, int argc, char **argv)
 {
 	struct vf_opts o = {0};
 	static const struct option longopts[] = {
 		{"pf-up", no_argument, NULL, OPT_PF_UP},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+		{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
 		{0},
 	};
 	struct cli_extra_opts extra = {
@@ -705,17 +766,20 @@ static int vf_run(struct cli *cli, int argc, char **argv)
 		;
 	else if (n < 2)
 		ret = cli_usage_error(cli, "vf",
-				      "expected DEV/INDEXES set KEY VALUE... or "
-				      "DEV/INDEXES show");
+				      "expected DEV/INDEXES set KEY VALUE..., "
+				      "DEV/INDEXES show or DEV/INDEXES reset");
 	else if (!strcmp(sa.opt_argv[first + 1], "show") && n == 2 && !sa.n_kv)
 		ret = vf_show(cli, &o, sa.opt_argv[first]);
 	else if (!strcmp(sa.opt_argv[first + 1], "set") && n == 2)
 		ret = vf_set(cli, &o, sa.opt_argv[first], sa.kv, sa.n_kv);
+	else if (!strcmp(sa.opt_argv[first + 1], "reset") && n == 2 && !sa.n_kv)
+		ret = vf_reset_dispatch(cli, &o, sa.opt_argv[first]);
 	else if (n > 2)
 		ret = cli_usage_error(cli, "vf", "unexpected argument '%s'",
 				      sa.opt_argv[first + 2]);
 	else
-		ret = cli_usage_error(cli, "vf", "unknown action '%s': use set or show",
+		ret = cli_usage_error(cli, "vf",
+				      "unknown action '%s': use set, show or reset",
 				      sa.opt_argv[first + 1]);
 	split_args_free(&sa);
 	return ret;
@@ -723,7 +787,7 @@ static int vf_run(struct cli *cli, int argc, char **argv)
 
 const struct command cmd_vf = {
 	.name = "vf",
-	.summary = "set or show per-VF settings (mac, vlan, rate, trust, ...)",
+	.summary = "set, show or reset per-VF settings (mac, vlan, rate, trust, ...)",
 	.run = vf_run,
 	.help = vf_help,
 };

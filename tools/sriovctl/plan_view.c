@@ -70,6 +70,7 @@ static void print_summary(FILE *out, const char *cmd, const struct apply_result 
 		fprintf(out, "%s: nothing to do: %s\n", cmd,
 			!strcmp(cmd, "restore") ? "nothing sriovctl changed differs from "
 						  "what was there before"
+			: !strcmp(cmd, "reset") ? "the VFs are in their clean state"
 						: "the host matches the configuration");
 		return;
 	}

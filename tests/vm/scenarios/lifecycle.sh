@@ -116,6 +116,50 @@ wait "$HOLDER" 2>/dev/null
 section bind-default "$S" bind "$VF0" default --json
 section bind-default.state state
 
+# --- vf reset: a clean VF, journaled, undone by restore --------------------
+section reset/setup "$S" vf "$PFDEV/0" set mac 02:33:44:55:66:77 vlan 300 qos 2 \
+	spoofchk off trust on --json
+section reset/bind "$S" bind "$PFDEV/0" vfio-pci
+section reset/before.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/before.state state
+section reset/dry "$S" vf "$PFDEV/0" reset --dry-run --json
+section reset/dry.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/dry.state state
+sh -c 'exec 3<>"/dev/vfio/$1"; while :; do sleep 1 3<&-; done' holder "$G" \
+	-name guest=resetvm &
+HOLDER=$!
+sleep 1
+echo "$HOLDER" >/tmp/holder.pid
+section reset/held.pid cat /tmp/holder.pid
+section reset/held "$S" vf "$PFDEV/0" reset
+section reset/held.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/held.state state
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+section reset/run "$S" vf "$PFDEV/0" reset --json
+section reset/run.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/run.state state
+# the VF's netdev: its address and how it was assigned (1: random)
+vfnet() {
+	for _n in "$IGB/virtfn$1"/net/*; do
+		echo "$(cat "$_n/address") $(cat "$_n/addr_assign_type")"
+	done
+}
+section reset/run.vfnet vfnet 0
+section reset/journal cat /var/lib/sriovctl/journal.json
+section reset/restore "$S" restore --json
+section reset/restore.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/restore.state state
+# every VF, VF 2's MAC from a configuration
+printf '[vf %s 2]\nmac = 02:44:44:44:44:02\n' "$PFDEV" >/tmp/reset.conf
+chmod 600 /tmp/reset.conf
+section reset/range "$S" vf "$PFDEV/0-1,3" reset --dry-run --json
+section reset/all "$S" vf "$PFDEV/all" reset --config /tmp/reset.conf --json
+section reset/all.ip "$IP" -j -d link show dev "$PFDEV"
+section reset/all.state state
+section reset/all.vfnet1 vfnet 1
+section reset/again "$S" vf "$PFDEV/all" reset --config /tmp/reset.conf
+
 # --- a VF netdev with an address on the host -------------------------------
 N1="$(vf_netdev 1)" || note "VF 1 has no netdev"
 "$IP" link set dev "$N1" up
@@ -137,6 +181,7 @@ section privilege/before state
 section privilege/enable nobody "$S" enable "$PFDEV" 2
 section privilege/disable nobody "$S" disable "$PFDEV"
 section privilege/vfset nobody "$S" vf "$PFDEV/0" set trust on
+section privilege/vfreset nobody "$S" vf "$PFDEV/0" reset
 section privilege/bind nobody "$S" bind "$VF0" vfio-pci
 section privilege/unbind nobody "$S" unbind "$VF0"
 section privilege/apply nobody "$S" apply /tmp/priv.conf
