@@ -206,9 +206,10 @@ static int check_vf_indexes(struct pf_job *j)
 	return 0;
 }
 
+/* mac auto, or a GUID auto derived from it. */
 static bool settings_need_perm(const struct cfg_vf_settings *v)
 {
-	return vf_settings_has(&v->s, VF_KEY_MAC) && v->s.mac_auto;
+	return vf_settings_want_auto(&v->s);
 }
 
 static int read_perm_mac(struct pf_job *j)
@@ -255,7 +256,8 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 		if (vf_setting_of((enum vf_key)k)->needs_carrier)
 			j->any_rate = true;
 		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
-		if (vf && vf->has_info)
+		if (vf && (vf->has_info ||
+			   vf_setting_of((enum vf_key)k)->iface != VF_IFACE_RTNL))
 			vf_key_format_current((enum vf_key)k, &vf->info, cur,
 					      sizeof(cur));
 		if (vf && !strcmp(cur, val))

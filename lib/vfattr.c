@@ -426,13 +426,11 @@ const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index)
 
 /* ---- requests --------------------------------------------------------------- */
 
-enum rtnl_vf_attr vf_key_attr(enum vf_key key)
+unsigned int vf_key_attr(enum vf_key key)
 {
 	const struct vf_setting *row = vf_setting_of(key);
 
-	if (!row || row->iface != VF_IFACE_RTNL)
-		return RTNL_VF_ATTR_COUNT;
-	return (enum rtnl_vf_attr)row->attr;
+	return row ? row->attr : VF_ATTR_COUNT;
 }
 
 void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size)
@@ -449,7 +447,7 @@ void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size
 }
 
 /* Some key carried by attr is given. */
-static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
+static bool plan_has(const struct vf_settings *s, unsigned int attr)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++)
 		if (vf_settings_has(s, (enum vf_key)k) &&
@@ -463,7 +461,7 @@ static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
  * carries (vlan, qos, proto; the two rates) from the VF's current values,
  * or their defaults when those are unknown.
  */
-static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
+static void plan_one(const struct vf_settings *s, unsigned int attr,
 		     const struct vf_info *cur, const uint8_t auto_mac[6],
 		     struct rtnl_vf_set *rq)
 {
@@ -489,16 +487,16 @@ static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
 
 size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
 			const struct vf_info *cur, const uint8_t auto_mac[6],
-			struct rtnl_vf_set out[RTNL_VF_ATTR_COUNT])
+			struct rtnl_vf_set out[VF_ATTR_COUNT])
 {
 	size_t n = 0;
 
-	for (int a = 0; a < RTNL_VF_ATTR_COUNT; a++) {
-		if (!plan_has(s, (enum rtnl_vf_attr)a))
+	for (unsigned int a = 0; a < VF_ATTR_COUNT; a++) {
+		if (!plan_has(s, a))
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].vf = index;
-		plan_one(s, (enum rtnl_vf_attr)a, cur, auto_mac, &out[n]);
+		plan_one(s, a, cur, auto_mac, &out[n]);
 		n++;
 	}
 	return n;
@@ -506,27 +504,13 @@ size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
 
 /* ---- send, read back, explain ---------------------------------------------- */
 
-int vf_settings_send(struct rtnl *nl, int ifindex, struct vf_set_result *res, size_t n,
-		     struct sriov_err *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		int r = rtnl_vf_set_send(nl, ifindex, &res[i].req, &res[i].ack,
-					 &res[i].tries, e);
-
-		if (r < 0)
-			return r;
-		res[i].sent = true;
-	}
-	return 0;
-}
-
 enum vf_readback vf_set_readback(const struct rtnl_vf_set *sent,
 				 const struct vf_info *now, struct rtnl_vf_set *seen)
 {
 	enum vf_readback rb = VF_READBACK_MATCH;
 
 	*seen = *sent;
-	if (!now || sent->attr >= RTNL_VF_ATTR_COUNT)
+	if (!now || sent->attr >= VF_ATTR_COUNT)
 		return VF_READBACK_UNKNOWN;
 	for (int i = 0; i < VF_KEY_COUNT; i++) {
 		enum vf_key k = (enum vf_key)i;

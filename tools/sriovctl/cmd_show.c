@@ -155,6 +155,7 @@ static struct json_object *pf_json(const struct inventory *inv, const struct pf 
 	ADD(o, "total_vfs", json_int_or_null(pf->total_vfs));
 	ADD(o, "num_vfs", json_int_or_null(pf->num_vfs));
 	ADD(o, "drivers_autoprobe", json_tristate(pf->drivers_autoprobe));
+	ADD(o, "sriov_vf_total_msix", json_int_or_null(pf->vf_total_msix));
 	ADD(o, "vf_list_truncated", json_object_new_boolean(pf->vf_list_truncated));
 	ADD(o, "used_by", fn_users_json(&pf->users));
 	ADD(o, "vfs", vf_view_json_array(inv, pf, sel->vf_sel, sel->n_vf_sel));
