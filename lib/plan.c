@@ -235,8 +235,13 @@ const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
 	return NULL;
 }
 
+/*
+ * The VF settings steps of VF index: those before the driver steps, or
+ * (after_driver) those set through the VF's own driver (mtu).
+ */
 static int plan_vf_attrs(struct pf_job *j, unsigned int index,
-			 const struct cfg_vf_settings *want, const struct vf *vf)
+			 const struct cfg_vf_settings *want, const struct vf *vf,
+			 bool after_driver)
 {
 	uint8_t auto_mac[6] = {0};
 
@@ -251,13 +256,13 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 		char cur[PLAN_VALUE_MAX] = "", val[PLAN_VALUE_MAX];
 		struct plan_step *s;
 
-		if (!vf_settings_has(&want->s, (enum vf_key)k))
+		if (!vf_settings_has(&want->s, (enum vf_key)k) ||
+		    vf_setting_of((enum vf_key)k)->needs_vf_driver != after_driver)
 			continue;
 		if (vf_setting_of((enum vf_key)k)->needs_carrier)
 			j->any_rate = true;
 		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
-		if (vf && (vf->has_info ||
-			   vf_setting_of((enum vf_key)k)->iface != VF_IFACE_RTNL))
+		if (vf && vf_key_readable((enum vf_key)k, vf->has_info))
 			vf_key_format_current((enum vf_key)k, &vf->info, cur,
 					      sizeof(cur));
 		if (vf && !strcmp(cur, val))
@@ -382,13 +387,19 @@ static int plan_vfs(struct pf_job *j)
 		const struct vf *vf =
 			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
-		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf);
+		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf, false);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
 		const struct vf *vf =
 			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
 		ret = plan_vf_driver(j, (unsigned int)i, &wants[i], vf);
+	}
+	for (int i = 0; i < j->count && !ret; i++) {
+		const struct vf *vf =
+			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
+
+		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf, true);
 	}
 	free(wants);
 	if (ret < 0)

@@ -187,6 +187,7 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		       "not above the PF's MTU. Refused while the VF has no netdev "
 		       "(no net driver bound, or bound to vfio-pci).",
 		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .min = 68, .max = 65535,
+		.needs_vf_driver = true,
 		.want = WANT(mtu),
 		.iface = VF_IFACE_VF_NETDEV, .attr = VF_ATTR_MTU,
 		.req = REQ(value), .cur = CUR(mtu), .cur_known = KNOWN(has_mtu),
@@ -198,7 +199,9 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		.doc = "The number of MSI-X vectors the VF gets (its sysfs "
 		       "sriov_vf_msix_count), 0 to 2048, within the PF's "
 		       "sriov_vf_total_msix; 0 gives the device's default. Only while "
-		       "the VF has no driver bound (mlx5 supports it).",
+		       "the VF has no driver bound (mlx5 supports it): in a "
+		       "configuration, give its [pf] section autoprobe = no, and apply "
+		       "sets it before it binds the VF's driver (and sets mtu after).",
 		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .max = 2048,
 		.want = WANT(msix),
 		.iface = VF_IFACE_SYSFS, .attr = VF_ATTR_MSIX,
@@ -288,6 +291,12 @@ static void auto_put(const struct vf_setting *row, struct vf_settings *s, bool v
 {
 	if (row->auto_flag.size)
 		memcpy((unsigned char *)s + row->auto_flag.off, &v, sizeof(v));
+}
+
+bool vf_key_readable(enum vf_key key, bool rtnl_known)
+{
+	return (unsigned int)key < VF_KEY_COUNT &&
+	       (rtnl_known || table[key].iface != VF_IFACE_RTNL);
 }
 
 bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s)

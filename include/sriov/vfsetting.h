@@ -73,6 +73,13 @@ struct vf_settings {
 /* Some key given takes its value from "mac auto" (mac, node_guid, port_guid auto). */
 bool vf_settings_want_auto(const struct vf_settings *s);
 
+/*
+ * The current value of key can be known from what was read: the PF's
+ * rtnetlink view (rtnl_known) for its rows, the VF function (always read,
+ * vfdev.h) for the others.
+ */
+bool vf_key_readable(enum vf_key key, bool rtnl_known);
+
 /* key is given in s as "auto". */
 bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s);
 
@@ -152,7 +159,8 @@ struct vf_setting {
 	uint32_t dflt;			  /* sent when neither given nor known */
 	bool zero_unreported;		  /* a current value 0 means not reported */
 	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
-	struct vf_field want;		  /* in struct vf_settings */
+	bool needs_vf_driver;	   /* set through the VF's own driver: after binding */
+	struct vf_field want;	   /* in struct vf_settings */
 	struct vf_field auto_flag; /* its bool "auto" in vf_settings; size 0: none */
 	/* where the kernel carries it */
 	enum vf_iface iface;

@@ -44,10 +44,8 @@ struct json_object *vf_value_json(enum vf_key key, const struct vf_value *v)
 static void settings_json(struct json_object *o, const struct vf *vf)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
-		const struct vf_setting *row = vf_setting_of((enum vf_key)k);
-		bool rtnl = row->iface == VF_IFACE_RTNL;
 		struct vf_value v;
-		bool known = (vf->has_info || !rtnl) &&
+		bool known = vf_key_readable((enum vf_key)k, vf->has_info) &&
 			     vf_key_current((enum vf_key)k, &vf->info, 0, &v);
 
 		ADD(o, vf_setting_of((enum vf_key)k)->conf_name,
@@ -139,9 +137,7 @@ static void vf_extra_print(FILE *out, const struct vf *vf)
 	char text[32];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		bool rtnl = vf_setting_of(keys[i])->iface == VF_IFACE_RTNL;
-
-		if (rtnl && !vf->has_info)
+		if (!vf_key_readable(keys[i], vf->has_info))
 			continue;
 		vf_key_format_current(keys[i], &vf->info, text, sizeof(text));
 		if (!text[0])
