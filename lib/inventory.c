@@ -446,14 +446,18 @@ static void read_vf_settings(struct sriov_root *r, struct rtnl *nl, struct pf *p
 	link_vfs_free(&l);
 }
 
-/* The VF functions' own state (vfdev.h), after the rtnetlink view replaced info. */
+/*
+ * The VF functions' own state (vfdev.h), after the rtnetlink view replaced
+ * info; their MSI-X counts only where the PF can change them.
+ */
 static void read_vf_functions(struct sriov_root *r, struct pf *pf)
 {
 	for (size_t j = 0; j < pf->n_vfs; j++) {
 		struct vf *vf = &pf->vfs[j];
 
 		vf_fn_state_read(r, vf->addr_str,
-				 vf->n_netdevs ? vf->netdevs[0].name : "", &vf->info);
+				 vf->n_netdevs ? vf->netdevs[0].name : "",
+				 pf->vf_total_msix > 0, &vf->info);
 	}
 }
 

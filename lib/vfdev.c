@@ -23,16 +23,30 @@ static bool read_u32(struct sriov_root *r, uint32_t *out, const char *dir,
 	return true;
 }
 
+/* The MSI-X Table Size in the function's config space (standard part). */
+static bool read_msix_table_size(struct sriov_root *r, const char *addr, uint32_t *out)
+{
+	static __thread struct pcicfg cfg;
+	static __thread struct pci_caps caps;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (sriov_readf_file(r, (char *)cfg.data, PCI_CFG_STD_SIZE, &cfg.len, NULL,
+			     SYS_PCI_DEVICES "/%s/config", addr) < 0 ||
+	    pci_caps_decode(&cfg, &caps, NULL) < 0 || !caps.has_msix)
+		return false;
+	*out = caps.msix.table_size;
+	return true;
+}
+
 void vf_fn_state_read(struct sriov_root *r, const char *vf_addr, const char *ifname,
-		      struct vf_info *vi)
+		      bool msix, struct vf_info *vi)
 {
 	vi->has_mtu = false;
 	vi->has_msix = false;
 	if (ifname[0] && sriov_name_is_safe(ifname))
 		vi->has_mtu = read_u32(r, &vi->mtu, SYS_CLASS_NET, ifname, "mtu");
-	if (vf_addr[0] && sriov_name_is_safe(vf_addr))
-		vi->has_msix = read_u32(r, &vi->msix_count, SYS_PCI_DEVICES, vf_addr,
-					"sriov_vf_msix_count");
+	if (msix && vf_addr[0] && sriov_name_is_safe(vf_addr))
+		vi->has_msix = read_msix_table_size(r, vf_addr, &vi->msix_count);
 }
 
 /* The function's first netdev (by name) and its ifindex. */
@@ -56,7 +70,7 @@ static void first_netdev(struct sriov_root *r, const char *addr, struct vf_fn *f
 		fn->ifindex = (int)v;
 }
 
-int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index,
+int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index, bool msix,
 	       struct vf_fn *fn, struct vf_info *vi)
 {
 	memset(fn, 0, sizeof(*fn));
@@ -71,7 +85,7 @@ int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index,
 				  SYS_PCI_DEVICES "/%s/driver", fn->addr) < 0)
 		fn->driver[0] = '\0';
 	first_netdev(r, fn->addr, fn);
-	vf_fn_state_read(r, fn->addr, fn->ifname, vi);
+	vf_fn_state_read(r, fn->addr, fn->ifname, msix, vi);
 	return 0;
 }
 

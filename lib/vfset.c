@@ -155,6 +155,12 @@ static int send_rtnl(struct sriov_root *r, struct vf_set_op *op,
 				e);
 }
 
+/* The PF's driver can set its VFs' MSI-X vector counts. */
+static bool msix_settable(const struct vf_set_op *op)
+{
+	return op->pf_bounds.has_total_msix && op->pf_bounds.total_msix > 0;
+}
+
 static const struct vf_fn *fn_of(const struct vf_set_op *op, unsigned int index)
 {
 	return index < op->n_fns && op->fns[index].addr[0] ? &op->fns[index] : NULL;
@@ -202,14 +208,18 @@ static int check_msix(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
 		      struct sriov_err *e)
 {
 	const struct vf_fn *fn = fn_of(op, rq->vf);
-	const struct vf_info *vi = vf_info_find(&op->cur, rq->vf);
 
-	if (!fn || !vi || !vi->has_msix)
+	if (!msix_settable(op))
 		return sriov_err_set(e, -EOPNOTSUPP,
-				     "msix: VF %u (%s) has no sriov_vf_msix_count: the "
-				     "PF's driver does not let VFs' MSI-X vectors be "
-				     "set (mlx5 does, on kernels >= 5.13)",
-				     rq->vf, fn ? fn->addr : "virtfn link missing");
+				     "msix: the driver of %s does not let its VFs' MSI-X "
+				     "vectors be set (sriov_vf_total_msix %s; mlx5 "
+				     "does, on kernels >= 5.13), so sriov_vf_msix_count "
+				     "cannot be written",
+				     op->pf_pci,
+				     op->pf_bounds.has_total_msix ? "is 0" : "absent");
+	if (!fn)
+		return sriov_err_set(e, -ENODEV, "msix: VF %u: no virtfn%u link", rq->vf,
+				     rq->vf);
 	if (fn->driver[0]) {
 		sriov_err_set(e, -EBUSY,
 			      "msix: VF %u (%s) is bound to %s: its MSI-X vectors can "
@@ -313,7 +323,8 @@ static int read_functions(struct sriov_root *r, struct vf_set_op *op, size_t n,
 		vi = info_get(&op->cur, (unsigned int)i);
 		if (!vi)
 			return sriov_err_set(e, -ENOMEM, "out of memory");
-		vf_fn_read(r, op->pf_pci, (unsigned int)i, &op->fns[i], vi);
+		vf_fn_read(r, op->pf_pci, (unsigned int)i, msix_settable(op), &op->fns[i],
+			   vi);
 	}
 	return 0;
 }
@@ -329,7 +340,8 @@ static void reread_functions(struct sriov_root *r, const struct vf_set_op *op,
 			continue;
 		vi = info_get(after, (unsigned int)i);
 		if (vi)
-			vf_fn_state_read(r, op->fns[i].addr, op->fns[i].ifname, vi);
+			vf_fn_state_read(r, op->fns[i].addr, op->fns[i].ifname,
+					 msix_settable(op), vi);
 	}
 }
 

@@ -196,13 +196,14 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 	[VF_KEY_MSIX] = {
 		.name = "msix", .conf_name = "msix",
 		.help = "MSI-X vectors (sriov_vf_msix_count); no driver bound",
-		.doc = "The number of MSI-X vectors the VF gets (its sysfs "
-		       "sriov_vf_msix_count), 0 to 2048, within the PF's "
-		       "sriov_vf_total_msix; 0 gives the device's default. Only while "
-		       "the VF has no driver bound (mlx5 supports it): in a "
+		.doc = "The number of MSI-X vectors the VF gets (written to its sysfs "
+		       "sriov_vf_msix_count, read back from the Table Size of its MSI-X "
+		       "capability), 1 to 2048, within the PF's sriov_vf_total_msix "
+		       "(0 there: the PF's driver cannot set them; mlx5 can). Only while "
+		       "the VF has no driver bound: in a "
 		       "configuration, give its [pf] section autoprobe = no, and apply "
 		       "sets it before it binds the VF's driver (and sets mtu after).",
-		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .max = 2048,
+		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .min = 1, .max = 2048,
 		.want = WANT(msix),
 		.iface = VF_IFACE_SYSFS, .attr = VF_ATTR_MSIX,
 		.req = REQ(value), .cur = CUR(msix_count), .cur_known = KNOWN(has_msix),

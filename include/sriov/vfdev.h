@@ -11,11 +11,17 @@
 
 /*
  * The VF function's own state beside the PF's rtnetlink view of it: its
- * driver, its netdev and that netdev's MTU, its MSI-X vector count
- * (sriov_vf_msix_count); and the PF's bounds for them (its netdev's MTU,
- * sriov_vf_total_msix). All from sysfs, through the root-aware layer, so
- * that recorded trees (--root) have them too. The VF settings mtu and msix
- * (vfsetting.h) are read here.
+ * driver, its netdev and that netdev's MTU, its MSI-X vector count; and the
+ * PF's bounds for them (its netdev's MTU, sriov_vf_total_msix). All from
+ * sysfs, through the root-aware layer, so that recorded trees (--root) have
+ * them too. The VF settings mtu and msix (vfsetting.h) are read here.
+ *
+ * The kernel's sriov_vf_msix_count is write-only (every VF has it; writing
+ * fails with EOPNOTSUPP unless the PF's driver can do it, EBUSY while the VF
+ * has a driver), so the count is read where the VF's driver finds it: the
+ * Table Size of the MSI-X capability in the VF's config space. The PF's
+ * sriov_vf_total_msix reads 0 when its driver cannot set VFs' vectors (all
+ * but mlx5 today); only then is a VF's config space read.
  */
 
 /* One VF, found through its PF's virtfnN link. */
@@ -31,23 +37,24 @@ struct vf_fn_pf {
 	bool has_mtu;
 	uint32_t mtu; /* its first netdev's MTU */
 	bool has_total_msix;
-	uint32_t total_msix; /* sriov_vf_total_msix */
+	uint32_t total_msix; /* sriov_vf_total_msix; 0: its driver cannot set them */
 };
 
 /*
- * VF index of PF pf_addr: its address, driver, netdev; and its MTU and MSI-X
- * count into vi (has_mtu, has_msix; vi's other fields are left as they are).
- * -ENOENT when the PF has no virtfnN link (or an unsafe name).
+ * VF index of PF pf_addr: its address, driver, netdev; and its MTU and (with
+ * msix) MSI-X count into vi (has_mtu, has_msix; vi's other fields are left
+ * as they are). -ENOENT when the PF has no virtfnN link (or an unsafe name).
  */
-int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index,
+int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index, bool msix,
 	       struct vf_fn *fn, struct vf_info *vi);
 
 /*
- * The MTU of netdev ifname (may be empty: no netdev) and the MSI-X count of
- * the VF at vf_addr, into vi (has_mtu, mtu, has_msix, msix_count).
+ * The MTU of netdev ifname (may be empty: no netdev) and, with msix, the
+ * MSI-X Table Size of the VF at vf_addr, into vi (has_mtu, mtu, has_msix,
+ * msix_count).
  */
 void vf_fn_state_read(struct sriov_root *r, const char *vf_addr, const char *ifname,
-		      struct vf_info *vi);
+		      bool msix, struct vf_info *vi);
 
 /* The PF's bounds: pf_ifname may be empty (no netdev). */
 void vf_fn_pf_read(struct sriov_root *r, const char *pf_addr, const char *pf_ifname,

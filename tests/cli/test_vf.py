@@ -248,11 +248,24 @@ def write(root, rel, text):
         f.write(text + "\n")
 
 
+def vf_config(vectors):
+    """256 bytes of a VF's config space whose only capability is MSI-X with
+    the given Table Size (what sriov_vf_msix_count changes, read back)."""
+    cfg = bytearray(256)
+    cfg[0:4] = bytes([0x86, 0x80, 0xca, 0x10])  # 8086:10ca
+    cfg[6] = 0x10  # status: capability list
+    cfg[0x0b] = 0x02  # class 02 (network)
+    cfg[0x34] = 0x40
+    cfg[0x40:0x44] = bytes([0x11, 0x00, (vectors - 1) & 0xff, (vectors - 1) >> 8])
+    return bytes(cfg)
+
+
 def vf_keys_tree(tmp):
     """The igb capture, plus what a host shows: the PF's and VF 0's netdev MTU
-    (and the PF's addr_assign_type, for mac auto in apply's plan),
-    the PF's sriov_vf_total_msix 64; VF 1 (bound to igbvf) and VF 3 (no driver,
-    no netdev) with sriov_vf_msix_count; VF 2 without it."""
+    (and the PF's addr_assign_type, for mac auto in apply's plan), the PF's
+    sriov_vf_total_msix 64 (as if its driver could set VFs' vectors: igb
+    cannot); VF 1 (bound to igbvf) and VF 3 (no driver, no netdev) with an
+    MSI-X capability of 3 and 1 vectors in their config space."""
     root = os.path.join(tmp, "keys")
     os.mkdir(root)
     t.extract(IGB, root)
@@ -261,8 +274,9 @@ def vf_keys_tree(tmp):
     write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "64")
     write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "1500")
     write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/ifindex", "3")
-    write(root, IGB_DEVS + "/0000:01:10.2/sriov_vf_msix_count", "2")
-    write(root, IGB_DEVS + "/0000:01:10.6/sriov_vf_msix_count", "0")
+    for fn, vectors in (("0000:01:10.2", 3), ("0000:01:10.6", 1)):
+        with open(os.path.join(root, IGB_DEVS, fn, "config"), "wb") as f:
+            f.write(vf_config(vectors))
     os.unlink(os.path.join(root, IGB_DEVS, "0000:01:10.6/driver"))
     os.unlink(os.path.join(root, "sys/class/net/eth4"))
     return root
@@ -279,8 +293,8 @@ def test_vf_keys_show(root):
     vfs = {v["index"]: v for v in (doc or {}).get("vfs", [])}
     t.check("show: VF 0's netdev MTU", vfs.get(0, {}).get("mtu") == 1500, vfs.get(0))
     t.check("show: no MTU without a VF netdev", vfs.get(3, {}).get("mtu", 0) is None, vfs.get(3))
-    t.check("show: sriov_vf_msix_count", [vfs.get(i, {}).get("msix") for i in range(4)]
-            == [None, 2, None, 0], [vfs.get(i, {}).get("msix") for i in range(4)])
+    t.check("show: MSI-X Table Size as msix", [vfs.get(i, {}).get("msix") for i in range(4)]
+            == [None, 3, None, 1], [vfs.get(i, {}).get("msix") for i in range(4)])
     t.check("show: GUIDs null where the kernel reports none",
             all(v.get("node_guid", 0) is None and v.get("port_guid", 0) is None
                 for v in vfs.values()), vfs)
@@ -289,7 +303,7 @@ def test_vf_keys_show(root):
     t.check("show: the PF's sriov_vf_total_msix", pf.get("sriov_vf_total_msix") == 64, pf.keys())
     rc, out, err = vf(root, "eth0/all", "show")
     t.check("show text: mtu and msix under the VF row",
-            "mtu 1500" in out and "msix 2" in out and "msix 0" in out, out)
+            "mtu 1500" in out and "msix 3" in out and "msix 1" in out, out)
 
 
 def test_vf_keys_set(root):
@@ -313,9 +327,13 @@ def test_vf_keys_set(root):
     rc, out, err = vf(root, "eth0/1", "set", "msix", "8", "--dry-run")
     t.check("msix with a driver bound: refused naming it",
             rc == 1 and "igbvf" in err and "unbind" in err, f"rc={rc} {err}")
-    rc, out, err = vf(root, "eth0/2", "set", "msix", "8", "--dry-run")
-    t.check("msix without sriov_vf_msix_count: refused",
-            rc == 1 and "no sriov_vf_msix_count" in err, f"rc={rc} {err}")
+    write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "0")
+    rc, out, err = vf(root, "eth0/3", "set", "msix", "8", "--dry-run")
+    t.check("msix with sriov_vf_total_msix 0: refused",
+            rc == 1 and "sriov_vf_total_msix is 0" in err, f"rc={rc} {err}")
+    t.check("msix with sriov_vf_total_msix 0: not read", load(vf(root, "eth0/3", "show", "--json")[1])
+            ["vfs"][0]["msix"] is None)
+    write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "64")
     # GUIDs: explicit, and auto from the VF's mac auto
     rc, out, err = vf(root, "eth0/1", "set", "node_guid", "00:02:C9:03:00:21:6e:70",
                       "port_guid", "00:02:c9:03:00:21:6e:78", "--dry-run")
@@ -339,7 +357,8 @@ def test_vf_keys_set(root):
                         (["node_guid", "zz:02:c9:03:00:21:6e:70"], ["node_guid", "zz:02"]),
                         (["mtu", "67"], ["mtu", "67", "68-65535"]),
                         (["mtu", "70000"], ["mtu", "70000"]),
-                        (["msix", "4096"], ["msix", "4096", "0-2048"])):
+                        (["msix", "4096"], ["msix", "4096", "1-2048"]),
+                        (["msix", "0"], ["msix", "'0'", "1-2048"])):
         t.expect_usage(f"vf set {' '.join(args)}", ["vf", "eth0/1", "set"] + args + ["--root", root],
                        words)
     t.check("vf keys: the tree is unchanged", tree_digest(root) == before)
@@ -357,7 +376,7 @@ def test_vf_keys_apply(root, tmp):
     t.check("apply --dry-run with the new keys: exit 0", rc == 0 and doc is not None, out + err)
     steps = {(s["key"], s.get("target")): (s.get("old"), s.get("new")) for s in (doc or {}).get("steps", [])}
     t.check("apply plan: mtu from 1500", steps.get(("mtu", "0000:01:10.0")) == ("1500", "1400"), steps)
-    t.check("apply plan: msix from 0", steps.get(("msix", "0000:01:10.6")) == ("0", "8"), steps)
+    t.check("apply plan: msix from 1", steps.get(("msix", "0000:01:10.6")) == ("1", "8"), steps)
     perm = bytes.fromhex("525400123456")
     t.check("apply plan: node_guid auto resolved",
             steps.get(("node_guid", "0000:01:10.4"), (None, ""))[1] == guid_of_mac(mac_auto(perm, 2)),

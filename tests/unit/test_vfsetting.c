@@ -174,7 +174,7 @@ static void test_key_lists(void **state)
 	vf_key_syntax(VF_KEY_MTU, cli, sizeof(cli));
 	assert_string_equal(cli, "68-65535");
 	vf_key_values(VF_KEY_MSIX, cli, sizeof(cli));
-	assert_string_equal(cli, "0-2048");
+	assert_string_equal(cli, "1-2048");
 	vf_key_syntax(VF_KEY_NODE_GUID, cli, sizeof(cli));
 	assert_string_equal(cli, "GUID|auto");
 	vf_key_values(VF_KEY_PORT_GUID, cli, sizeof(cli));
