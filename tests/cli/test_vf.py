@@ -364,6 +364,25 @@ def test_vf_keys_set(root):
     t.check("vf keys: the tree is unchanged", tree_digest(root) == before)
 
 
+def test_vf_keys_check(root):
+    """check's vf.mtu: a VF netdev's MTU above the PF's is a warning."""
+    def mtu_findings():
+        doc = load(t.run(["check", "--json", "--root", root])[1])
+        found = doc.get("findings", []) if isinstance(doc, dict) else []
+        return [f for f in found if f.get("id") == "vf.mtu"]
+    ok = [f for f in mtu_findings() if f["subject"] == "0000:01:00.0"]
+    t.check("check vf.mtu: pass when no VF is above the PF",
+            [f["status"] for f in ok] == ["pass"] and "1500" in ok[0]["summary"], ok)
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "9000")
+    warn = [f for f in mtu_findings() if f["subject"] == "0000:01:10.0"]
+    t.check("check vf.mtu: a VF above the PF warns, naming both",
+            [f["status"] for f in warn] == ["warn"] and "9000" in warn[0]["summary"]
+            and "1500" in warn[0]["summary"], warn)
+    t.check("check vf.mtu: the remedy sets the PF's MTU",
+            bool(warn) and any("set mtu 1500" in r for r in warn[0]["remedy"]), warn)
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "1500")
+
+
 def test_vf_keys_apply(root, tmp):
     before = tree_digest(root)
     path = os.path.join(tmp, "keys.conf")
@@ -410,6 +429,7 @@ def main():
         test_vf_keys_show(keys)
         test_vf_keys_set(keys)
         test_vf_keys_apply(keys, tmp)
+        test_vf_keys_check(keys)
     return t.summary()
 
 
