@@ -14,6 +14,7 @@
 
 #include "sriov/vfattr.h"
 #include "sriov/vfsetting.h"
+#include "sriov/vfdev.h"
 #include "sriov/devarg.h"
 #include "sysfs_paths.h"
 #include "recorded.h"
@@ -292,22 +293,7 @@ static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_di
 /* The PF's first netdev, by name, and its ifindex. */
 static void locate_netdev(struct sriov_root *r, const char *pf, struct vf_pf_ref *out)
 {
-	struct sriov_dirent *ents;
-	uint64_t v;
-	size_t n;
-
-	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf) < 0)
-		return;
-	if (n && sriov_name_is_safe(ents[0].name) &&
-	    strlen(ents[0].name) < sizeof(out->ifname))
-		memcpy(out->ifname, ents[0].name, strlen(ents[0].name) + 1);
-	free(ents);
-	if (!out->ifname[0])
-		return;
-	if (sriov_readf_u64(r, 10, &v, NULL, SYS_PCI_DEVICES "/%s/net/%s/ifindex", pf,
-			    out->ifname) == 0 &&
-	    v > 0 && v < INT32_MAX)
-		out->ifindex = (int)v;
+	vf_fn_first_netdev(r, pf, out->ifname, &out->ifindex);
 }
 
 /* DEV's function: a PF stays itself, a VF becomes its PF and index. */

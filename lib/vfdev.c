@@ -49,25 +49,25 @@ void vf_fn_state_read(struct sriov_root *r, const char *vf_addr, const char *ifn
 		vi->has_msix = read_msix_table_size(r, vf_addr, &vi->msix_count);
 }
 
-/* The function's first netdev (by name) and its ifindex. */
-static void first_netdev(struct sriov_root *r, const char *addr, struct vf_fn *fn)
+void vf_fn_first_netdev(struct sriov_root *r, const char *addr, char ifname[16],
+			int *ifindex)
 {
 	struct sriov_dirent *ents;
 	uint64_t v;
 	size_t n;
 
+	ifname[0] = '\0';
+	*ifindex = 0;
 	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", addr) < 0)
 		return;
-	for (size_t i = 0; i < n && !fn->ifname[0]; i++)
-		if (sriov_name_is_safe(ents[i].name) &&
-		    strlen(ents[i].name) < sizeof(fn->ifname))
-			memcpy(fn->ifname, ents[i].name, strlen(ents[i].name) + 1);
+	if (n && sriov_name_is_safe(ents[0].name) && strlen(ents[0].name) < 16)
+		memcpy(ifname, ents[0].name, strlen(ents[0].name) + 1);
 	free(ents);
-	if (fn->ifname[0] &&
-	    sriov_readf_u64(r, 10, &v, NULL, SYS_CLASS_NET "/%s/ifindex", fn->ifname) ==
-		    0 &&
+	if (ifname[0] &&
+	    sriov_readf_u64(r, 10, &v, NULL, SYS_PCI_DEVICES "/%s/net/%s/ifindex", addr,
+			    ifname) == 0 &&
 	    v > 0 && v < INT32_MAX)
-		fn->ifindex = (int)v;
+		*ifindex = (int)v;
 }
 
 int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index, bool msix,
@@ -84,7 +84,7 @@ int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index, bo
 	if (sriov_readf_link_base(r, fn->driver, sizeof(fn->driver), NULL,
 				  SYS_PCI_DEVICES "/%s/driver", fn->addr) < 0)
 		fn->driver[0] = '\0';
-	first_netdev(r, fn->addr, fn);
+	vf_fn_first_netdev(r, fn->addr, fn->ifname, &fn->ifindex);
 	vf_fn_state_read(r, fn->addr, fn->ifname, msix, vi);
 	return 0;
 }

@@ -56,6 +56,13 @@ int vf_fn_read(struct sriov_root *r, const char *pf_addr, unsigned int index, bo
 void vf_fn_state_read(struct sriov_root *r, const char *vf_addr, const char *ifname,
 		      bool msix, struct vf_info *vi);
 
+/*
+ * The first netdev (by name) of PCI function addr and its ifindex; "" and 0
+ * when it has none (or they are unreadable).
+ */
+void vf_fn_first_netdev(struct sriov_root *r, const char *addr, char ifname[16],
+			int *ifindex);
+
 /* The PF's bounds: pf_ifname may be empty (no netdev). */
 void vf_fn_pf_read(struct sriov_root *r, const char *pf_addr, const char *pf_ifname,
 		   struct vf_fn_pf *out);
