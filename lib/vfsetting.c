@@ -318,10 +318,9 @@ bool vf_settings_want_auto(const struct vf_settings *s)
 
 enum vf_iface vf_attr_iface(unsigned int attr)
 {
-	if (attr == VF_ATTR_MTU)
-		return VF_IFACE_VF_NETDEV;
-	if (attr == VF_ATTR_MSIX)
-		return VF_IFACE_SYSFS;
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (table[k].attr == attr)
+			return table[k].iface;
 	return VF_IFACE_RTNL;
 }
 
