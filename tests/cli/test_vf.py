@@ -304,6 +304,9 @@ def test_vf_keys_show(root):
     rc, out, err = vf(root, "eth0/all", "show")
     t.check("show text: mtu and msix under the VF row",
             "mtu 1500" in out and "msix 3" in out and "msix 1" in out, out)
+    out = t.run(["show", "eth0", "--root", root])[1]
+    t.check("show text: the PF's sriov_vf_total_msix",
+            "VF MSI-X:  64 vectors to share out (sriov_vf_total_msix)" in out, out)
 
 
 def test_vf_keys_set(root):

@@ -293,6 +293,9 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 	       pf->drivers_autoprobe < 0 ? "?"
 	       : pf->drivers_autoprobe	 ? "on"
 					 : "off");
+	if (pf->vf_total_msix > 0)
+		printf("  VF MSI-X:  %d vectors to share out (sriov_vf_total_msix)\n",
+		       pf->vf_total_msix);
 }
 
 static void show_text(const struct inventory *inv, const struct selection *sel)
