@@ -544,6 +544,17 @@ static void explain_hint(const struct vf_set_result *r, const char *ifname,
 	else if (r->req.attr == RTNL_VF_RATE && err == -EINVAL)
 		sriov_err_hint(e, "the rate must not exceed the link speed; some drivers "
 				  "(igb) take no min_tx_rate");
+	else if (r->req.attr == VF_ATTR_MTU && err == -EINVAL)
+		sriov_err_hint(e,
+			       "the VF's driver takes MTUs within its range: ip -d link "
+			       "show the VF's netdev (minmtu, maxmtu)");
+	else if ((r->req.attr == RTNL_VF_IB_NODE_GUID ||
+		  r->req.attr == RTNL_VF_IB_PORT_GUID) &&
+		 err == -EOPNOTSUPP)
+		sriov_err_hint(e,
+			       "only InfiniBand VFs take GUIDs (mlx5 in IPoIB mode); "
+			       "%s is not one",
+			       ifname);
 	else if (err == -EOPNOTSUPP)
 		sriov_err_hint(e, "the driver of %s does not support this VF setting",
 			       ifname);

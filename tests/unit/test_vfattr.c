@@ -713,6 +713,15 @@ static void test_explain(void **state)
 	assert_string_equal(e.msg, "Operation not supported: VF RSS query not supported");
 	assert_non_null(strstr(e.hint, "does not support"));
 
+	r.req.attr = RTNL_VF_IB_NODE_GUID;
+	r.ack.msg[0] = '\0';
+	vf_set_explain(&r, "eth0", true, &e);
+	assert_non_null(strstr(e.hint, "only InfiniBand VFs take GUIDs"));
+	r.req.attr = VF_ATTR_MTU;
+	r.ack.error = -EINVAL;
+	vf_set_explain(&r, "eth0", true, &e);
+	assert_non_null(strstr(e.hint, "maxmtu"));
+
 	r.req.attr = RTNL_VF_VLAN;
 	r.ack.error = -EPROTONOSUPPORT;
 	r.ack.msg[0] = '\0';
