@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sriov/plan.h"
+#include "sriov/vfdev.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
 #include "sysfs_paths.h"
@@ -105,6 +106,8 @@ struct pf_job {
 	int count;		     /* the VF count once applied */
 	bool count_changes;	     /* VFs are (re)created: their steps are predicted */
 	struct vf_auto_mac auto_mac; /* "mac auto": read once per PF */
+	bool bounds_read;
+	struct vf_fn_pf bounds; /* the PF's MTU (mtu may not exceed it), read once */
 	bool any_rate;
 	struct plan *p;
 	struct cfg_diags *d;
@@ -235,6 +238,32 @@ const struct pf *plan_find_pf(const struct inventory *inv, const char *addr)
 	return NULL;
 }
 
+/* A configured VF MTU above the PF's: refused as vf set refuses it. */
+static int check_mtu(struct pf_job *j, unsigned int index,
+		     const struct cfg_vf_settings *want)
+{
+	const struct pf *pf = j->pf;
+	const struct cfg_loc *at = &want->loc[VF_KEY_MTU];
+
+	if (!vf_settings_has(&want->s, VF_KEY_MTU))
+		return 0;
+	if (!j->bounds_read) {
+		vf_fn_pf_read(j->r, pf->addr_str,
+			      pf->n_netdevs ? pf->netdevs[0].name : "", &j->bounds);
+		j->bounds_read = true;
+	}
+	if (!j->bounds.has_mtu || want->s.mtu <= j->bounds.mtu)
+		return 0;
+	sriov_err_set(j->e, -EINVAL,
+		      "%s:%u:%u: mtu %u for VF %u of %s is above the PF's MTU %u",
+		      at->file, at->line, at->col, want->s.mtu, index, pf->addr_str,
+		      j->bounds.mtu);
+	sriov_err_hint(j->e,
+		       "raise the PF's MTU first (ip link set %s mtu %u), or lower it",
+		       pf->netdevs[0].name, want->s.mtu);
+	return -EINVAL;
+}
+
 /*
  * The VF settings steps of VF index: those before the driver steps, or
  * (after_driver) those set through the VF's own driver (mtu).
@@ -245,6 +274,8 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 {
 	uint8_t auto_mac[6] = {0};
 
+	if (after_driver && check_mtu(j, index, want) < 0)
+		return -EINVAL;
 	if (settings_need_perm(want)) {
 		int ret = read_perm_mac(j);
 

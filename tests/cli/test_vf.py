@@ -404,6 +404,14 @@ def test_vf_keys_apply(root, tmp):
             steps.get(("node_guid", "0000:01:10.4"), (None, ""))[1] == guid_of_mac(mac_auto(perm, 2)),
             steps)
     with open(path, "w") as f:
+        f.write("[pf eth0]\nspoofchk = on\n[vf eth0 0]\nmtu = 9000\n")
+    rc, out, err = t.run(["apply", "--root", root, path, "--dry-run"])
+    t.check("apply: a configured mtu above the PF's is exit 2 at its place, naming both",
+            rc == 2 and "keys.conf:4:" in err and "9000" in err and "1500" in err,
+            f"rc={rc} {err}")
+    rc, out, err = t.run(["apply", "--root", root, path, "--check"])
+    t.check("apply --check: the same refusal", rc == 2 and "9000" in err, f"rc={rc} {err}")
+    with open(path, "w") as f:
         f.write("[vf eth0 1]\nnode_guid = 1:2:3\n")
     rc, out, err = t.run(["apply", "--root", root, path, "--dry-run"])
     t.check("apply: a GUID of the wrong form is exit 2 at its place",
