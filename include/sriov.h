@@ -20,6 +20,7 @@
 #include "sriov/kmsg.h"
 #include "sriov/ops.h"
 #include "sriov/vfsetting.h"
+#include "sriov/vfdev.h"
 #include "sriov/vfattr.h"
 #include "sriov/vfset.h"
 #include "sriov/vfreset.h"

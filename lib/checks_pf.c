@@ -534,6 +534,8 @@ int check_pf_read(const struct check_context *c, const struct pf *pf,
 		goto nomem;
 	distro_read(c->root, &d);
 	initramfs_tool_of(c->root, &d, &f->initramfs);
+	vf_fn_pf_read(c->root, pf->addr_str, pf->n_netdevs ? pf->netdevs[0].name : "",
+		      &f->bounds);
 	*out = f;
 	return 0;
 nomem:
@@ -1629,6 +1631,64 @@ static int rule_zero_mac(const struct pf_facts *f, struct findings *out)
 	return fd ? 0 : -ENOMEM;
 }
 
+/* ---- vf.mtu ------------------------------------------------------------------ */
+
+static int mtu_finding(const struct pf_facts *f, const struct vf *vf,
+		       struct findings *out)
+{
+	const struct pf *pf = f->pf;
+	struct finding *fd = findings_add(
+		out, "vf.mtu", vf->addr_str, CHECK_WARN,
+		"VF %s/%u's netdev %s has MTU %u, above the PF's %u (%s): frames "
+		"longer than the PF takes are dropped",
+		pf_name(pf), vf->index, vf->n_netdevs ? vf->netdevs[0].name : "?",
+		vf->info.mtu, f->bounds.mtu, pf_name(pf));
+
+	if (!fd)
+		return -ENOMEM;
+	finding_evidence(fd, "sysfs %s/mtu %u, %s/mtu %u",
+			 vf->n_netdevs ? vf->netdevs[0].name : "?", vf->info.mtu,
+			 pf_name(pf), f->bounds.mtu);
+	finding_remedy(fd, "sriovctl vf %s/%u set mtu %u (or raise the PF's MTU)",
+		       pf_name(pf), vf->index, f->bounds.mtu);
+	return 0;
+}
+
+static int rule_vf_mtu(const struct pf_facts *f, struct findings *out)
+{
+	const struct pf *pf = f->pf;
+	size_t known = 0, above = 0;
+	struct finding *fd;
+
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct vf *vf = &pf->vfs[i];
+
+		if (!vf->info.has_mtu || !f->bounds.has_mtu)
+			continue;
+		known++;
+		if (vf->info.mtu <= f->bounds.mtu)
+			continue;
+		above++;
+		if (mtu_finding(f, vf, out) < 0)
+			return -ENOMEM;
+	}
+	if (above)
+		return 0;
+	if (!f->bounds.has_mtu)
+		fd = findings_add(out, "vf.mtu", pf->addr_str, CHECK_SKIP,
+				  "the PF's MTU is unknown: %s",
+				  pf->n_netdevs ? "its netdev's sysfs mtu is unreadable"
+						: "the PF has no netdev");
+	else if (!known)
+		fd = findings_add(out, "vf.mtu", pf->addr_str, CHECK_SKIP,
+				  "no VF has a netdev (no VF MTU to compare)");
+	else
+		fd = findings_add(out, "vf.mtu", pf->addr_str, CHECK_PASS,
+				  "no VF's MTU is above the PF's %u (%zu VF netdevs)",
+				  f->bounds.mtu, known);
+	return fd ? 0 : -ENOMEM;
+}
+
 /* ---- pf.migration / pf.passthrough ---------------------------------------- */
 
 static int rule_migration(const struct pf_facts *f, struct findings *out)
@@ -1692,9 +1752,9 @@ static int rule_passthrough(const struct pf_facts *f, struct findings *out)
 int check_pf_judge(const struct pf_facts *f, struct findings *out, struct sriov_err *e)
 {
 	static const pf_rule rules[] = {
-		rule_sriov,    rule_iov_bars,	 rule_bus_range,   rule_ari,
-		rule_acs,      rule_iommu_group, rule_driver,	   rule_vf_driver,
-		rule_zero_mac, rule_migration,	 rule_passthrough,
+		rule_sriov,    rule_iov_bars,	 rule_bus_range, rule_ari,
+		rule_acs,      rule_iommu_group, rule_driver,	 rule_vf_driver,
+		rule_zero_mac, rule_vf_mtu,	 rule_migration, rule_passthrough,
 	};
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)

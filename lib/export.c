@@ -517,6 +517,8 @@ static int read_vf_settings(struct sriov_root *r, struct rtnl *nl, const struct 
 	read_current(r, nl, pf, (unsigned int)t->vf_index, &cur);
 	choose_mac(r, pf, &cur, &c, t);
 	choose_vlan(&cur, &c, t);
+	if (vf_settings_has(&c.s, VF_KEY_MTU))
+		t->configured_mtu = c.s.mtu;
 	return 0;
 }
 

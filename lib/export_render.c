@@ -273,6 +273,17 @@ static void warn_vlan(struct export_target *t, enum export_format f)
 		     t->vf_index);
 }
 
+/* No format carries a VF's MTU: the guest sets it (the VF has no host netdev). */
+static void warn_mtu(struct export_target *t)
+{
+	if (t->configured_mtu)
+		warn(t,
+		     "VF %d has mtu %u configured: it applies to the VF's netdev on the "
+		     "host, which it does not have once on vfio-pci; set MTU %u inside "
+		     "the guest (no format carries it)",
+		     t->vf_index, t->configured_mtu, t->configured_mtu);
+}
+
 static void warn_group(struct export_target *t)
 {
 	if (t->iommu_group < 0) {
@@ -331,6 +342,7 @@ void export_target_warn(struct export_target *t, enum export_format f,
 	warn_driver(t, f, o);
 	warn_mac(t, f);
 	warn_vlan(t, f);
+	warn_mtu(t);
 	warn_group(t);
 	if (t->is_pf && t->num_vfs > 0)
 		warn(t,

@@ -15,6 +15,7 @@
 #include "sriov/inventory.h"
 #include "sriov/names.h"
 #include "inventory_internal.h"
+#include "sriov/vfdev.h"
 #include "inventory_scan.h"
 #include "netdevsim_internal.h"
 #include "sysfs_paths.h"
@@ -153,6 +154,7 @@ static void read_pf_attrs(struct sriov_dir *d, const struct scan_func *fn, struc
 	pf->sysfs_vf_offset = read_small_int(d, "sriov_offset", 10);
 	pf->sysfs_vf_stride = read_small_int(d, "sriov_stride", 10);
 	pf->sysfs_vf_device = read_small_int(d, "sriov_vf_device", 16);
+	pf->vf_total_msix = read_small_int(d, "sriov_vf_total_msix", 10);
 	if (sriov_dir_read_link_base(d, "driver", pf->driver, sizeof(pf->driver), NULL) <
 	    0)
 		pf->driver[0] = '\0';
@@ -510,6 +512,21 @@ static int read_netdevsim_pfs(struct sriov_root *r, struct rtnl *nl, unsigned in
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * The VF functions' own state (vfdev.h), after the rtnetlink view replaced
+ * info; their MSI-X counts only where the PF can change them.
+ */
+static void read_vf_functions(struct sriov_root *r, struct pf *pf)
+{
+	for (size_t j = 0; j < pf->n_vfs; j++) {
+		struct vf *vf = &pf->vfs[j];
+
+		vf_fn_state_read(r, vf->addr_str,
+				 vf->n_netdevs ? vf->netdevs[0].name : "",
+				 pf->vf_total_msix > 0, &vf->info);
+	}
+}
+
 /* ---- PFs -------------------------------------------------------------- */
 
 static int read_pf(struct sriov_root *r, const struct scan *sc,
@@ -615,6 +632,8 @@ static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int fl
 			goto out;
 		}
 		inventory_read_vf_settings(r, nl, pf, inv, flags);
+		if (!(flags & INV_PFS_ONLY))
+			read_vf_functions(r, pf);
 	}
 	ret = read_netdevsim_pfs(r, nl, flags, inv);
 	if (ret < 0)

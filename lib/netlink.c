@@ -217,6 +217,19 @@ static int vf_parse_setting(struct vf_parse *p, const struct nlattr *a, int *dst
 	return vf_set_index(p, s.vf);
 }
 
+/* IFLA_VF_IB_NODE_GUID and IFLA_VF_IB_PORT_GUID: struct ifla_vf_guid. */
+static int vf_parse_guid(struct vf_parse *p, const struct nlattr *a, bool *has,
+			 uint64_t *dst)
+{
+	struct ifla_vf_guid g;
+
+	if (!attr_copy(a, &g, sizeof(g)))
+		return -1;
+	*dst = g.guid;
+	*has = true;
+	return vf_set_index(p, g.vf);
+}
+
 static int vf_parse_attr(struct vf_parse *p, const struct nlattr *a)
 {
 	struct vf_info *vf = p->vf;
@@ -240,8 +253,12 @@ static int vf_parse_attr(struct vf_parse *p, const struct nlattr *a)
 		return vf_parse_setting(p, a, &vf->query_rss, false);
 	case IFLA_VF_TRUST:
 		return vf_parse_setting(p, a, &vf->trust, false);
+	case IFLA_VF_IB_NODE_GUID:
+		return vf_parse_guid(p, a, &vf->has_node_guid, &vf->node_guid);
+	case IFLA_VF_IB_PORT_GUID:
+		return vf_parse_guid(p, a, &vf->has_port_guid, &vf->port_guid);
 	default:
-		return 0; /* stats, GUIDs, broadcast, future attributes */
+		return 0; /* stats, broadcast, future attributes */
 	}
 }
 

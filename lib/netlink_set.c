@@ -55,6 +55,10 @@ const char *rtnl_vf_attr_name(const struct rtnl_vf_set *s)
 		return "IFLA_VF_LINK_STATE";
 	case RTNL_VF_RSS_QUERY_EN:
 		return "IFLA_VF_RSS_QUERY_EN";
+	case RTNL_VF_IB_NODE_GUID:
+		return "IFLA_VF_IB_NODE_GUID";
+	case RTNL_VF_IB_PORT_GUID:
+		return "IFLA_VF_IB_PORT_GUID";
 	default:
 		return "?";
 	}
@@ -106,6 +110,13 @@ static void put_u32_setting(struct nlmsghdr *nlh, uint16_t type, uint32_t vf,
 	mnl_attr_put(nlh, type, sizeof(pair), pair);
 }
 
+static void put_guid(struct nlmsghdr *nlh, uint16_t type, const struct rtnl_vf_set *s)
+{
+	struct ifla_vf_guid g = {.vf = s->vf, .guid = s->guid};
+
+	mnl_attr_put(nlh, type, sizeof(g), &g);
+}
+
 static bool put_vf_attr(struct nlmsghdr *nlh, const struct rtnl_vf_set *s)
 {
 	struct ifla_vf_mac m = {.vf = s->vf};
@@ -135,6 +146,12 @@ static bool put_vf_attr(struct nlmsghdr *nlh, const struct rtnl_vf_set *s)
 		return true;
 	case RTNL_VF_RSS_QUERY_EN:
 		put_u32_setting(nlh, IFLA_VF_RSS_QUERY_EN, s->vf, s->value);
+		return true;
+	case RTNL_VF_IB_NODE_GUID:
+		put_guid(nlh, IFLA_VF_IB_NODE_GUID, s);
+		return true;
+	case RTNL_VF_IB_PORT_GUID:
+		put_guid(nlh, IFLA_VF_IB_PORT_GUID, s);
 		return true;
 	default:
 		return false;
@@ -170,6 +187,17 @@ size_t rtnl_build_link_up(void *buf, size_t size, uint32_t seq, int ifindex)
 	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
+	return nlh->nlmsg_len;
+}
+
+size_t rtnl_build_set_mtu(void *buf, size_t size, uint32_t seq, int ifindex, uint32_t mtu)
+{
+	struct nlmsghdr *nlh;
+
+	if (!buf || size < RTNL_SETLINK_MSG_SIZE)
+		return 0;
+	nlh = put_link_header(buf, RTM_SETLINK, seq, ifindex);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return nlh->nlmsg_len;
 }
 
@@ -231,24 +259,16 @@ static int transact(struct rtnl *nl, void *msg, struct nl_ack *ack, struct sriov
 	return recv_ack(nl, nlh->nlmsg_seq, ack, e);
 }
 
-int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
-		     struct nl_ack *ack, unsigned int *tries, struct sriov_err *e)
+/* Sends msg until the answer is not transient (bounded): rtnl_vf_set_send(). */
+static int transact_retry(struct rtnl *nl, void *msg, struct nl_ack *ack,
+			  unsigned int *tries, struct sriov_err *e)
 {
-	uint32_t msg[RTNL_SETLINK_MSG_SIZE / sizeof(uint32_t)];
 	long long start = mono_ms();
 	unsigned int n = 0;
 	int r;
 
-	if (tries)
-		*tries = 0;
-	if (!nl || !s || !ack)
-		return sriov_err_set(e, -EINVAL, "netlink: no socket or request");
 	memset(ack, 0, sizeof(*ack));
 	for (;;) {
-		if (!rtnl_build_setvf(msg, sizeof(msg), 0, ifindex, s))
-			return sriov_err_set(e, -EINVAL,
-					     "netlink: unknown VF attribute %d",
-					     (int)s->attr);
 		r = transact(nl, msg, ack, e);
 		n++;
 		if (tries)
@@ -260,6 +280,34 @@ int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
 			return 0;
 		sleep_ms(RTNL_RETRY_PAUSE_MS);
 	}
+}
+
+int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
+		     struct nl_ack *ack, unsigned int *tries, struct sriov_err *e)
+{
+	uint32_t msg[RTNL_SETLINK_MSG_SIZE / sizeof(uint32_t)];
+
+	if (tries)
+		*tries = 0;
+	if (!nl || !s || !ack)
+		return sriov_err_set(e, -EINVAL, "netlink: no socket or request");
+	if (!rtnl_build_setvf(msg, sizeof(msg), 0, ifindex, s))
+		return sriov_err_set(e, -EINVAL, "netlink: unknown VF attribute %d",
+				     (int)s->attr);
+	return transact_retry(nl, msg, ack, tries, e);
+}
+
+int rtnl_set_mtu_send(struct rtnl *nl, int ifindex, uint32_t mtu, struct nl_ack *ack,
+		      unsigned int *tries, struct sriov_err *e)
+{
+	uint32_t msg[RTNL_SETLINK_MSG_SIZE / sizeof(uint32_t)];
+
+	if (tries)
+		*tries = 0;
+	if (!nl || !ack)
+		return sriov_err_set(e, -EINVAL, "netlink: no socket or request");
+	rtnl_build_set_mtu(msg, sizeof(msg), 0, ifindex, mtu);
+	return transact_retry(nl, msg, ack, tries, e);
 }
 
 /* ---- link summary ---------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sriov/plan.h"
+#include "sriov/vfdev.h"
 #include "sriov/vfattr.h"
 #include "apply_internal.h"
 #include "sysfs_paths.h"
@@ -111,6 +112,8 @@ struct pf_job {
 	int count;		     /* the VF count once applied */
 	bool count_changes;	     /* VFs are (re)created: their steps are predicted */
 	struct vf_auto_mac auto_mac; /* "mac auto": read once per PF */
+	bool bounds_read;
+	struct vf_fn_pf bounds; /* the PF's MTU (mtu may not exceed it), read once */
 	bool any_rate;
 	struct plan *p;
 	struct cfg_diags *d;
@@ -216,9 +219,10 @@ static int check_vf_indexes(struct pf_job *j)
 	return 0;
 }
 
+/* mac auto, or a GUID auto derived from it. */
 static bool settings_need_perm(const struct cfg_vf_settings *v)
 {
-	return vf_settings_has(&v->s, VF_KEY_MAC) && v->s.mac_auto;
+	return vf_settings_want_auto(&v->s);
 }
 
 static int read_perm_mac(struct pf_job *j)
@@ -267,11 +271,44 @@ static int plan_vf_target(struct pf_job *j, const struct vf *vf, char *buf, size
 	return 0;
 }
 
+/* A configured VF MTU above the PF's: refused as vf set refuses it. */
+static int check_mtu(struct pf_job *j, unsigned int index,
+		     const struct cfg_vf_settings *want)
+{
+	const struct pf *pf = j->pf;
+	const struct cfg_loc *at = &want->loc[VF_KEY_MTU];
+
+	if (!vf_settings_has(&want->s, VF_KEY_MTU))
+		return 0;
+	if (!j->bounds_read) {
+		vf_fn_pf_read(j->r, pf->addr_str,
+			      pf->n_netdevs ? pf->netdevs[0].name : "", &j->bounds);
+		j->bounds_read = true;
+	}
+	if (!j->bounds.has_mtu || want->s.mtu <= j->bounds.mtu)
+		return 0;
+	sriov_err_set(j->e, -EINVAL,
+		      "%s:%u:%u: mtu %u for VF %u of %s is above the PF's MTU %u",
+		      at->file, at->line, at->col, want->s.mtu, index, pf->addr_str,
+		      j->bounds.mtu);
+	sriov_err_hint(j->e,
+		       "raise the PF's MTU first (ip link set %s mtu %u), or lower it",
+		       pf->netdevs[0].name, want->s.mtu);
+	return -EINVAL;
+}
+
+/*
+ * The VF settings steps of VF index: those before the driver steps, or
+ * (after_driver) those set through the VF's own driver (mtu).
+ */
 static int plan_vf_attrs(struct pf_job *j, unsigned int index,
-			 const struct cfg_vf_settings *want, const struct vf *vf)
+			 const struct cfg_vf_settings *want, const struct vf *vf,
+			 bool after_driver)
 {
 	uint8_t auto_mac[6] = {0};
 
+	if (after_driver && check_mtu(j, index, want) < 0)
+		return -EINVAL;
 	if (settings_need_perm(want)) {
 		int ret = read_perm_mac(j);
 
@@ -283,12 +320,13 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 		char cur[PLAN_VALUE_MAX] = "", val[PLAN_VALUE_MAX];
 		struct plan_step *s;
 
-		if (!vf_settings_has(&want->s, (enum vf_key)k))
+		if (!vf_settings_has(&want->s, (enum vf_key)k) ||
+		    vf_setting_of((enum vf_key)k)->needs_vf_driver != after_driver)
 			continue;
 		if (vf_setting_of((enum vf_key)k)->needs_carrier)
 			j->any_rate = true;
 		vf_key_format_want((enum vf_key)k, &want->s, auto_mac, val, sizeof(val));
-		if (vf && vf->has_info)
+		if (vf && vf_key_readable((enum vf_key)k, vf->has_info))
 			vf_key_format_current((enum vf_key)k, &vf->info, cur,
 					      sizeof(cur));
 		if (vf && !strcmp(cur, val))
@@ -419,13 +457,19 @@ static int plan_vfs(struct pf_job *j)
 		const struct vf *vf =
 			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
-		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf);
+		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf, false);
 	}
 	for (int i = 0; i < j->count && !ret; i++) {
 		const struct vf *vf =
 			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
 
 		ret = plan_vf_driver(j, (unsigned int)i, &wants[i], vf);
+	}
+	for (int i = 0; i < j->count && !ret; i++) {
+		const struct vf *vf =
+			j->count_changes ? NULL : inventory_find_vf(j->pf, i);
+
+		ret = plan_vf_attrs(j, (unsigned int)i, &wants[i], vf, true);
 	}
 	free(wants);
 	if (ret < 0)

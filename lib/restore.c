@@ -205,10 +205,11 @@ static void value_now(struct run *run, const struct journal_change *c, char *buf
 		return;
 	}
 	case JOURNAL_VF_ATTR:
-		if (vf && vf->has_info) {
+		if (vf) {
 			enum vf_key key;
 
-			if (vf_key_lookup(c->key, &key, NULL) == 0)
+			if (vf_key_lookup(c->key, &key, NULL) == 0 &&
+			    vf_key_readable(key, vf->has_info))
 				vf_key_format_current(key, &vf->info, buf, size);
 		}
 		return;

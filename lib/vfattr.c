@@ -14,6 +14,7 @@
 
 #include "sriov/vfattr.h"
 #include "sriov/vfsetting.h"
+#include "sriov/vfdev.h"
 #include "sriov/devarg.h"
 #include "netdevsim_internal.h"
 #include "sysfs_paths.h"
@@ -294,22 +295,7 @@ static int locate_from_vf(struct sriov_root *r, const char *arg, struct sriov_di
 /* The PF's first netdev, by name, and its ifindex. */
 static void locate_netdev(struct sriov_root *r, const char *pf, struct vf_pf_ref *out)
 {
-	struct sriov_dirent *ents;
-	uint64_t v;
-	size_t n;
-
-	if (sriov_list_dirf(r, &ents, &n, NULL, SYS_PCI_DEVICES "/%s/net", pf) < 0)
-		return;
-	if (n && sriov_name_is_safe(ents[0].name) &&
-	    strlen(ents[0].name) < sizeof(out->ifname))
-		memcpy(out->ifname, ents[0].name, strlen(ents[0].name) + 1);
-	free(ents);
-	if (!out->ifname[0])
-		return;
-	if (sriov_readf_u64(r, 10, &v, NULL, SYS_PCI_DEVICES "/%s/net/%s/ifindex", pf,
-			    out->ifname) == 0 &&
-	    v > 0 && v < INT32_MAX)
-		out->ifindex = (int)v;
+	vf_fn_first_netdev(r, pf, out->ifname, &out->ifindex);
 }
 
 /* DEV's function: a PF stays itself, a VF becomes its PF and index. */
@@ -447,13 +433,11 @@ const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index)
 
 /* ---- requests --------------------------------------------------------------- */
 
-enum rtnl_vf_attr vf_key_attr(enum vf_key key)
+unsigned int vf_key_attr(enum vf_key key)
 {
 	const struct vf_setting *row = vf_setting_of(key);
 
-	if (!row || row->iface != VF_IFACE_RTNL)
-		return RTNL_VF_ATTR_COUNT;
-	return (enum rtnl_vf_attr)row->attr;
+	return row ? row->attr : VF_ATTR_COUNT;
 }
 
 void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size_t size)
@@ -470,7 +454,7 @@ void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size
 }
 
 /* Some key carried by attr is given. */
-static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
+static bool plan_has(const struct vf_settings *s, unsigned int attr)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++)
 		if (vf_settings_has(s, (enum vf_key)k) &&
@@ -484,7 +468,7 @@ static bool plan_has(const struct vf_settings *s, enum rtnl_vf_attr attr)
  * carries (vlan, qos, proto; the two rates) from the VF's current values,
  * or their defaults when those are unknown.
  */
-static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
+static void plan_one(const struct vf_settings *s, unsigned int attr,
 		     const struct vf_info *cur, const uint8_t auto_mac[6],
 		     struct rtnl_vf_set *rq)
 {
@@ -510,16 +494,16 @@ static void plan_one(const struct vf_settings *s, enum rtnl_vf_attr attr,
 
 size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
 			const struct vf_info *cur, const uint8_t auto_mac[6],
-			struct rtnl_vf_set out[RTNL_VF_ATTR_COUNT])
+			struct rtnl_vf_set out[VF_ATTR_COUNT])
 {
 	size_t n = 0;
 
-	for (int a = 0; a < RTNL_VF_ATTR_COUNT; a++) {
-		if (!plan_has(s, (enum rtnl_vf_attr)a))
+	for (unsigned int a = 0; a < VF_ATTR_COUNT; a++) {
+		if (!plan_has(s, a))
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].vf = index;
-		plan_one(s, (enum rtnl_vf_attr)a, cur, auto_mac, &out[n]);
+		plan_one(s, a, cur, auto_mac, &out[n]);
 		n++;
 	}
 	return n;
@@ -527,27 +511,13 @@ size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
 
 /* ---- send, read back, explain ---------------------------------------------- */
 
-int vf_settings_send(struct rtnl *nl, int ifindex, struct vf_set_result *res, size_t n,
-		     struct sriov_err *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		int r = rtnl_vf_set_send(nl, ifindex, &res[i].req, &res[i].ack,
-					 &res[i].tries, e);
-
-		if (r < 0)
-			return r;
-		res[i].sent = true;
-	}
-	return 0;
-}
-
 enum vf_readback vf_set_readback(const struct rtnl_vf_set *sent,
 				 const struct vf_info *now, struct rtnl_vf_set *seen)
 {
 	enum vf_readback rb = VF_READBACK_MATCH;
 
 	*seen = *sent;
-	if (!now || sent->attr >= RTNL_VF_ATTR_COUNT)
+	if (!now || sent->attr >= VF_ATTR_COUNT)
 		return VF_READBACK_UNKNOWN;
 	for (int i = 0; i < VF_KEY_COUNT; i++) {
 		enum vf_key k = (enum vf_key)i;
@@ -595,6 +565,17 @@ static void explain_hint(const struct vf_set_result *r, const char *ifname,
 	else if (r->req.attr == RTNL_VF_RATE && err == -EINVAL)
 		sriov_err_hint(e, "the rate must not exceed the link speed; some drivers "
 				  "(igb) take no min_tx_rate");
+	else if (r->req.attr == VF_ATTR_MTU && err == -EINVAL)
+		sriov_err_hint(e,
+			       "the VF's driver takes MTUs within its range: ip -d link "
+			       "show the VF's netdev (minmtu, maxmtu)");
+	else if ((r->req.attr == RTNL_VF_IB_NODE_GUID ||
+		  r->req.attr == RTNL_VF_IB_PORT_GUID) &&
+		 err == -EOPNOTSUPP)
+		sriov_err_hint(e,
+			       "only InfiniBand VFs take GUIDs (mlx5 in IPoIB mode); "
+			       "%s is not one",
+			       ifname);
 	else if (err == -EOPNOTSUPP)
 		sriov_err_hint(e, "the driver of %s does not support this VF setting",
 			       ifname);

@@ -22,13 +22,15 @@ bool vf_reset_value(enum vf_key key, const struct vf_settings *configured,
 	const struct vf_setting *row = vf_setting_of(key);
 
 	memset(v, 0, sizeof(*v));
-	if (!row || row->reset == VF_RESET_NONE)
+	if (!row || row->reset == VF_RESET_NONE || row->reset == VF_RESET_KEEP)
 		return false;
-	if (row->reset == VF_RESET_CONFIG && configured &&
-	    vf_settings_has(configured, key)) {
+	if ((row->reset == VF_RESET_CONFIG || row->reset == VF_RESET_CONFIG_ONLY) &&
+	    configured && vf_settings_has(configured, key)) {
 		vf_key_want(key, configured, auto_mac, v);
 		return true;
 	}
+	if (row->reset == VF_RESET_CONFIG_ONLY)
+		return false;
 	if (row->type != VF_VAL_MAC)
 		v->u = row->reset_to;
 	return true;
@@ -45,12 +47,17 @@ void vf_reset_list(char *buf, size_t size)
 		struct vf_value v;
 		int n;
 
-		if (!vf_reset_value((enum vf_key)k, NULL, NULL, &v))
+		if (row->reset == VF_RESET_KEEP || row->reset == VF_RESET_CONFIG_ONLY)
+			snprintf(value, sizeof(value), "left as it is");
+		else if (vf_reset_value((enum vf_key)k, NULL, NULL, &v))
+			vf_value_format((enum vf_key)k, &v, value, sizeof(value));
+		else
 			continue;
-		vf_value_format((enum vf_key)k, &v, value, sizeof(value));
 		n = snprintf(
 			buf + len, size - len, "%s%s %s%s", len ? "; " : "", row->name,
-			row->reset == VF_RESET_CONFIG ? "the configured one, else " : "",
+			row->reset == VF_RESET_CONFIG || row->reset == VF_RESET_CONFIG_ONLY
+				? "the configured one, else "
+				: "",
 			value);
 		len = n < 0 ? size : len + (size_t)n;
 	}
@@ -249,9 +256,14 @@ static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 
 		if (!vf_reset_value(key, &conf.s, mac, &clean))
 			continue;
-		/* unreported: the value to put back would be unknown, leave it */
+		/*
+		 * unreported: the value to put back would be unknown, leave it. A
+		 * setting of the VF's own driver (mtu) is unknown when no net
+		 * driver is bound: that driver starts from its default anyway.
+		 */
 		if (!vf_key_current(key, &vf->info, vf_setting_of(key)->dflt, &cur)) {
-			j->unreported |= 1u << k;
+			if (!vf_setting_of(key)->needs_vf_driver)
+				j->unreported |= 1u << k;
 			continue;
 		}
 		if (!is_clean(j, vf, key, &cur, &clean))

@@ -18,6 +18,7 @@ void vf_set_op_free(struct vf_set_op *op)
 {
 	free(op->res);
 	free(op->sel);
+	free(op->fns);
 	link_vfs_free(&op->cur);
 	if (op->own_nl)
 		rtnl_close(op->nl);
@@ -74,15 +75,11 @@ static int use_netdev(struct sriov_root *r, const char *ifname, int ifindex,
 /* Some of vlan/qos/proto, or one of the rates: the rest comes from the VF. */
 static bool needs_current(const struct vf_settings *s)
 {
-	unsigned int parts[RTNL_VF_ATTR_COUNT] = {0};
+	unsigned int parts[VF_ATTR_COUNT] = {0};
 
-	for (int k = 0; k < VF_KEY_COUNT; k++) {
-		enum rtnl_vf_attr a = vf_key_attr((enum vf_key)k);
-
-		if (a < RTNL_VF_ATTR_COUNT) /* keys of other interfaces stand alone */
-			parts[a] |= 1u << k;
-	}
-	for (int a = 0; a < RTNL_VF_ATTR_COUNT; a++)
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		parts[vf_key_attr((enum vf_key)k)] |= 1u << k;
+	for (int a = 0; a < VF_ATTR_COUNT; a++)
 		if ((s->given & parts[a]) && (s->given & parts[a]) != parts[a])
 			return true;
 	return false;
@@ -132,20 +129,243 @@ static int read_current(struct sriov_root *r, struct vf_set_op *op, struct sriov
 	return 0;
 }
 
+/* ---- the interfaces ------------------------------------------------------------ */
+
+/*
+ * Each kernel interface of the settings table (vfsetting.h): what it checks
+ * before anything is sent (NULL: nothing; the kernel judges), and how one
+ * request is sent (0 with res->ack the answer, or -errno when the channel
+ * itself failed). Current values of every interface are in struct vf_info:
+ * rtnetlink's from the PF's VF list, the others' from the VF function
+ * (read_functions()). A new interface is one entry here.
+ */
+struct iface_ops {
+	bool needs_fn; /* its keys need the VF function (vfdev.h) */
+	int (*check)(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
+		     struct sriov_err *e);
+	int (*send)(struct sriov_root *r, struct vf_set_op *op, struct vf_set_result *res,
+		    struct sriov_err *e);
+};
+
+static int send_rtnl(struct sriov_root *r, struct vf_set_op *op,
+		     struct vf_set_result *res, struct sriov_err *e)
+{
+	(void)r;
+	return rtnl_vf_set_send(op->nl, op->ifindex, &res->req, &res->ack, &res->tries,
+				e);
+}
+
+/* The PF's driver can set its VFs' MSI-X vector counts. */
+static bool msix_settable(const struct vf_set_op *op)
+{
+	return op->pf_bounds.has_total_msix && op->pf_bounds.total_msix > 0;
+}
+
+static const struct vf_fn *fn_of(const struct vf_set_op *op, unsigned int index)
+{
+	return index < op->n_fns && op->fns[index].addr[0] ? &op->fns[index] : NULL;
+}
+
+static int check_mtu(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
+		     struct sriov_err *e)
+{
+	const struct vf_fn *fn = fn_of(op, rq->vf);
+
+	if (!fn || !fn->ifname[0] || fn->ifindex <= 0) {
+		sriov_err_set(e, -EOPNOTSUPP,
+			      "mtu: VF %u (%s) has no network interface (%s): the MTU "
+			      "is that of the VF's own netdev",
+			      rq->vf, fn ? fn->addr : "virtfn link missing",
+			      fn && fn->driver[0] ? fn->driver : "no driver bound");
+		sriov_err_hint(e, "bind the VF to its net driver first (sriovctl bind "
+				  "PF/INDEX DRIVER); a VF given to a VM (vfio-pci) "
+				  "gets its MTU inside the guest");
+		return -EOPNOTSUPP;
+	}
+	if (op->pf_bounds.has_mtu && rq->value > op->pf_bounds.mtu) {
+		sriov_err_set(e, -EINVAL,
+			      "mtu: %u for VF %u (%s) is above the PF's MTU %u (%s)",
+			      rq->value, rq->vf, fn->ifname, op->pf_bounds.mtu,
+			      op->ifname);
+		sriov_err_hint(e, "raise the PF's MTU first (ip link set %s mtu %u)",
+			       op->ifname, rq->value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int send_mtu(struct sriov_root *r, struct vf_set_op *op, struct vf_set_result *res,
+		    struct sriov_err *e)
+{
+	const struct vf_fn *fn = fn_of(op, res->req.vf);
+
+	(void)r;
+	return rtnl_set_mtu_send(op->nl, fn ? fn->ifindex : 0, res->req.value, &res->ack,
+				 &res->tries, e);
+}
+
+static int check_msix(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
+		      struct sriov_err *e)
+{
+	const struct vf_fn *fn = fn_of(op, rq->vf);
+
+	if (!msix_settable(op))
+		return sriov_err_set(e, -EOPNOTSUPP,
+				     "msix: the driver of %s does not let its VFs' MSI-X "
+				     "vectors be set (sriov_vf_total_msix %s; mlx5 "
+				     "does, on kernels >= 5.13), so sriov_vf_msix_count "
+				     "cannot be written",
+				     op->pf_pci,
+				     op->pf_bounds.has_total_msix ? "is 0" : "absent");
+	if (!fn)
+		return sriov_err_set(e, -ENODEV, "msix: VF %u: no virtfn%u link", rq->vf,
+				     rq->vf);
+	if (fn->driver[0]) {
+		sriov_err_set(e, -EBUSY,
+			      "msix: VF %u (%s) is bound to %s: its MSI-X vectors can "
+			      "only change while no driver is bound",
+			      rq->vf, fn->addr, fn->driver);
+		sriov_err_hint(e,
+			       "unbind it first (sriovctl unbind %s), or set msix "
+			       "in a configuration that apply runs before binding",
+			       fn->addr);
+		return -EBUSY;
+	}
+	if (op->pf_bounds.has_total_msix && rq->value > op->pf_bounds.total_msix)
+		return sriov_err_set(e, -ERANGE,
+				     "msix: %u for VF %u is above the PF's "
+				     "sriov_vf_total_msix %u",
+				     rq->value, rq->vf, op->pf_bounds.total_msix);
+	return 0;
+}
+
+static int send_msix(struct sriov_root *r, struct vf_set_op *op,
+		     struct vf_set_result *res, struct sriov_err *e)
+{
+	const struct vf_fn *fn = fn_of(op, res->req.vf);
+	struct sriov_err err;
+
+	(void)e;
+	memset(&res->ack, 0, sizeof(res->ack));
+	res->tries = 1;
+	sriov_err_clear(&err);
+	res->ack.error = vf_fn_msix_write(r, fn ? fn->addr : "", res->req.value, &err);
+	if (res->ack.error)
+		snprintf(res->ack.msg, sizeof(res->ack.msg), "%.*s",
+			 (int)sizeof(res->ack.msg) - 1, err.msg);
+	return 0;
+}
+
+static const struct iface_ops ifaces[VF_IFACE_COUNT] = {
+	[VF_IFACE_RTNL] = {.send = send_rtnl},
+	[VF_IFACE_VF_NETDEV] = {.needs_fn = true, .check = check_mtu, .send = send_mtu},
+	[VF_IFACE_SYSFS] = {.needs_fn = true, .check = check_msix, .send = send_msix},
+};
+
+static const struct iface_ops *iface_of(unsigned int attr)
+{
+	return &ifaces[vf_attr_iface(attr)];
+}
+
+/* Some key given needs the VF functions. */
+static bool needs_functions(const struct vf_settings *s)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (vf_settings_has(s, (enum vf_key)k) &&
+		    iface_of(vf_key_attr((enum vf_key)k))->needs_fn)
+			return true;
+	return false;
+}
+
+/* VF index's entry in l, added (all unknown) when the kernel's list lacks it. */
+static struct vf_info *info_get(struct link_vfs *l, unsigned int index)
+{
+	struct vf_info *vi = (struct vf_info *)vf_info_find(l, index), *grown;
+
+	if (vi)
+		return vi;
+	grown = realloc(l->vfs, (l->n_vfs + 1) * sizeof(*l->vfs));
+	if (!grown)
+		return NULL;
+	l->vfs = grown;
+	vi = &l->vfs[l->n_vfs++];
+	memset(vi, 0, sizeof(*vi));
+	vi->index = index;
+	vi->spoofchk = vi->trust = vi->query_rss = vi->link_state = -1;
+	return vi;
+}
+
+/* The VFs set: those selected, or (one VF, vf_set_plan_one()) the last entry. */
+static bool fn_wanted(const struct vf_set_op *op, size_t i)
+{
+	return op->sel ? i < op->count && op->sel[i] : i + 1 == op->n_fns;
+}
+
+/*
+ * For keys of other interfaces: the PF's bounds, and the function of each
+ * VF set (n entries, by index) with its state in the entry of op->cur.
+ */
+static int read_functions(struct sriov_root *r, struct vf_set_op *op, size_t n,
+			  struct sriov_err *e)
+{
+	if (!needs_functions(&op->s))
+		return 0;
+	op->n_fns = n;
+	op->fns = calloc(n ? n : 1, sizeof(*op->fns));
+	if (!op->fns)
+		return sriov_err_set(e, -ENOMEM, "out of memory");
+	vf_fn_pf_read(r, op->pf_pci, op->ifname, &op->pf_bounds);
+	for (size_t i = 0; i < n; i++) {
+		struct vf_info *vi;
+
+		if (!fn_wanted(op, i))
+			continue;
+		vi = info_get(&op->cur, (unsigned int)i);
+		if (!vi)
+			return sriov_err_set(e, -ENOMEM, "out of memory");
+		vf_fn_read(r, op->pf_pci, (unsigned int)i, msix_settable(op), &op->fns[i],
+			   vi);
+	}
+	return 0;
+}
+
+/* The functions' state again, into the list read after sending. */
+static void reread_functions(struct sriov_root *r, const struct vf_set_op *op,
+			     struct link_vfs *after)
+{
+	for (size_t i = 0; i < op->n_fns; i++) {
+		struct vf_info *vi;
+
+		if (!op->fns[i].addr[0])
+			continue;
+		vi = info_get(after, (unsigned int)i);
+		if (vi)
+			vf_fn_state_read(r, op->fns[i].addr, op->fns[i].ifname,
+					 msix_settable(op), vi);
+	}
+}
+
 /* ---- the requests ------------------------------------------------------------ */
 
 static int add_requests(struct vf_set_op *op, unsigned int index, const uint8_t *auto_mac,
 			struct sriov_err *e)
 {
-	struct rtnl_vf_set reqs[RTNL_VF_ATTR_COUNT];
+	struct rtnl_vf_set reqs[VF_ATTR_COUNT];
 	size_t n;
+	int ret;
 
 	if (!op->s.given)
 		return 0;
 	n = vf_settings_plan(&op->s, index, vf_info_find(&op->cur, index), auto_mac,
 			     reqs);
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
+		const struct iface_ops *io = iface_of(reqs[k].attr);
+
+		ret = io->check ? io->check(op, &reqs[k], e) : 0;
+		if (ret < 0)
+			return ret;
 		op->res[op->n_res++].req = reqs[k];
+	}
 	return 0;
 }
 
@@ -166,6 +386,7 @@ int vf_set_plan(struct sriov_root *r, struct rtnl *nl, const struct vf_pf_ref *p
 	memset(op, 0, sizeof(*op));
 	op->s = *s;
 	snprintf(op->pf_addr, sizeof(op->pf_addr), "%s", pf->addr_str);
+	snprintf(op->pf_pci, sizeof(op->pf_pci), "%s", pf->addr_str);
 	ret = select_vfs(pf, op, e);
 	if (ret == 0)
 		ret = use_netdev(r, pf->ifname, pf->ifindex, op, e);
@@ -175,11 +396,13 @@ int vf_set_plan(struct sriov_root *r, struct rtnl *nl, const struct vf_pf_ref *p
 		ret = open_socket(r, nl, op, e);
 	if (ret == 0)
 		ret = read_current(r, op, e);
-	if (ret == 0 && s->mac_auto)
+	if (ret == 0)
+		ret = read_functions(r, op, op->count, e);
+	if (ret == 0 && vf_settings_want_auto(s))
 		ret = vf_auto_mac_init(r, NULL, op->ifname, op->ifindex,
 				       op->have_cur ? &op->sum : NULL, &op->auto_mac, e);
 	if (ret == 0)
-		ret = alloc_results(op, RTNL_VF_ATTR_COUNT, e);
+		ret = alloc_results(op, VF_ATTR_COUNT, e);
 	for (unsigned int i = 0; ret == 0 && i < op->count; i++) {
 		if (!op->sel[i])
 			continue;
@@ -207,7 +430,10 @@ int vf_set_plan_one(struct sriov_root *r, struct rtnl *nl, const char *ifname,
 	if (ret < 0)
 		return ret;
 	took_current(op);
-	ret = alloc_results(op, RTNL_VF_ATTR_COUNT + 1, e);
+	vf_fn_netdev_pci(r, op->ifname, op->pf_pci);
+	ret = read_functions(r, op, (size_t)index + 1, e);
+	if (ret == 0)
+		ret = alloc_results(op, VF_ATTR_COUNT + 1, e);
 	if (ret == 0)
 		ret = add_requests(op, index, NULL, e);
 	if (ret == 0 && zero_mac) {
@@ -250,13 +476,17 @@ int vf_set_apply(struct sriov_root *r, struct vf_set_op *op, bool pf_up_first,
 	if (pf_up_first)
 		pf_up(op);
 	op->sent = true;
-	ret = vf_settings_send(op->nl, op->ifindex, op->res, op->n_res, e);
-	if (ret < 0)
-		return ret;
+	for (size_t i = 0; i < op->n_res; i++) {
+		ret = iface_of(op->res[i].req.attr)->send(r, op, &op->res[i], e);
+		if (ret < 0)
+			return ret;
+		op->res[i].sent = true;
+	}
 	sriov_err_clear(&op->readback_err);
 	if (vf_pf_link_read(r, op->nl, op->ifname, op->ifindex, &after, &sum,
 			    &op->readback_err) < 0)
 		return 0;
+	reread_functions(r, op, &after);
 	vf_settings_verify(op->res, op->n_res, &after);
 	op->verified = true;
 	link_vfs_free(&after);
@@ -266,7 +496,7 @@ int vf_set_apply(struct sriov_root *r, struct vf_set_op *op, bool pf_up_first,
 const struct vf_set_result *vf_set_result_of(const struct vf_set_op *op,
 					     unsigned int index, enum vf_key key)
 {
-	enum rtnl_vf_attr a = vf_key_attr(key);
+	unsigned int a = vf_key_attr(key);
 
 	for (size_t i = 0; i < op->n_res; i++)
 		if (op->res[i].req.vf == index && op->res[i].req.attr == a)

@@ -23,6 +23,7 @@
 #define REQ(m)	 FIELD(struct rtnl_vf_set, m)
 #define CUR(m)	 FIELD(struct vf_info, m)
 #define KNOWN(m) offsetof(struct vf_info, m)
+#define AUTO(m)	 FIELD(struct vf_settings, m)
 
 static const struct vf_enum_name proto_names[] = {
 	{"802.1Q", ETH_P_8021Q},
@@ -53,7 +54,7 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		       "and only once in the configuration.",
 		.type = VF_VAL_MAC, .json = VF_JSON_STRING,
 		.reset = VF_RESET_CONFIG,
-		.want = WANT(mac),
+		.want = WANT(mac), .auto_flag = AUTO(mac_auto),
 		.iface = VF_IFACE_RTNL, .attr = RTNL_VF_MAC,
 		.req = REQ(mac), .cur = CUR(mac), .cur_known = KNOWN(has_mac),
 	},
@@ -162,6 +163,62 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		.iface = VF_IFACE_RTNL, .attr = RTNL_VF_RSS_QUERY_EN,
 		.req = REQ(value), .cur = CUR(query_rss), .cur_known = VF_CUR_SIGNED,
 	},
+	[VF_KEY_NODE_GUID] = {
+		.name = "node_guid", .conf_name = "node_guid",
+		.help = "InfiniBand node GUID; auto: derived from mac auto",
+		.doc = "The InfiniBand VF's node GUID, xx:xx:xx:xx:xx:xx:xx:xx; auto "
+		       "widens the VF's mac auto address to 64 bits (ff:fe in the "
+		       "middle), stable like mac auto. An InfiniBand VF whose GUIDs "
+		       "are unset keeps its link down.",
+		.type = VF_VAL_GUID, .json = VF_JSON_STRING,
+		.want = WANT(node_guid), .auto_flag = AUTO(node_guid_auto),
+		.iface = VF_IFACE_RTNL, .attr = RTNL_VF_IB_NODE_GUID,
+		.req = REQ(guid), .cur = CUR(node_guid),
+		.cur_known = KNOWN(has_node_guid),
+		.reset = VF_RESET_CONFIG_ONLY,
+	},
+	[VF_KEY_PORT_GUID] = {
+		.name = "port_guid", .conf_name = "port_guid",
+		.help = "InfiniBand port GUID; auto: as node_guid auto",
+		.doc = "The InfiniBand VF's port GUID, in the form of node_guid; auto "
+		       "gives the same GUID as node_guid auto.",
+		.type = VF_VAL_GUID, .json = VF_JSON_STRING,
+		.want = WANT(port_guid), .auto_flag = AUTO(port_guid_auto),
+		.iface = VF_IFACE_RTNL, .attr = RTNL_VF_IB_PORT_GUID,
+		.req = REQ(guid), .cur = CUR(port_guid),
+		.cur_known = KNOWN(has_port_guid),
+		.reset = VF_RESET_CONFIG_ONLY,
+	},
+	[VF_KEY_MTU] = {
+		.name = "mtu", .conf_name = "mtu",
+		.help = "MTU of the VF's own netdev, not above the PF's",
+		.doc = "The MTU of the VF's own network interface (the VF bound to its "
+		       "net driver, such as igbvf, iavf or mlx5_core), 68 to 65535, "
+		       "not above the PF's MTU. Refused while the VF has no netdev "
+		       "(no net driver bound, or bound to vfio-pci).",
+		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .min = 68, .max = 65535,
+		.needs_vf_driver = true,
+		.want = WANT(mtu),
+		.iface = VF_IFACE_VF_NETDEV, .attr = VF_ATTR_MTU,
+		.req = REQ(value), .cur = CUR(mtu), .cur_known = KNOWN(has_mtu),
+		.reset = VF_RESET_VALUE, .reset_to = 1500,
+	},
+	[VF_KEY_MSIX] = {
+		.name = "msix", .conf_name = "msix",
+		.help = "MSI-X vectors (sriov_vf_msix_count); no driver bound",
+		.doc = "The number of MSI-X vectors the VF gets (written to its sysfs "
+		       "sriov_vf_msix_count, read back from the Table Size of its MSI-X "
+		       "capability), 1 to 2048, within the PF's sriov_vf_total_msix "
+		       "(0 there: the PF's driver cannot set them; mlx5 can). Only while "
+		       "the VF has no driver bound: in a "
+		       "configuration, give its [pf] section autoprobe = no, and apply "
+		       "sets it before it binds the VF's driver (and sets mtu after).",
+		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .min = 1, .max = 2048,
+		.want = WANT(msix),
+		.iface = VF_IFACE_SYSFS, .attr = VF_ATTR_MSIX,
+		.req = REQ(value), .cur = CUR(msix_count), .cur_known = KNOWN(has_msix),
+		.reset = VF_RESET_KEEP,
+	},
 };
 /* clang-format on */
 
@@ -214,6 +271,8 @@ static void value_get(const struct vf_setting *row, const void *base, struct vf_
 	memset(v, 0, sizeof(*v));
 	if (row->type == VF_VAL_MAC)
 		memcpy(v->mac, (const unsigned char *)base + f.off, 6);
+	else if (row->type == VF_VAL_GUID)
+		memcpy(&v->guid, (const unsigned char *)base + f.off, sizeof(v->guid));
 	else
 		v->u = field_get(base, f);
 }
@@ -223,8 +282,65 @@ static void value_put(const struct vf_setting *row, void *base, struct vf_field 
 {
 	if (row->type == VF_VAL_MAC)
 		memcpy((unsigned char *)base + f.off, v->mac, 6);
+	else if (row->type == VF_VAL_GUID)
+		memcpy((unsigned char *)base + f.off, &v->guid, sizeof(v->guid));
 	else
 		field_put(base, f, v->u);
+}
+
+/* The row's "auto" flag in s (false for a key that takes no auto). */
+static bool auto_get(const struct vf_setting *row, const struct vf_settings *s)
+{
+	bool v = false;
+
+	if (row->auto_flag.size)
+		memcpy(&v, (const unsigned char *)s + row->auto_flag.off, sizeof(v));
+	return v;
+}
+
+static void auto_put(const struct vf_setting *row, struct vf_settings *s, bool v)
+{
+	if (row->auto_flag.size)
+		memcpy((unsigned char *)s + row->auto_flag.off, &v, sizeof(v));
+}
+
+bool vf_key_readable(enum vf_key key, bool rtnl_known)
+{
+	return (unsigned int)key < VF_KEY_COUNT &&
+	       (rtnl_known || table[key].iface != VF_IFACE_RTNL);
+}
+
+bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s)
+{
+	return (unsigned int)key < VF_KEY_COUNT && vf_settings_has(s, key) &&
+	       auto_get(&table[key], s);
+}
+
+bool vf_settings_want_auto(const struct vf_settings *s)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (vf_key_is_auto((enum vf_key)k, s))
+			return true;
+	return false;
+}
+
+/* ---- interfaces ------------------------------------------------------------- */
+
+enum vf_iface vf_attr_iface(unsigned int attr)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (table[k].attr == attr)
+			return table[k].iface;
+	return VF_IFACE_RTNL;
+}
+
+const char *vf_request_name(const struct rtnl_vf_set *s)
+{
+	if (s->attr == VF_ATTR_MTU)
+		return "IFLA_MTU";
+	if (s->attr == VF_ATTR_MSIX)
+		return "sriov_vf_msix_count";
+	return rtnl_vf_attr_name(s);
 }
 
 /* ---- names -------------------------------------------------------------------- */
@@ -302,11 +418,14 @@ void vf_key_values(enum vf_key key, char *buf, size_t size)
 	case VF_VAL_MAC:
 		snprintf(buf, size, "aa:bb:cc:dd:ee:ff or auto");
 		break;
+	case VF_VAL_GUID:
+		snprintf(buf, size, "xx:xx:xx:xx:xx:xx:xx:xx or auto");
+		break;
 	case VF_VAL_UINT:
 		if (row->unit)
 			snprintf(buf, size, "%s", row->unit);
 		else
-			snprintf(buf, size, "0-%u", row->max);
+			snprintf(buf, size, "%u-%u", row->min, row->max);
 		break;
 	case VF_VAL_BOOL:
 		snprintf(buf, size, "on or off");
@@ -334,11 +453,14 @@ void vf_key_syntax(enum vf_key key, char *buf, size_t size)
 	case VF_VAL_MAC:
 		snprintf(buf, size, "MAC|auto");
 		break;
+	case VF_VAL_GUID:
+		snprintf(buf, size, "GUID|auto");
+		break;
 	case VF_VAL_UINT:
 		if (row->unit)
 			snprintf(buf, size, "N");
 		else
-			snprintf(buf, size, "0-%u", row->max);
+			snprintf(buf, size, "%u-%u", row->min, row->max);
 		break;
 	case VF_VAL_BOOL:
 		snprintf(buf, size, "on|off");
@@ -429,6 +551,44 @@ int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *u
 	return 0;
 }
 
+int vf_guid_parse(const char *key, const char *text, uint64_t *guid, struct sriov_err *e)
+{
+	uint64_t g = 0;
+
+	if (strlen(text) != VF_GUID_STRLEN - 1)
+		goto bad;
+	for (int i = 0; i < 8; i++) {
+		const char *p = text + 3 * i;
+		int hi = hex_digit_value(p[0]), lo = hex_digit_value(p[1]);
+
+		if (hi < 0 || lo < 0 || (i < 7 && p[2] != ':'))
+			goto bad;
+		g = g << 8 | (uint64_t)(hi << 4 | lo);
+	}
+	*guid = g;
+	return 0;
+bad:
+	return sriov_err_set(e, -EINVAL,
+			     "%s: '%s' is not a GUID (xx:xx:xx:xx:xx:xx:xx:xx, eight "
+			     "hex bytes, or auto)",
+			     key, text);
+}
+
+/* A number of a row with a lower bound: "mtu: '10' is out of range 68-65535". */
+static int uint_parse(const struct vf_setting *row, const char *key, const char *text,
+		      uint32_t *v, struct sriov_err *e)
+{
+	int ret = vf_uint_parse(key, text, row->max, row->unit, v, e);
+
+	if (ret == 0 && *v < row->min)
+		return sriov_err_set(e, -ERANGE, "%s: '%s' is out of range %u-%u", key,
+				     text, row->min, row->max);
+	if (ret == -ERANGE && row->min)
+		return sriov_err_set(e, -ERANGE, "%s: '%s' is out of range %u-%u", key,
+				     text, row->min, row->max);
+	return ret;
+}
+
 static int enum_parse(const struct vf_setting *row, const char *key, const char *text,
 		      uint32_t *v, struct sriov_err *e)
 {
@@ -446,18 +606,22 @@ static int enum_parse(const struct vf_setting *row, const char *key, const char 
 }
 
 static int value_parse(const struct vf_setting *row, const char *key, const char *text,
-		       struct vf_value *v, bool *mac_auto, struct sriov_err *e)
+		       struct vf_value *v, bool *is_auto, struct sriov_err *e)
 {
 	bool b = false;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
+	*is_auto = row->auto_flag.size && !strcmp(text, "auto");
+	if (*is_auto)
+		return 0;
 	switch (row->type) {
 	case VF_VAL_MAC:
-		*mac_auto = !strcmp(text, "auto");
-		return *mac_auto ? 0 : vf_mac_parse(key, text, v->mac, e);
+		return vf_mac_parse(key, text, v->mac, e);
+	case VF_VAL_GUID:
+		return vf_guid_parse(key, text, &v->guid, e);
 	case VF_VAL_UINT:
-		return vf_uint_parse(key, text, row->max, row->unit, &v->u, e);
+		return uint_parse(row, key, text, &v->u, e);
 	case VF_VAL_BOOL:
 		ret = vf_bool_parse(key, text, &b, e);
 		v->u = b;
@@ -471,17 +635,16 @@ int vf_key_parse(enum vf_key key, const char *name, const char *text,
 		 struct vf_settings *s, struct sriov_err *e)
 {
 	const struct vf_setting *row = vf_setting_of(key);
-	bool mac_auto = false;
+	bool is_auto = false;
 	struct vf_value v;
 	int ret;
 
 	if (!row)
 		return sriov_err_set(e, -EINVAL, "unknown VF setting %d", (int)key);
-	ret = value_parse(row, name, text, &v, &mac_auto, e);
+	ret = value_parse(row, name, text, &v, &is_auto, e);
 	if (ret < 0)
 		return ret;
-	if (row->type == VF_VAL_MAC)
-		s->mac_auto = mac_auto;
+	auto_put(row, s, is_auto);
 	value_put(row, s, row->want, &v);
 	return 0;
 }
@@ -496,8 +659,8 @@ bool vf_key_equal(enum vf_key key, const struct vf_settings *a,
 
 	if (!row)
 		return false;
-	if (row->type == VF_VAL_MAC && (a->mac_auto || b->mac_auto))
-		return a->mac_auto == b->mac_auto;
+	if (auto_get(row, a) || auto_get(row, b))
+		return auto_get(row, a) == auto_get(row, b);
 	value_get(row, a, row->want, &va);
 	value_get(row, b, row->want, &vb);
 	return vf_value_equal(key, &va, &vb);
@@ -510,8 +673,7 @@ void vf_key_copy(enum vf_key key, struct vf_settings *dst, const struct vf_setti
 
 	if (!row)
 		return;
-	if (row->type == VF_VAL_MAC)
-		dst->mac_auto = src->mac_auto;
+	auto_put(row, dst, auto_get(row, src));
 	value_get(row, src, row->want, &v);
 	value_put(row, dst, row->want, &v);
 	dst->given |= 1u << key;
@@ -523,8 +685,12 @@ void vf_key_want(enum vf_key key, const struct vf_settings *s, const uint8_t *au
 	const struct vf_setting *row = &table[key];
 
 	value_get(row, s, row->want, v);
-	if (row->type == VF_VAL_MAC && s->mac_auto && auto_mac)
+	if (!auto_get(row, s) || !auto_mac)
+		return;
+	if (row->type == VF_VAL_MAC)
 		memcpy(v->mac, auto_mac, 6);
+	else if (row->type == VF_VAL_GUID)
+		v->guid = vf_guid_auto(auto_mac);
 }
 
 bool vf_key_current(enum vf_key key, const struct vf_info *vi, uint32_t fallback,
@@ -557,6 +723,8 @@ bool vf_value_equal(enum vf_key key, const struct vf_value *a, const struct vf_v
 {
 	if (table[key].type == VF_VAL_MAC)
 		return !memcmp(a->mac, b->mac, 6);
+	if (table[key].type == VF_VAL_GUID)
+		return a->guid == b->guid;
 	return a->u == b->u;
 }
 
@@ -566,6 +734,30 @@ void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN])
 {
 	snprintf(buf, VF_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5]);
+}
+
+void vf_guid_format(uint64_t guid, char buf[VF_GUID_STRLEN])
+{
+	size_t len = 0;
+
+	for (int i = 0; i < 8; i++)
+		len += (size_t)snprintf(buf + len, VF_GUID_STRLEN - len, "%s%02x",
+					i ? ":" : "",
+					(unsigned int)(guid >> (56 - 8 * i)) & 0xffu);
+}
+
+uint64_t vf_guid_auto(const uint8_t *auto_mac)
+{
+	uint64_t g = 0;
+
+	if (!auto_mac)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		g = g << 8 | auto_mac[i];
+	g = g << 16 | 0xfffe;
+	for (int i = 3; i < 6; i++)
+		g = g << 8 | auto_mac[i];
+	return g;
 }
 
 static const char *enum_name(const struct vf_enum_name *n, uint32_t value)
@@ -589,12 +781,16 @@ const char *vf_vlan_proto_name(uint16_t proto)
 void vf_value_format(enum vf_key key, const struct vf_value *v, char *buf, size_t size)
 {
 	const struct vf_setting *row = &table[key];
-	char mac[VF_MAC_STRLEN];
+	char mac[VF_GUID_STRLEN];
 	const char *name;
 
 	switch (row->type) {
 	case VF_VAL_MAC:
 		vf_mac_format(v->mac, mac);
+		snprintf(buf, size, "%s", mac);
+		break;
+	case VF_VAL_GUID:
+		vf_guid_format(v->guid, mac);
 		snprintf(buf, size, "%s", mac);
 		break;
 	case VF_VAL_UINT:
@@ -615,7 +811,7 @@ void vf_key_format_want(enum vf_key key, const struct vf_settings *s,
 {
 	struct vf_value v;
 
-	if (table[key].type == VF_VAL_MAC && s->mac_auto && !auto_mac) {
+	if (auto_get(&table[key], s) && !auto_mac) {
 		snprintf(buf, size, "auto");
 		return;
 	}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "vfdev.h"
 #include "checks.h"
 #include "distro.h"
 #include "inventory.h"
@@ -102,6 +103,8 @@ struct pf_facts {
 	struct module_match vf_modules;
 	struct module_users vf_module_users; /* of vf_modules.first */
 	struct initramfs_tool initramfs;
+	/* the PF netdev's MTU and MSI-X pool (vfdev.h), for the VFs' MTUs */
+	struct vf_fn_pf bounds;
 };
 
 /* Reads the facts of pf into a new *f (free with check_pf_facts_free). 0 or -ENOMEM. */

@@ -65,8 +65,9 @@ struct export_target {
 	uint8_t qos;
 	uint16_t vlan_proto; /* ETH_P_8021Q, ETH_P_8021AD; 0 unknown */
 	char vlan_source[300];
-	char driver[64]; /* bound now; "" none */
-	int iommu_group; /* -1 none */
+	uint32_t configured_mtu; /* a [vf] mtu, which no format carries; 0 none */
+	char driver[64];	 /* bound now; "" none */
+	int iommu_group;	 /* -1 none */
 	/* the other devices of the group, bridges excepted: "ADDR (DRIVER), ..." */
 	char group_others[256];
 	int n_group_others;

@@ -39,7 +39,11 @@ struct vf {
 	struct netdev_info *netdevs;
 	size_t n_netdevs;
 	int iommu_group; /* -1: none */
-	/* PF-side settings over rtnetlink; has_info false when unknown */
+	/*
+	 * PF-side settings over rtnetlink; has_info false when unknown. The VF
+	 * function's own MTU and MSI-X count (info.has_mtu, info.has_msix) are
+	 * read from sysfs whether or not has_info is set.
+	 */
 	bool has_info;
 	struct vf_info info;
 	/* address predicted from offset/stride disagrees with the virtfn link */
@@ -82,6 +86,7 @@ struct pf {
 	int num_vfs;
 	int drivers_autoprobe;
 	int sysfs_vf_offset, sysfs_vf_stride, sysfs_vf_device;
+	int vf_total_msix; /* sriov_vf_total_msix; -1 when absent */
 	/* config space */
 	bool has_caps;
 	bool config_partial; /* only the first 64 bytes were readable (not root) */

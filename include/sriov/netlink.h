@@ -34,6 +34,17 @@ struct vf_info {
 	int trust;	      /* 1, 0, or -1 */
 	int query_rss;	      /* 1, 0, or -1 */
 	int link_state;	      /* enum vf_link_state, or -1 */
+	/* InfiniBand VFs: IFLA_VF_IB_NODE_GUID/PORT_GUID (kernel >= 5.5, when the
+	 * driver has ndo_get_vf_guid); the GUID as a number, first byte highest */
+	bool has_node_guid;
+	uint64_t node_guid;
+	bool has_port_guid;
+	uint64_t port_guid;
+	/* Not from rtnetlink: the VF function's own state (lib/vfdev.c) */
+	bool has_mtu;	     /* the VF's netdev exists */
+	uint32_t mtu;	     /* its MTU */
+	bool has_msix;	     /* sriov_vf_msix_count is there */
+	uint32_t msix_count; /* sriov_vf_msix_count */
 };
 
 struct link_vfs {
@@ -127,11 +138,18 @@ enum rtnl_vf_attr {
 	RTNL_VF_TRUST,	    /* IFLA_VF_TRUST: value 0/1 */
 	RTNL_VF_LINK_STATE, /* IFLA_VF_LINK_STATE: value enum vf_link_state */
 	RTNL_VF_RSS_QUERY_EN, /* IFLA_VF_RSS_QUERY_EN: value 0/1 */
+	RTNL_VF_IB_NODE_GUID, /* IFLA_VF_IB_NODE_GUID: guid */
+	RTNL_VF_IB_PORT_GUID, /* IFLA_VF_IB_PORT_GUID: guid */
 	RTNL_VF_ATTR_COUNT,
 };
 
+/*
+ * One request. attr is an enum rtnl_vf_attr; the VF settings of other kernel
+ * interfaces (vfsetting.h: VF_ATTR_MTU, ...) use the same record with attr
+ * at RTNL_VF_ATTR_COUNT and above, which the builders below refuse.
+ */
 struct rtnl_vf_set {
-	enum rtnl_vf_attr attr;
+	unsigned int attr;
 	uint32_t vf;
 	uint8_t mac[6];
 	uint16_t vlan;
@@ -141,6 +159,7 @@ struct rtnl_vf_set {
 	uint32_t min_tx_rate; /* Mbit/s */
 	uint32_t max_tx_rate; /* Mbit/s */
 	uint32_t value;
+	uint64_t guid; /* RTNL_VF_IB_*_GUID */
 };
 
 /* The kernel's name of the attribute ("IFLA_VF_MAC", ...). */
@@ -179,6 +198,21 @@ bool rtnl_error_is_transient(int err);
  */
 int rtnl_vf_set_send(struct rtnl *nl, int ifindex, const struct rtnl_vf_set *s,
 		     struct nl_ack *ack, unsigned int *tries, struct sriov_err *e);
+
+/*
+ * Builds RTM_SETLINK (NLM_F_REQUEST | NLM_F_ACK) with IFLA_MTU mtu for
+ * ifindex, as `ip link set DEV mtu N` does. Returns the length, 0 when size
+ * is too small.
+ */
+size_t rtnl_build_set_mtu(void *buf, size_t size, uint32_t seq, int ifindex,
+			  uint32_t mtu);
+
+/*
+ * Sets the MTU of the link ifindex (a VF's own netdev) and waits for the
+ * kernel's answer, with the retry and return values of rtnl_vf_set_send().
+ */
+int rtnl_set_mtu_send(struct rtnl *nl, int ifindex, uint32_t mtu, struct nl_ack *ack,
+		      unsigned int *tries, struct sriov_err *e);
 
 /*
  * What the link said about itself in an RTM_NEWLINK: flags, the current and

@@ -124,10 +124,11 @@ int vf_pf_link_read(struct sriov_root *r, struct rtnl *nl, const char *ifname,
 const struct vf_info *vf_info_find(const struct link_vfs *l, unsigned int index);
 
 /*
- * The rtnetlink attribute that carries key (vlan, qos and proto: RTNL_VF_VLAN),
- * from its table row; RTNL_VF_ATTR_COUNT for a key of another interface.
+ * The request that carries key, from its table row: an enum rtnl_vf_attr
+ * (vlan, qos and proto: RTNL_VF_VLAN), or for a key of another interface
+ * its enum vf_other_attr (mtu: VF_ATTR_MTU).
  */
-enum rtnl_vf_attr vf_key_attr(enum vf_key key);
+unsigned int vf_key_attr(enum vf_key key);
 
 /*
  * The value of key inside a request (or what was read back), in the syntax
@@ -139,7 +140,8 @@ void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size
 
 /*
  * The kernel requests for VF index, one per kernel attribute, in the order
- * MAC, VLAN, RATE, SPOOFCHK, TRUST, LINK_STATE, RSS_QUERY_EN. vlan/qos/proto
+ * MAC, VLAN, RATE, SPOOFCHK, TRUST, LINK_STATE, RSS_QUERY_EN, the two GUIDs,
+ * then the requests of other interfaces (MTU, MSI-X). vlan/qos/proto
  * and min/max rate not given are taken from cur (the VF's current settings;
  * NULL when unknown: then vlan 0, qos 0, 802.1Q, rates 0). IFLA_VF_VLAN_LIST
  * is used when proto is given or is not 802.1Q. auto_mac is used for
@@ -147,7 +149,7 @@ void vf_key_format(enum vf_key key, const struct rtnl_vf_set *s, char *buf, size
  */
 size_t vf_settings_plan(const struct vf_settings *s, unsigned int index,
 			const struct vf_info *cur, const uint8_t auto_mac[6],
-			struct rtnl_vf_set out[RTNL_VF_ATTR_COUNT]);
+			struct rtnl_vf_set out[VF_ATTR_COUNT]);
 
 /* One request and what became of it. */
 enum vf_readback {
@@ -165,14 +167,6 @@ struct vf_set_result {
 	enum vf_readback readback;
 	struct rtnl_vf_set seen; /* what the kernel reports, with DIFFERS */
 };
-
-/*
- * Sends each request in turn (one refusal does not stop the others), with
- * the bounded retry of rtnl_vf_set_send(). Returns 0, or -errno when the
- * socket fails (the remaining requests are not sent).
- */
-int vf_settings_send(struct rtnl *nl, int ifindex, struct vf_set_result *res, size_t n,
-		     struct sriov_err *e);
 
 /*
  * Compares a sent request with the VF's settings read afterwards (now: NULL

@@ -8,6 +8,7 @@
 #include "sysroot.h"
 #include "netlink.h"
 #include "vfattr.h"
+#include "vfdev.h"
 
 /*
  * Setting VFs' PF-side settings (`sriovctl vf DEV/INDEXES set`, and the VF
@@ -22,6 +23,12 @@
  *
  * The result is in the operation: each request with the kernel's answer and
  * its read-back (vfattr.h's struct vf_set_result), for the caller to render.
+ *
+ * Settings of other kernel interfaces than the PF's rtnetlink (vfsetting.h:
+ * mtu on the VF's own netdev, msix in the VF's sysfs) take the same path:
+ * their current values are read from the VF function (vfdev.h) into the
+ * same struct vf_info, checked against the PF's bounds before anything is
+ * sent, and sent by their interface's writer.
  */
 
 /* The PF link brought up first (--pf-up), and what came of it. */
@@ -54,6 +61,11 @@ struct vf_set_op {
 	struct vf_auto_mac auto_mac; /* "mac auto": the PF's permanent MAC */
 	struct vf_set_result *res;   /* the requests, in order, and their outcome */
 	size_t n_res;
+	/* the VF functions, for settings of the other interfaces */
+	char pf_pci[PCI_ADDR_STRLEN]; /* the PF's PCI address */
+	struct vf_fn_pf pf_bounds;    /* its MTU, sriov_vf_total_msix */
+	struct vf_fn *fns; /* n_fns entries, by VF index; addr empty: not read */
+	size_t n_fns;
 	/* carrying it out */
 	struct vf_set_link up;
 	bool sent;		       /* requests were sent */
@@ -67,6 +79,10 @@ struct vf_set_op {
 /*
  * Plans settings s for the VFs pf names (pf->vf_spec, from vf_pf_locate()):
  * checks the indexes and the settings as a whole (vf_settings_check()),
+ * for mtu and msix each VF's function against the PF's bounds (-EINVAL: an
+ * MTU above the PF's, -ERANGE: more vectors than sriov_vf_total_msix,
+ * -EBUSY: msix while a driver is bound, -EOPNOTSUPP: no VF netdev for mtu,
+ * no sriov_vf_msix_count for msix),
  * reads the VFs' current settings (over nl on the host, NULL: a socket of
  * its own; the recorded answer under --root) and, for "mac auto", the PF's
  * permanent MAC; then the requests. Nothing is changed. -EINVAL (bad

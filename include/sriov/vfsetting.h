@@ -25,7 +25,10 @@
  * kernel attribute, its get (netlink.c: into struct vf_info) and put
  * (netlink_set.c: from struct rtnl_vf_set). A setting of another kernel
  * interface (devlink rate or port function, sysfs, NVMe) names that
- * interface in .iface and the fields its reader and writer use.
+ * interface in .iface and its request in .attr (enum vf_other_attr, after
+ * the rtnetlink ones); the interface's reader (current values into struct
+ * vf_info), its checks before sending and its writer are one entry of the
+ * interface table in lib/vfset.c, the only place that dispatches on .iface.
  */
 
 enum vf_key {
@@ -39,6 +42,10 @@ enum vf_key {
 	VF_KEY_TRUST,
 	VF_KEY_STATE,
 	VF_KEY_QUERY_RSS,
+	VF_KEY_NODE_GUID,
+	VF_KEY_PORT_GUID,
+	VF_KEY_MTU,
+	VF_KEY_MSIX,
 	VF_KEY_COUNT,
 };
 
@@ -56,7 +63,26 @@ struct vf_settings {
 	bool trust;
 	bool query_rss;
 	enum vf_link_state state;
+	bool node_guid_auto;
+	uint64_t node_guid; /* first byte highest */
+	bool port_guid_auto;
+	uint64_t port_guid;
+	uint32_t mtu;
+	uint32_t msix;
 };
+
+/* Some key given takes its value from "mac auto" (mac, node_guid, port_guid auto). */
+bool vf_settings_want_auto(const struct vf_settings *s);
+
+/*
+ * The current value of key can be known from what was read: the PF's
+ * rtnetlink view (rtnl_known) for its rows, the VF function (always read,
+ * vfdev.h) for the others.
+ */
+bool vf_key_readable(enum vf_key key, bool rtnl_known);
+
+/* key is given in s as "auto". */
+bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s);
 
 static inline bool vf_settings_has(const struct vf_settings *s, enum vf_key key)
 {
@@ -69,6 +95,7 @@ enum vf_value_type {
 	VF_VAL_UINT, /* 0..max, decimal; 1, 2 or 4 bytes */
 	VF_VAL_BOOL, /* on/off (yes/no, 1/0, true/false); stored 0/1 */
 	VF_VAL_ENUM, /* one of names (any case); stored as its value */
+	VF_VAL_GUID, /* xx:xx:xx:xx:xx:xx:xx:xx or auto; uint64_t, first byte highest */
 };
 
 /* The value's type in JSON output (docs/json.md). */
@@ -81,7 +108,27 @@ enum vf_json_type {
 /* The kernel interface that carries a setting. */
 enum vf_iface {
 	VF_IFACE_RTNL, /* rtnetlink IFLA_VF_* on the PF netdev; attr: enum rtnl_vf_attr */
+	VF_IFACE_VF_NETDEV, /* rtnetlink on the VF's own netdev (IFLA_MTU) */
+	VF_IFACE_SYSFS,	    /* an attribute file of the VF's PCI function */
+	VF_IFACE_COUNT,
 };
+
+/*
+ * The requests of the interfaces other than VF_IFACE_RTNL, numbered after
+ * the rtnetlink attributes so that one number (struct rtnl_vf_set's attr,
+ * vf_key_attr()) names a request of any interface.
+ */
+enum vf_other_attr {
+	VF_ATTR_MTU = RTNL_VF_ATTR_COUNT, /* VF_IFACE_VF_NETDEV: IFLA_MTU; value */
+	VF_ATTR_MSIX,			  /* VF_IFACE_SYSFS: sriov_vf_msix_count; value */
+	VF_ATTR_COUNT,
+};
+
+/* The interface that carries request attr. */
+enum vf_iface vf_attr_iface(unsigned int attr);
+
+/* The request's name: "IFLA_VF_MAC", "IFLA_MTU", "sriov_vf_msix_count". */
+const char *vf_request_name(const struct rtnl_vf_set *s);
 
 struct vf_enum_name {
 	const char *name;
@@ -98,6 +145,10 @@ enum vf_reset_rule {
 	VF_RESET_VALUE,	 /* reset to .reset_to */
 	VF_RESET_CONFIG, /* the configured value, else .reset_to (mac: the zero
 			  * MAC, which gives the VF back its driver's default) */
+	VF_RESET_CONFIG_ONLY, /* the configured value, else left as it is (no
+			       * value is known to be clean: GUIDs) */
+	VF_RESET_KEEP,	      /* left as it is, on purpose (msix: the kernel
+			       * takes it only while the VF has no driver) */
 };
 
 /* A field of a struct: its offset and size. */
@@ -118,19 +169,21 @@ struct vf_setting {
 	/* the value */
 	enum vf_value_type type;
 	enum vf_json_type json;
-	uint32_t max;			  /* VF_VAL_UINT */
+	uint32_t min, max;		  /* VF_VAL_UINT */
 	const char *unit;		  /* VF_VAL_UINT: "Mbit/s", or NULL */
 	const char *what;		  /* VF_VAL_ENUM: "a link state" */
 	const struct vf_enum_name *names; /* VF_VAL_ENUM: NULL-terminated */
 	uint32_t dflt;			  /* sent when neither given nor known */
 	bool zero_unreported;		  /* a current value 0 means not reported */
 	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
-	enum vf_reset_rule reset;	  /* `vf reset` */
-	uint32_t reset_to;		  /* its clean value (MAC rows: all zero) */
-	struct vf_field want;		  /* in struct vf_settings */
+	enum vf_reset_rule reset;  /* `vf reset` */
+	uint32_t reset_to;	   /* its clean value (MAC rows: all zero) */
+	bool needs_vf_driver;	   /* set through the VF's own driver: after binding */
+	struct vf_field want;	   /* in struct vf_settings */
+	struct vf_field auto_flag; /* its bool "auto" in vf_settings; size 0: none */
 	/* where the kernel carries it */
 	enum vf_iface iface;
-	unsigned int attr;   /* VF_IFACE_RTNL: enum rtnl_vf_attr */
+	unsigned int attr;   /* enum rtnl_vf_attr, or enum vf_other_attr */
 	struct vf_field req; /* in struct rtnl_vf_set */
 	struct vf_field cur; /* in struct vf_info */
 	size_t cur_known;    /* offset of the bool in vf_info, or VF_CUR_SIGNED */
@@ -143,6 +196,7 @@ const struct vf_setting *vf_setting_of(enum vf_key key);
 struct vf_value {
 	uint32_t u; /* UINT, BOOL, ENUM */
 	uint8_t mac[6];
+	uint64_t guid;
 };
 
 /* "mac", "vlan", ... */
@@ -184,7 +238,10 @@ bool vf_key_equal(enum vf_key key, const struct vf_settings *a,
 /* Copies key's value from src to dst and marks it given there. */
 void vf_key_copy(enum vf_key key, struct vf_settings *dst, const struct vf_settings *src);
 
-/* The wanted value of key in s (given); "mac auto" is auto_mac (NULL: keep "auto"). */
+/*
+ * The wanted value of key in s (given); "mac auto" is auto_mac (NULL: keep
+ * "auto"), and "node_guid auto" / "port_guid auto" vf_guid_auto(auto_mac).
+ */
 void vf_key_want(enum vf_key key, const struct vf_settings *s, const uint8_t *auto_mac,
 		 struct vf_value *v);
 
@@ -221,10 +278,23 @@ int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov
 int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e);
 int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
 		  uint32_t *v, struct sriov_err *e);
+/* "00:11:22:33:44:55:66:77" exactly (any case): -EINVAL naming key and text. */
+int vf_guid_parse(const char *key, const char *text, uint64_t *guid, struct sriov_err *e);
+
+/*
+ * "node_guid auto", "port_guid auto": the VF's "mac auto" address (a stable
+ * function of the PF's permanent MAC and the VF index, vfattr.h) widened to
+ * 64 bits the EUI-48 to EUI-64 way, ff:fe between its third and fourth byte:
+ * 52:54:00:12:34:56 gives 52:54:00:ff:fe:12:34:56. Node and port GUID are the
+ * same. Zero when auto_mac is NULL.
+ */
+uint64_t vf_guid_auto(const uint8_t *auto_mac);
 
 /* Values as text. The names are NULL for a value that has none. */
 #define VF_MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its NUL */
 void vf_mac_format(const uint8_t mac[6], char buf[VF_MAC_STRLEN]);
+#define VF_GUID_STRLEN 24 /* "00:11:22:33:44:55:66:77" and its NUL */
+void vf_guid_format(uint64_t guid, char buf[VF_GUID_STRLEN]);
 const char *vf_link_state_name(int state);	/* "auto", "enable", "disable" */
 const char *vf_vlan_proto_name(uint16_t proto); /* "802.1Q", "802.1ad" */
 

@@ -395,6 +395,16 @@ def test_config(root):
     t.check("config: --no-config uses the current VLAN", rc == 0 and "<tag id='100'/>" in out,
             f"rc={rc} {err}")
 
+    write_config(root, "etc/mtu-export.conf", "[vf eth0 0]\nmtu = 1400\n")
+    rc, out, err = export(root, "eth0/0", "--format", "libvirt", "--config",
+                          "/etc/mtu-export.conf")
+    t.check("config: a configured mtu is not in the XML, and the warning says so",
+            rc == 0 and "mtu" not in out and "VF 0 has mtu 1400 configured" in err
+            and "inside the guest" in err, f"rc={rc} {out} {err}")
+    rc, out, err = export(root, "eth0/0", "--format", "qemu", "--config",
+                          "/etc/mtu-export.conf")
+    t.check("config: the mtu warning for qemu too", rc == 0 and "mtu 1400" in err, err)
+
     write_config(root, "etc/bad-export.conf", "[vf eth0 0]\nvlan = 5000\n")
     rc, out, err = export(root, "eth0/0", "--format", "libvirt", "--config",
                           "/etc/bad-export.conf")

@@ -362,6 +362,189 @@ def test_no_recording(root):
     t.check("no recorded settings: noted", "no recorded rtnetlink state" in err, err)
 
 
+# ---- mtu, msix, node_guid, port_guid on a tree with the VF functions' sysfs --
+
+IGB_DEVS = "sys/devices/pci0000:00/0000:00:02.0"
+
+
+def write(root, rel, text):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text + "\n")
+
+
+def vf_config(vectors):
+    """256 bytes of a VF's config space whose only capability is MSI-X with
+    the given Table Size (what sriov_vf_msix_count changes, read back)."""
+    cfg = bytearray(256)
+    cfg[0:4] = bytes([0x86, 0x80, 0xca, 0x10])  # 8086:10ca
+    cfg[6] = 0x10  # status: capability list
+    cfg[0x0b] = 0x02  # class 02 (network)
+    cfg[0x34] = 0x40
+    cfg[0x40:0x44] = bytes([0x11, 0x00, (vectors - 1) & 0xff, (vectors - 1) >> 8])
+    return bytes(cfg)
+
+
+def vf_keys_tree(tmp):
+    """The igb capture, plus what a host shows: the PF's and VF 0's netdev MTU
+    (and the PF's addr_assign_type, for mac auto in apply's plan), the PF's
+    sriov_vf_total_msix 64 (as if its driver could set VFs' vectors: igb
+    cannot); VF 1 (bound to igbvf) and VF 3 (no driver, no netdev) with an
+    MSI-X capability of 3 and 1 vectors in their config space."""
+    root = os.path.join(tmp, "keys")
+    os.mkdir(root)
+    t.extract(IGB, root)
+    write(root, IGB_DEVS + "/0000:01:00.0/net/eth0/mtu", "1500")
+    write(root, IGB_DEVS + "/0000:01:00.0/net/eth0/addr_assign_type", "0")
+    write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "64")
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "1500")
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/ifindex", "3")
+    for fn, vectors in (("0000:01:10.2", 3), ("0000:01:10.6", 1)):
+        with open(os.path.join(root, IGB_DEVS, fn, "config"), "wb") as f:
+            f.write(vf_config(vectors))
+    os.unlink(os.path.join(root, IGB_DEVS, "0000:01:10.6/driver"))
+    os.unlink(os.path.join(root, "sys/class/net/eth4"))
+    return root
+
+
+def guid_of_mac(mac):
+    """The documented node_guid/port_guid auto: the MAC with ff:fe in the middle."""
+    b = mac.split(":")
+    return ":".join(b[:3] + ["ff", "fe"] + b[3:])
+
+
+def test_vf_keys_show(root):
+    doc = load(vf(root, "eth0/all", "show", "--json")[1])
+    vfs = {v["index"]: v for v in (doc or {}).get("vfs", [])}
+    t.check("show: VF 0's netdev MTU", vfs.get(0, {}).get("mtu") == 1500, vfs.get(0))
+    t.check("show: no MTU without a VF netdev", vfs.get(3, {}).get("mtu", 0) is None, vfs.get(3))
+    t.check("show: MSI-X Table Size as msix", [vfs.get(i, {}).get("msix") for i in range(4)]
+            == [None, 3, None, 1], [vfs.get(i, {}).get("msix") for i in range(4)])
+    t.check("show: GUIDs null where the kernel reports none",
+            all(v.get("node_guid", 0) is None and v.get("port_guid", 0) is None
+                for v in vfs.values()), vfs)
+    full = load(t.run(["show", "--json", "--root", root])[1])
+    pf = next((p for p in (full or {}).get("pfs", []) if p["address"] == "0000:01:00.0"), {})
+    t.check("show: the PF's sriov_vf_total_msix", pf.get("sriov_vf_total_msix") == 64, pf.keys())
+    rc, out, err = vf(root, "eth0/all", "show")
+    t.check("show text: mtu and msix under the VF row",
+            "mtu 1500" in out and "msix 3" in out and "msix 1" in out, out)
+    out = t.run(["show", "eth0", "--root", root])[1]
+    t.check("show text: the PF's sriov_vf_total_msix",
+            "VF MSI-X:  64 vectors to share out (sriov_vf_total_msix)" in out, out)
+
+
+def test_vf_keys_set(root):
+    before = tree_digest(root)
+    rc, out, err = vf(root, "eth0/0", "set", "mtu", "1400", "--dry-run")
+    t.check("mtu dry run: RTM_SETLINK on the VF's netdev",
+            rc == 0 and "RTM_SETLINK eth1 (VF 0's netdev) IFLA_MTU: mtu 1400" in out, out + err)
+    rc, out, err = vf(root, "eth0/0", "set", "mtu", "9000", "--dry-run")
+    t.check("mtu above the PF's: exit 2", rc == 2, f"rc={rc} {err}")
+    t.check("mtu above the PF's: names both", "9000" in err and "1500" in err and "eth0" in err, err)
+    rc, out, err = vf(root, "eth0/3", "set", "mtu", "1400", "--dry-run")
+    t.check("mtu without a VF netdev: refused", rc == 1 and out == "", f"rc={rc} {out}")
+    t.check("mtu without a VF netdev: says so", "has no network interface" in err
+            and "no driver bound" in err, err)
+    rc, out, err = vf(root, "eth0/3", "set", "msix", "8", "--dry-run")
+    t.check("msix dry run: the sysfs write",
+            rc == 0 and "write 0000:01:10.6/sriov_vf_msix_count (VF 3): msix 8" in out, out + err)
+    rc, out, err = vf(root, "eth0/3", "set", "msix", "65", "--dry-run")
+    t.check("msix above sriov_vf_total_msix: exit 2 naming it",
+            rc == 2 and "65" in err and "sriov_vf_total_msix 64" in err, f"rc={rc} {err}")
+    rc, out, err = vf(root, "eth0/1", "set", "msix", "8", "--dry-run")
+    t.check("msix with a driver bound: refused naming it",
+            rc == 1 and "igbvf" in err and "unbind" in err, f"rc={rc} {err}")
+    write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "0")
+    rc, out, err = vf(root, "eth0/3", "set", "msix", "8", "--dry-run")
+    t.check("msix with sriov_vf_total_msix 0: refused",
+            rc == 1 and "sriov_vf_total_msix is 0" in err, f"rc={rc} {err}")
+    t.check("msix with sriov_vf_total_msix 0: not read", load(vf(root, "eth0/3", "show", "--json")[1])
+            ["vfs"][0]["msix"] is None)
+    write(root, IGB_DEVS + "/0000:01:00.0/sriov_vf_total_msix", "64")
+    # GUIDs: explicit, and auto from the VF's mac auto
+    rc, out, err = vf(root, "eth0/1", "set", "node_guid", "00:02:C9:03:00:21:6e:70",
+                      "port_guid", "00:02:c9:03:00:21:6e:78", "--dry-run")
+    t.check("GUIDs dry run", rc == 0
+            and "vf 1 IFLA_VF_IB_NODE_GUID: node_guid 00:02:c9:03:00:21:6e:70" in out
+            and "vf 1 IFLA_VF_IB_PORT_GUID: port_guid 00:02:c9:03:00:21:6e:78" in out, out + err)
+    rc, out, err = vf(root, "eth0/all", "set", "node_guid", "auto", "port_guid", "auto",
+                      "--dry-run", "--json")
+    doc = load(out)
+    t.check("GUID auto: exit 0", rc == 0 and doc is not None, err)
+    if doc:
+        perm = bytes(int(x, 16) for x in doc.get("perm_mac", "0:0:0:0:0:0").split(":"))
+        reqs = doc.get("requests", [])
+        node = {r["vf"]: r.get("node_guid") for r in reqs if "node_guid" in r}
+        port = {r["vf"]: r.get("port_guid") for r in reqs if "port_guid" in r}
+        want = {i: guid_of_mac(mac_auto(perm, i)) for i in range(4)}
+        t.check("GUID auto: node_guid per the documented derivation", node == want, node)
+        t.check("GUID auto: port_guid the same", port == want, port)
+    for args, words in ((["node_guid", "00:02:c9:03:00:21:6e"], ["node_guid", "00:02:c9:03:00:21:6e", "GUID"]),
+                        (["port_guid", "02:00:00:00:00:05"], ["port_guid", "02:00:00:00:00:05"]),
+                        (["node_guid", "zz:02:c9:03:00:21:6e:70"], ["node_guid", "zz:02"]),
+                        (["mtu", "67"], ["mtu", "67", "68-65535"]),
+                        (["mtu", "70000"], ["mtu", "70000"]),
+                        (["msix", "4096"], ["msix", "4096", "1-2048"]),
+                        (["msix", "0"], ["msix", "'0'", "1-2048"])):
+        t.expect_usage(f"vf set {' '.join(args)}", ["vf", "eth0/1", "set"] + args + ["--root", root],
+                       words)
+    t.check("vf keys: the tree is unchanged", tree_digest(root) == before)
+
+
+def test_vf_keys_check(root):
+    """check's vf.mtu: a VF netdev's MTU above the PF's is a warning."""
+    def mtu_findings():
+        doc = load(t.run(["check", "--json", "--root", root])[1])
+        found = doc.get("findings", []) if isinstance(doc, dict) else []
+        return [f for f in found if f.get("id") == "vf.mtu"]
+    ok = [f for f in mtu_findings() if f["subject"] == "0000:01:00.0"]
+    t.check("check vf.mtu: pass when no VF is above the PF",
+            [f["status"] for f in ok] == ["pass"] and "1500" in ok[0]["summary"], ok)
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "9000")
+    warn = [f for f in mtu_findings() if f["subject"] == "0000:01:10.0"]
+    t.check("check vf.mtu: a VF above the PF warns, naming both",
+            [f["status"] for f in warn] == ["warn"] and "9000" in warn[0]["summary"]
+            and "1500" in warn[0]["summary"], warn)
+    t.check("check vf.mtu: the remedy sets the PF's MTU",
+            bool(warn) and any("set mtu 1500" in r for r in warn[0]["remedy"]), warn)
+    write(root, IGB_DEVS + "/0000:01:10.0/net/eth1/mtu", "1500")
+
+
+def test_vf_keys_apply(root, tmp):
+    before = tree_digest(root)
+    path = os.path.join(tmp, "keys.conf")
+    with open(path, "w") as f:
+        f.write("[vf eth0 0]\nmtu = 1400\n[vf eth0 3]\nmsix = 8\n"
+                "[vf eth0 2]\nnode_guid = auto\nport_guid = 00:02:c9:03:00:21:6e:78\n")
+    os.chmod(path, 0o600)
+    rc, out, err = t.run(["apply", "--root", root, path, "--dry-run", "--json"])
+    doc = load(out)
+    t.check("apply --dry-run with the new keys: exit 0", rc == 0 and doc is not None, out + err)
+    steps = {(s["key"], s.get("target")): (s.get("old"), s.get("new")) for s in (doc or {}).get("steps", [])}
+    t.check("apply plan: mtu from 1500", steps.get(("mtu", "0000:01:10.0")) == ("1500", "1400"), steps)
+    t.check("apply plan: msix from 1", steps.get(("msix", "0000:01:10.6")) == ("1", "8"), steps)
+    perm = bytes.fromhex("525400123456")
+    t.check("apply plan: node_guid auto resolved",
+            steps.get(("node_guid", "0000:01:10.4"), (None, ""))[1] == guid_of_mac(mac_auto(perm, 2)),
+            steps)
+    with open(path, "w") as f:
+        f.write("[pf eth0]\nspoofchk = on\n[vf eth0 0]\nmtu = 9000\n")
+    rc, out, err = t.run(["apply", "--root", root, path, "--dry-run"])
+    t.check("apply: a configured mtu above the PF's is exit 2 at its place, naming both",
+            rc == 2 and "keys.conf:4:" in err and "9000" in err and "1500" in err,
+            f"rc={rc} {err}")
+    rc, out, err = t.run(["apply", "--root", root, path, "--check"])
+    t.check("apply --check: the same refusal", rc == 2 and "9000" in err, f"rc={rc} {err}")
+    with open(path, "w") as f:
+        f.write("[vf eth0 1]\nnode_guid = 1:2:3\n")
+    rc, out, err = t.run(["apply", "--root", root, path, "--dry-run"])
+    t.check("apply: a GUID of the wrong form is exit 2 at its place",
+            rc == 2 and "node_guid" in err and "1:2:3" in err and ":2:" in err, f"rc={rc} {err}")
+    t.check("apply with the new keys: the tree is unchanged", tree_digest(root) == before)
+
+
 def main():
     if t.binary_missing():
         return 1
@@ -385,6 +568,11 @@ def main():
             t.extract(IGB, d)
             fn(d)
         test_no_recording(x710)
+        keys = vf_keys_tree(tmp)
+        test_vf_keys_show(keys)
+        test_vf_keys_set(keys)
+        test_vf_keys_apply(keys, tmp)
+        test_vf_keys_check(keys)
     return t.summary()
 
 

@@ -837,6 +837,50 @@ static void fill_tx_only(struct nlmsghdr *nlh)
 	put_tx_rate(nlh, 50);
 }
 
+/* An InfiniBand VF's GUIDs (kernel >= 5.5 with ndo_get_vf_guid, mlx5 IPoIB). */
+static void fill_guids(struct nlmsghdr *nlh)
+{
+	struct ifla_vf_guid node = {.vf = 0, .guid = 0x0002c90300216e70ULL};
+	struct ifla_vf_guid port = {.vf = 0, .guid = 0x0002c90300216e78ULL};
+
+	put_mac(nlh, 0);
+	mnl_attr_put(nlh, IFLA_VF_IB_NODE_GUID, sizeof(node), &node);
+	mnl_attr_put(nlh, IFLA_VF_IB_PORT_GUID, sizeof(port), &port);
+}
+
+static void fill_short_guid(struct nlmsghdr *nlh)
+{
+	uint32_t half = 0;
+
+	put_mac(nlh, 0);
+	mnl_attr_put(nlh, IFLA_VF_IB_NODE_GUID, sizeof(half), &half);
+}
+
+static void test_ib_guids(void **state)
+{
+	struct link_vfs l;
+	size_t len;
+
+	(void)state;
+	len = build_custom(fill_guids, 1);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_int_equal(l.n_vfs, 1);
+	assert_true(l.vfs[0].has_node_guid && l.vfs[0].has_port_guid);
+	assert_true(l.vfs[0].node_guid == 0x0002c90300216e70ULL);
+	assert_true(l.vfs[0].port_guid == 0x0002c90300216e78ULL);
+	link_vfs_free(&l);
+	/* without them (every Ethernet VF): unknown, not zero */
+	len = build_custom(fill_rate_then_tx, 1);
+	assert_int_equal(parse_exact(msgbuf, len, &l, NULL), 0);
+	assert_false(l.vfs[0].has_node_guid || l.vfs[0].has_port_guid);
+	link_vfs_free(&l);
+	/* a GUID attribute too short to hold one: the entry is malformed */
+	len = build_custom(fill_short_guid, 1);
+	parse_exact(msgbuf, len, &l, NULL);
+	assert_true(l.n_vfs == 0 || !l.vfs[0].has_node_guid);
+	link_vfs_free(&l);
+}
+
 static void test_rate_precedence(void **state)
 {
 	void (*fills[])(struct nlmsghdr *) = {fill_rate_then_tx, fill_tx_then_rate};
@@ -1233,6 +1277,7 @@ int main(void)
 		cmocka_unit_test(test_absent_attributes),
 		cmocka_unit_test(test_vlan_list_8021ad),
 		cmocka_unit_test(test_rate_precedence),
+		cmocka_unit_test(test_ib_guids),
 		cmocka_unit_test(test_malformed_entry),
 		cmocka_unit_test(test_index_from_structs),
 		cmocka_unit_test(test_not_newlink),

@@ -202,6 +202,59 @@ static void test_build_u32_settings(void **state)
 	}
 }
 
+static void test_build_guid(void **state)
+{
+	uint32_t buf[RTNL_SETLINK_MSG_SIZE / 4];
+	struct rtnl_vf_set s = {
+		.attr = RTNL_VF_IB_PORT_GUID, .vf = 4, .guid = 0x525400fffe123456ULL};
+	const struct nlattr *a;
+	struct ifla_vf_guid g;
+
+	(void)state;
+	a = vf_attr_of(buf, build(buf, &s));
+	assert_int_equal(mnl_attr_get_type(a), IFLA_VF_IB_PORT_GUID);
+	assert_int_equal(mnl_attr_get_payload_len(a), sizeof(g));
+	memcpy(&g, mnl_attr_get_payload(a), sizeof(g));
+	assert_int_equal(g.vf, 4);
+	assert_true(g.guid == 0x525400fffe123456ULL);
+	assert_string_equal(rtnl_vf_attr_name(&s), "IFLA_VF_IB_PORT_GUID");
+	s.attr = RTNL_VF_IB_NODE_GUID;
+	a = vf_attr_of(buf, build(buf, &s));
+	assert_int_equal(mnl_attr_get_type(a), IFLA_VF_IB_NODE_GUID);
+	/* a request of another interface is not an IFLA_VF_* one */
+	s.attr = RTNL_VF_ATTR_COUNT;
+	assert_int_equal(rtnl_build_setvf(buf, sizeof(buf), TEST_SEQ, TEST_IFINDEX, &s),
+			 0);
+}
+
+/* IFLA_MTU on the link itself (a VF's netdev), not inside IFLA_VFINFO_LIST. */
+static void test_build_set_mtu(void **state)
+{
+	uint32_t buf[RTNL_SETLINK_MSG_SIZE / 4];
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct ifinfomsg *ifi;
+	const struct nlattr *a;
+	size_t len;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(rtnl_build_set_mtu(buf, 8, TEST_SEQ, 9, 1400), 0);
+	len = rtnl_build_set_mtu(buf, sizeof(buf), TEST_SEQ, 9, 1400);
+	assert_int_equal(len, nlh->nlmsg_len);
+	assert_int_equal(nlh->nlmsg_type, RTM_SETLINK);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(ifi->ifi_index, 9);
+	assert_int_equal(ifi->ifi_change, 0); /* no flag changes */
+	mnl_attr_for_each(a, nlh, sizeof(*ifi))
+	{
+		assert_int_equal(mnl_attr_get_type(a), IFLA_MTU);
+		assert_int_equal(mnl_attr_get_u32(a), 1400);
+		n++;
+	}
+	assert_int_equal(n, 1);
+}
+
 /* The whole message, byte for byte, as the kernel's policy expects it. */
 static void test_build_trust_bytes(void **state)
 {
@@ -536,6 +589,8 @@ int main(void)
 		cmocka_unit_test(test_build_rate),
 		cmocka_unit_test(test_build_u32_settings),
 		cmocka_unit_test(test_build_trust_bytes),
+		cmocka_unit_test(test_build_guid),
+		cmocka_unit_test(test_build_set_mtu),
 		cmocka_unit_test(test_build_limits),
 		cmocka_unit_test(test_build_link_up),
 		cmocka_unit_test(test_ack_plain),

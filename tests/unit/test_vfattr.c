@@ -75,10 +75,12 @@ static void test_keys(void **state)
 
 static void test_parse_values(void **state)
 {
-	struct vf_settings s = SETTINGS(
-		"mac", "02:AB:cd:00:00:01", "vlan", "4095", "qos", "7", "proto",
-		"802.1AD", "min_tx_rate", "0", "max_tx_rate", "4294967295", "spoofchk",
-		"off", "trust", "Yes", "state", "disable", "query_rss", "1");
+	struct vf_settings s =
+		SETTINGS("mac", "02:AB:cd:00:00:01", "vlan", "4095", "qos", "7", "proto",
+			 "802.1AD", "min_tx_rate", "0", "max_tx_rate", "4294967295",
+			 "spoofchk", "off", "trust", "Yes", "state", "disable",
+			 "query_rss", "1", "node_guid", "00:02:C9:03:00:21:6e:70",
+			 "port_guid", "auto", "mtu", "9000", "msix", "8");
 	const uint8_t mac[6] = {0x02, 0xab, 0xcd, 0x00, 0x00, 0x01};
 
 	(void)state;
@@ -94,6 +96,11 @@ static void test_parse_values(void **state)
 	assert_true(s.trust);
 	assert_int_equal(s.state, VF_LINK_STATE_DISABLE);
 	assert_true(s.query_rss);
+	assert_false(s.node_guid_auto);
+	assert_true(s.node_guid == 0x0002c90300216e70ULL);
+	assert_true(s.port_guid_auto);
+	assert_int_equal(s.mtu, 9000);
+	assert_int_equal(s.msix, 8);
 
 	s = SETTINGS("mac", "auto", "proto", "802.1q", "state", "ENABLE");
 	assert_true(s.mac_auto);
@@ -448,18 +455,66 @@ static const struct vf_info cur_vf = {
 	.link_state = 0,
 };
 
+/* node_guid/port_guid auto: the VF's mac auto widened with ff:fe, documented. */
+static void test_guid_auto(void **state)
+{
+	struct vf_settings s = SETTINGS("node_guid", "auto", "port_guid", "auto", "mtu",
+					"1400", "msix", "4");
+	const uint8_t auto_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+	struct rtnl_vf_set rq[VF_ATTR_COUNT];
+	char buf[32];
+	uint8_t mac[6];
+
+	(void)state;
+	assert_true(vf_guid_auto(auto_mac) == 0x525400fffe123456ULL);
+	assert_true(vf_guid_auto(NULL) == 0);
+	assert_true(vf_settings_want_auto(&s));
+	assert_int_equal(vf_settings_plan(&s, 3, NULL, auto_mac, rq), 4);
+	assert_int_equal(rq[0].attr, RTNL_VF_IB_NODE_GUID);
+	assert_int_equal(rq[1].attr, RTNL_VF_IB_PORT_GUID);
+	assert_true(rq[0].guid == 0x525400fffe123456ULL);
+	assert_true(rq[1].guid == rq[0].guid);
+	assert_int_equal(rq[2].attr, VF_ATTR_MTU);
+	assert_int_equal(rq[2].value, 1400);
+	assert_int_equal(rq[3].attr, VF_ATTR_MSIX);
+	assert_int_equal(rq[3].value, 4);
+	assert_int_equal(rq[3].vf, 3);
+	assert_string_equal(vf_request_name(&rq[0]), "IFLA_VF_IB_NODE_GUID");
+	assert_string_equal(vf_request_name(&rq[2]), "IFLA_MTU");
+	assert_string_equal(vf_request_name(&rq[3]), "sriov_vf_msix_count");
+	vf_key_format(VF_KEY_NODE_GUID, &rq[0], buf, sizeof(buf));
+	assert_string_equal(buf, "52:54:00:ff:fe:12:34:56");
+	vf_key_format(VF_KEY_MTU, &rq[0], buf, sizeof(buf));
+	assert_string_equal(buf, ""); /* not the request of mtu */
+	/* stable: the same PF MAC and index give the same GUID, another index not */
+	vf_mac_auto((const uint8_t[6]){0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc}, 7, mac);
+	assert_true(vf_guid_auto(mac) == vf_guid_auto(mac));
+	{
+		uint8_t other[6];
+
+		vf_mac_auto((const uint8_t[6]){0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc}, 8,
+			    other);
+		assert_true(vf_guid_auto(mac) != vf_guid_auto(other));
+	}
+	/* without the auto MAC, the wanted value stays "auto" */
+	vf_key_format_want(VF_KEY_PORT_GUID, &s, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "auto");
+	vf_key_format_want(VF_KEY_PORT_GUID, &s, auto_mac, buf, sizeof(buf));
+	assert_string_equal(buf, "52:54:00:ff:fe:12:34:56");
+}
+
 static void test_plan_order_and_values(void **state)
 {
 	struct vf_settings s =
 		SETTINGS("query_rss", "on", "state", "disable", "trust", "on", "spoofchk",
 			 "off", "max_tx_rate", "100", "qos", "5", "mac", "auto");
 	const uint8_t auto_mac[6] = {0x52, 1, 2, 3, 4, 5};
-	struct rtnl_vf_set rq[RTNL_VF_ATTR_COUNT];
+	struct rtnl_vf_set rq[VF_ATTR_COUNT];
 	size_t n;
 
 	(void)state;
 	n = vf_settings_plan(&s, 2, &cur_vf, auto_mac, rq);
-	assert_int_equal(n, RTNL_VF_ATTR_COUNT);
+	assert_int_equal(n, RTNL_VF_RSS_QUERY_EN + 1);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(rq[i].attr, i);
 		assert_int_equal(rq[i].vf, 2);
@@ -482,7 +537,7 @@ static void test_plan_order_and_values(void **state)
 static void test_plan_vlan_and_rate_parts(void **state)
 {
 	struct vf_info ad = cur_vf;
-	struct rtnl_vf_set rq[RTNL_VF_ATTR_COUNT];
+	struct rtnl_vf_set rq[VF_ATTR_COUNT];
 	struct vf_settings s = SETTINGS("vlan", "7");
 
 	(void)state;
@@ -546,7 +601,7 @@ static void test_key_format(void **state)
 	vf_key_format(VF_KEY_MAX_TX_RATE, &r, buf, sizeof(buf));
 	assert_string_equal(buf, "2");
 	for (int k = 0; k < VF_KEY_COUNT; k++)
-		assert_true(vf_key_attr((enum vf_key)k) < RTNL_VF_ATTR_COUNT);
+		assert_true(vf_key_attr((enum vf_key)k) < VF_ATTR_COUNT);
 	/* values outside the enums: "?" */
 	v.vlan_proto = 0;
 	vf_key_format(VF_KEY_PROTO, &v, buf, sizeof(buf));
@@ -658,6 +713,15 @@ static void test_explain(void **state)
 	assert_string_equal(e.msg, "Operation not supported: VF RSS query not supported");
 	assert_non_null(strstr(e.hint, "does not support"));
 
+	r.req.attr = RTNL_VF_IB_NODE_GUID;
+	r.ack.msg[0] = '\0';
+	vf_set_explain(&r, "eth0", true, &e);
+	assert_non_null(strstr(e.hint, "only InfiniBand VFs take GUIDs"));
+	r.req.attr = VF_ATTR_MTU;
+	r.ack.error = -EINVAL;
+	vf_set_explain(&r, "eth0", true, &e);
+	assert_non_null(strstr(e.hint, "maxmtu"));
+
 	r.req.attr = RTNL_VF_VLAN;
 	r.ack.error = -EPROTONOSUPPORT;
 	r.ack.msg[0] = '\0';
@@ -699,6 +763,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pf_locate, tree_setup,
 						tree_teardown),
 		cmocka_unit_test(test_plan_order_and_values),
+		cmocka_unit_test(test_guid_auto),
 		cmocka_unit_test(test_plan_vlan_and_rate_parts),
 		cmocka_unit_test(test_key_format),
 		cmocka_unit_test(test_value_names),

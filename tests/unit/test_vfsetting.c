@@ -34,8 +34,12 @@ static size_t good_values(int k, char out[8][32])
 		snprintf(out[n++], 32, "02:00:00:00:00:05");
 		snprintf(out[n++], 32, "52:54:00:ab:cd:ef");
 		break;
+	case VF_VAL_GUID:
+		snprintf(out[n++], 32, "00:02:c9:03:00:21:6e:70");
+		snprintf(out[n++], 32, "ff:ff:ff:ff:ff:ff:ff:ff");
+		break;
 	case VF_VAL_UINT:
-		snprintf(out[n++], 32, "0");
+		snprintf(out[n++], 32, "%u", row->min);
 		snprintf(out[n++], 32, "%u", row->max / 2);
 		snprintf(out[n++], 32, "%u", row->max);
 		break;
@@ -62,8 +66,15 @@ static void test_rows_complete(void **state)
 		assert_non_null(row->conf_name);
 		assert_true(row->help && strlen(row->help) > 5 && strlen(row->help) < 56);
 		assert_true(row->doc && strlen(row->doc) > 10);
-		assert_int_equal(row->iface, VF_IFACE_RTNL);
-		assert_true(row->attr < RTNL_VF_ATTR_COUNT);
+		/* the request names its interface; rtnetlink's are IFLA_VF_* */
+		assert_true(row->attr < VF_ATTR_COUNT);
+		assert_int_equal(row->iface, vf_attr_iface(row->attr));
+		assert_int_equal(row->iface == VF_IFACE_RTNL,
+				 row->attr < RTNL_VF_ATTR_COUNT);
+		assert_true(row->min <= row->max);
+		/* auto: the MAC and GUID rows, and only they */
+		assert_int_equal(row->auto_flag.size != 0,
+				 row->type == VF_VAL_MAC || row->type == VF_VAL_GUID);
 		/* igb takes a rate only with carrier: apply waits, pf_up auto */
 		assert_int_equal(row->needs_carrier, row->attr == RTNL_VF_RATE);
 		if (row->type == VF_VAL_ENUM)
@@ -72,6 +83,11 @@ static void test_rows_complete(void **state)
 			assert_int_equal(row->want.size, 6);
 			assert_int_equal(row->req.size, 6);
 			assert_int_equal(row->cur.size, 6);
+		}
+		if (row->type == VF_VAL_GUID) {
+			assert_int_equal(row->want.size, 8);
+			assert_int_equal(row->req.size, 8);
+			assert_int_equal(row->cur.size, 8);
 		}
 		/* no two rows share a name */
 		for (int o = 0; o < k; o++) {
@@ -134,9 +150,11 @@ static void test_key_lists(void **state)
 	vf_key_list(false, cli, sizeof(cli));
 	vf_key_list(true, conf, sizeof(conf));
 	assert_string_equal(cli, "mac, vlan, qos, proto, min_tx_rate, max_tx_rate, "
-				 "spoofchk, trust, state, query_rss");
+				 "spoofchk, trust, state, query_rss, node_guid, "
+				 "port_guid, mtu, msix");
 	assert_string_equal(conf, "mac, vlan, qos, vlan_proto, min_tx_rate, "
-				  "max_tx_rate, spoofchk, trust, link_state, query_rss");
+				  "max_tx_rate, spoofchk, trust, link_state, query_rss, "
+				  "node_guid, port_guid, mtu, msix");
 	vf_key_values(VF_KEY_VLAN, cli, sizeof(cli));
 	assert_string_equal(cli, "0-4095");
 	vf_key_values(VF_KEY_STATE, cli, sizeof(cli));
@@ -153,6 +171,14 @@ static void test_key_lists(void **state)
 	assert_string_equal(cli, "auto|enable|disable");
 	vf_key_syntax(VF_KEY_QOS, cli, sizeof(cli));
 	assert_string_equal(cli, "0-7");
+	vf_key_syntax(VF_KEY_MTU, cli, sizeof(cli));
+	assert_string_equal(cli, "68-65535");
+	vf_key_values(VF_KEY_MSIX, cli, sizeof(cli));
+	assert_string_equal(cli, "1-2048");
+	vf_key_syntax(VF_KEY_NODE_GUID, cli, sizeof(cli));
+	assert_string_equal(cli, "GUID|auto");
+	vf_key_values(VF_KEY_PORT_GUID, cli, sizeof(cli));
+	assert_string_equal(cli, "xx:xx:xx:xx:xx:xx:xx:xx or auto");
 }
 
 /* Every good value parses, formats back to itself, and compares equal. */
@@ -232,6 +258,18 @@ static void test_bad_values(void **state)
 			expect_bad(k, big, -ERANGE);
 			expect_bad(k, "-1", -EINVAL);
 			expect_bad(k, "1.5", -EINVAL);
+			if (row->min) {
+				snprintf(big, sizeof(big), "%u", row->min - 1);
+				expect_bad(k, big, -ERANGE);
+			}
+			break;
+		case VF_VAL_GUID:
+			expect_bad(k, "00:02:c9:03:00:21:6e", -EINVAL); /* 7 bytes */
+			expect_bad(k, "00:02:c9:03:00:21:6e:70:01", -EINVAL); /* 9 */
+			expect_bad(k, "00-02-c9-03-00-21-6e-70", -EINVAL);
+			expect_bad(k, "0002c903:00216e70:0000000", -EINVAL);
+			expect_bad(k, "00:02:c9:03:00:21:6e:7g", -EINVAL);
+			expect_bad(k, "02:00:00:00:00:05", -EINVAL); /* a MAC */
 			break;
 		case VF_VAL_MAC:
 			expect_bad(k, "01:00:5e:00:00:01", -EINVAL); /* multicast */
@@ -296,10 +334,30 @@ static void test_current(void **state)
 		.trust = 0,
 		.query_rss = 1,
 		.link_state = VF_LINK_STATE_DISABLE,
+		.has_node_guid = true,
+		.node_guid = 0x0002c90300216e70ULL,
+		.has_port_guid = true,
+		.port_guid = 0xfe,
+		.has_mtu = true,
+		.mtu = 9000,
+		.has_msix = true,
+		.msix_count = 0,
 	};
 	static const char *const want[VF_KEY_COUNT] = {
-		"02:00:00:00:00:09", "100", "3", "802.1Q", "10", "500", "on", "off",
-		"disable",	     "on",
+		"02:00:00:00:00:09",
+		"100",
+		"3",
+		"802.1Q",
+		"10",
+		"500",
+		"on",
+		"off",
+		"disable",
+		"on",
+		"00:02:c9:03:00:21:6e:70",
+		"00:00:00:00:00:00:00:fe",
+		"9000",
+		"0",
 	};
 	struct vf_info unknown = {
 		.spoofchk = -1, .trust = -1, .query_rss = -1, .link_state = -1};

@@ -544,6 +544,11 @@ def check_pf(c, w, addr, pf, vvv, vmm, sysfs, iplinks):
         vnd = get(vf, 'netdevs')
         c.eq(vw + ' netdevs', sorted(vs['net']),
              sorted(vnd) if isinstance(vnd, list) else vnd)
+        # the VF's own netdev's MTU, as ip sees it (null without a netdev)
+        ipl = [link for link in iplinks if sorted(vs['net'])[:1] == [link.get('ifname')]]
+        c.eq(vw + ' mtu (ip -j link show)', ipl[0].get('mtu') if ipl else None, get(vf, 'mtu'))
+        # igb and QEMU's NVMe cannot set VFs' MSI-X vectors: not read
+        c.eq(vw + ' msix (PF cannot set it)', None, get(vf, 'msix'))
         vi = vfinfo.get(i)
         if vi is None:
             # no PF netdev (NVMe): the kernel gives no rtnetlink VF settings

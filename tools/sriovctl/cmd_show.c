@@ -162,6 +162,7 @@ static struct json_object *pf_json(const struct inventory *inv, const struct pf 
 	ADD(o, "total_vfs", json_int_or_null(pf->total_vfs));
 	ADD(o, "num_vfs", json_int_or_null(pf->num_vfs));
 	ADD(o, "drivers_autoprobe", json_tristate(pf->drivers_autoprobe));
+	ADD(o, "sriov_vf_total_msix", json_int_or_null(pf->vf_total_msix));
 	ADD(o, "vf_list_truncated", json_object_new_boolean(pf->vf_list_truncated));
 	ADD(o, "used_by", fn_users_json(&pf->users));
 	ADD(o, "devlink", devlink_view_pf_json(dl));
@@ -309,6 +310,9 @@ static void pf_header_text(const struct inventory *inv, const struct pf *pf)
 	       pf->drivers_autoprobe < 0 ? "?"
 	       : pf->drivers_autoprobe	 ? "on"
 					 : "off");
+	if (pf->vf_total_msix > 0)
+		printf("  VF MSI-X:  %d vectors to share out (sriov_vf_total_msix)\n",
+		       pf->vf_total_msix);
 }
 
 static void show_text(const struct inventory *inv, const struct selection *sel,

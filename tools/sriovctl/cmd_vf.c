@@ -468,7 +468,7 @@ static struct json_object *row_json(const struct vf_set_op *op, const struct row
 	ADD(o, "vf", json_object_new_int((int)r->req.vf));
 	ADD(o, "key", json_object_new_string(vf_key_name(row->key)));
 	ADD(o, "value", key_json(row->key, &r->req));
-	ADD(o, "attribute", json_object_new_string(rtnl_vf_attr_name(&r->req)));
+	ADD(o, "attribute", json_object_new_string(vf_request_name(&r->req)));
 	ADD(o, "ok", op->sent ? json_object_new_boolean(!row->failed) : NULL);
 	ADD(o, "error",
 	    row->failed ? json_object_new_string(refused ? strerror(-r->ack.error)
@@ -519,7 +519,7 @@ static void row_print(const struct set_job *j, const struct row *row, void *ctx)
 
 	(void)ctx;
 	printf("vf %u %s %s", r->req.vf, vf_key_name(row->key), row->value);
-	if (row->key == VF_KEY_MAC && j->op.s.mac_auto)
+	if (vf_key_is_auto(row->key, &j->op.s))
 		printf(" (auto)");
 	if (!row->failed) {
 		printf(": ok\n");
@@ -555,7 +555,7 @@ static struct json_object *requests_json(const struct vf_set_op *op)
 		struct json_object *o = json_object_new_object();
 
 		ADD(o, "vf", json_object_new_int((int)s->vf));
-		ADD(o, "attribute", json_object_new_string(rtnl_vf_attr_name(s)));
+		ADD(o, "attribute", json_object_new_string(vf_request_name(s)));
 		for (int k = 0; k < VF_KEY_COUNT; k++)
 			if (vf_key_attr((enum vf_key)k) == s->attr)
 				ADD(o, vf_key_name((enum vf_key)k),
@@ -603,7 +603,7 @@ static size_t output_json(const struct set_job *j)
 	ADD(root, "ifindex", json_object_new_int(op->ifindex));
 	ADD(root, "dry_run", json_object_new_boolean(j->opts.dry_run));
 	ADD(root, "pf_up", pf_up_json(j));
-	if (op->s.mac_auto) {
+	if (op->auto_mac.known) {
 		vf_mac_format(op->auto_mac.perm, perm);
 		ADD(root, "perm_mac", json_object_new_string(perm));
 	}
@@ -620,17 +620,40 @@ static void print_perm_source(const struct vf_set_op *op)
 {
 	char perm[VF_MAC_STRLEN];
 
-	if (!op->s.mac_auto)
+	if (!op->auto_mac.known)
 		return;
 	vf_mac_format(op->auto_mac.perm, perm);
-	printf("mac auto: from %s's permanent MAC %s (%s) and the VF index\n", op->ifname,
-	       perm, op->auto_mac.source);
+	printf("%s auto: from %s's permanent MAC %s (%s) and the VF index\n",
+	       vf_settings_has(&op->s, VF_KEY_MAC) && op->s.mac_auto ? "mac" : "guid",
+	       op->ifname, perm, op->auto_mac.source);
+}
+
+/* One request as the dry run shows it: where it goes, and what it carries. */
+static void print_request(const struct vf_set_op *op, const struct rtnl_vf_set *s)
+{
+	const struct vf_fn *fn = s->vf < op->n_fns ? &op->fns[s->vf] : NULL;
+	char text[128];
+
+	format_request(s, text, sizeof(text));
+	switch (vf_attr_iface(s->attr)) {
+	case VF_IFACE_VF_NETDEV:
+		printf("  RTM_SETLINK %s (VF %u's netdev) %s: %s\n",
+		       fn && fn->ifname[0] ? fn->ifname : "?", s->vf, vf_request_name(s),
+		       text);
+		break;
+	case VF_IFACE_SYSFS:
+		printf("  write %s/%s (VF %u): %s\n", fn && fn->addr[0] ? fn->addr : "?",
+		       vf_request_name(s), s->vf, text);
+		break;
+	default:
+		printf("  RTM_SETLINK vf %u %s: %s\n", s->vf, vf_request_name(s), text);
+		break;
+	}
 }
 
 static void print_dry_run(const struct set_job *j)
 {
 	const struct vf_set_op *op = &j->op;
-	char text[128];
 
 	printf("dry run: nothing is sent. %s (%s, ifindex %d) would get:\n", op->ifname,
 	       op->pf_addr, op->ifindex);
@@ -639,11 +662,8 @@ static void print_dry_run(const struct set_job *j)
 		       op->ifname, VF_SET_PF_UP_WAIT_MS / 1000);
 	else if (j->opts.pf_up)
 		printf("  (%s is up already: no --pf-up request)\n", op->ifname);
-	for (size_t i = 0; i < op->n_res; i++) {
-		format_request(&op->res[i].req, text, sizeof(text));
-		printf("  RTM_SETLINK vf %u %s: %s\n", op->res[i].req.vf,
-		       rtnl_vf_attr_name(&op->res[i].req), text);
-	}
+	for (size_t i = 0; i < op->n_res; i++)
+		print_request(op, &op->res[i].req);
 	print_perm_source(op);
 }
 

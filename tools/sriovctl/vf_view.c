@@ -45,8 +45,8 @@ static void settings_json(struct json_object *o, const struct vf *vf)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
 		struct vf_value v;
-		bool known =
-			vf->has_info && vf_key_current((enum vf_key)k, &vf->info, 0, &v);
+		bool known = vf_key_readable((enum vf_key)k, vf->has_info) &&
+			     vf_key_current((enum vf_key)k, &vf->info, 0, &v);
 
 		ADD(o, vf_setting_of((enum vf_key)k)->conf_name,
 		    known ? vf_value_json((enum vf_key)k, &v) : NULL);
@@ -127,6 +127,28 @@ static void format_rate(char *buf, size_t size, const struct vf *vf)
 		snprintf(buf, size, "%u/%u", vf->info.min_tx_rate, vf->info.max_tx_rate);
 }
 
+/* The settings beyond the table's columns, when known: "mtu 1500, msix 4, node_guid ...".
+ */
+static void vf_extra_print(FILE *out, const struct vf *vf)
+{
+	static const enum vf_key keys[] = {VF_KEY_MTU, VF_KEY_MSIX, VF_KEY_NODE_GUID,
+					   VF_KEY_PORT_GUID};
+	const char *sep = "         ";
+	char text[32];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!vf_key_readable(keys[i], vf->has_info))
+			continue;
+		vf_key_format_current(keys[i], &vf->info, text, sizeof(text));
+		if (!text[0])
+			continue;
+		fprintf(out, "%s%s %s", sep, vf_key_name(keys[i]), text);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		fputc('\n', out);
+}
+
 static void vf_row(FILE *out, const struct vf *vf)
 {
 	char idx[12], mac[VF_MAC_STRLEN], vlan[24], rate[24], group[16];
@@ -152,6 +174,7 @@ static void vf_row(FILE *out, const struct vf *vf)
 			"%s\n",
 			vf->index, vf->addr_str, predicted);
 	}
+	vf_extra_print(out, vf);
 	fn_users_print(out, &vf->users, "         in use: ");
 }
 

@@ -141,6 +141,25 @@ section restore/run "$S" restore --json
 snap restored
 section restore/again "$S" restore --json
 
+# --- 6b. mtu of the VFs' own netdevs (igbvf), msix refused (igb has none) ------------
+for n in "$IGB"/virtfn0/net/*; do VF0NET="${n##*/}"; done
+for n in "$IGB"/virtfn1/net/*; do VF1NET="${n##*/}"; done
+section mtu/pf "$IP" -j link show dev "$PFDEV"
+section mtu/set "$S" vf "$PFDEV/0" set mtu 1400 --json
+section mtu/vf0 "$IP" -j link show dev "$VF0NET"
+section mtu/above "$S" vf "$PFDEV/0" set mtu 9000
+section mtu/vf0-above "$IP" -j link show dev "$VF0NET"
+section mtu/show "$S" vf "$PFDEV/0-1" show --json
+printf '[vf %s 1]\nmtu = 1300\n' "$PFDEV" >/tmp/m.conf
+chmod 600 /tmp/m.conf
+section mtu/apply "$S" apply /tmp/m.conf --json
+section mtu/vf1 "$IP" -j link show dev "$VF1NET"
+section mtu/check "$S" apply /tmp/m.conf --check --json
+section mtu/restore "$S" restore --json
+section mtu/vf1-restored "$IP" -j link show dev "$VF1NET"
+section msix/total cat "$IGB/sriov_vf_total_msix"
+section msix/set "$S" vf "$PFDEV/0" set msix 2
+
 # --- 7. the host's configuration, kept for the second boot ------------------------------
 cp /tmp/c.conf /etc/sriovctl.conf
 chmod 600 /etc/sriovctl.conf
