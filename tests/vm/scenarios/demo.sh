@@ -92,8 +92,8 @@ demo_cmd after/show-json "$S" show "$PF" --json
 demo_cmd after/lspci-xxxx --as "lspci -xxxx -s $PF >/tmp/pf.txt" dump_config "$PF"
 demo_cmd after/decode "$S" decode /tmp/pf.txt
 
-heading "Give VF 2 back to its driver, then turn SR-IOV off"
-demo_cmd end/bind-default "$S" bind "$VF2" default
+heading "The VM is gone: reset VF 2 (clean settings, its own driver), then turn SR-IOV off"
+demo_cmd end/reset "$S" vf "$PFDEV/2" reset
 demo_cmd end/disable "$S" disable "$PFDEV"
 demo_cmd end/disable-nvme "$S" disable "${NVME##*/}"
 heading "Declarative: the shipped example configuration, applied"
