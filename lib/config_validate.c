@@ -186,7 +186,7 @@ static void section_ref(struct validation *v, size_t raw_section, struct section
 static void unknown_key(struct validation *v, const struct cfg_raw_entry *en,
 			const struct section_ref *s)
 {
-	char hint[96], keys[200];
+	char hint[96], keys[VF_KEY_LIST_SIZE];
 
 	cfg_key_suggest(s->kind, en->key, hint, sizeof(hint));
 	if (hint[0]) {

@@ -56,7 +56,7 @@ int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
 	bool both_rates = vf_settings_has(s, VF_KEY_MIN_TX_RATE) &&
 			  vf_settings_has(s, VF_KEY_MAX_TX_RATE);
 
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
 
 	vf_key_list(false, keys, sizeof(keys));
 	if (!s->given)

@@ -342,7 +342,7 @@ struct set_job {
 static int parse_pairs(struct cli *cli, struct vf_settings *s, char **kv, int n_kv)
 {
 	struct sriov_err err;
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
 
 	sriov_err_clear(&err);
 	vf_key_list(false, keys, sizeof(keys));
@@ -416,8 +416,8 @@ struct row {
 	const struct vf_set_result *r;
 	enum vf_key key;
 	bool failed;
-	char value[32];
-	char seen[32]; /* read back, when it differs */
+	char value[VF_VALUE_STRLEN];
+	char seen[VF_VALUE_STRLEN]; /* read back, when it differs */
 	struct sriov_err err;
 };
 
@@ -534,7 +534,7 @@ static void row_print(const struct set_job *j, const struct row *row, void *ctx)
 static void format_request(const struct rtnl_vf_set *s, char *buf, size_t size)
 {
 	size_t len = 0;
-	char v[32];
+	char v[VF_VALUE_STRLEN];
 
 	buf[0] = '\0';
 	for (int k = 0; k < VF_KEY_COUNT && len < size; k++) {
