@@ -119,7 +119,7 @@ void vf_info_devlink_fill(const struct devlink_state *s, unsigned int index,
 	const struct devlink_rate *rate;
 
 	clear_devlink_values(vi);
-	if (!p)
+	if (!p || !s->has_eswitch || s->eswitch.mode != DL_ESWITCH_SWITCHDEV)
 		return;
 	vi->has_dl_port = true;
 	fill_function(p, vi);

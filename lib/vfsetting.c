@@ -417,6 +417,25 @@ bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s)
 	       auto_get(&table[key], s);
 }
 
+const struct vf_rate_pair vf_rate_pairs[VF_RATE_PAIRS] = {
+	{VF_KEY_MIN_TX_RATE, VF_KEY_MAX_TX_RATE},
+	{VF_KEY_TX_SHARE, VF_KEY_TX_MAX},
+};
+
+bool vf_rate_pair_conflicts(const struct vf_rate_pair *p, const struct vf_settings *s,
+			    uint32_t *low, uint32_t *high)
+{
+	struct vf_value lo, hi;
+
+	if (!vf_settings_has(s, p->low) || !vf_settings_has(s, p->high))
+		return false;
+	vf_key_want(p->low, s, NULL, &lo);
+	vf_key_want(p->high, s, NULL, &hi);
+	*low = lo.u;
+	*high = hi.u;
+	return hi.u && lo.u > hi.u;
+}
+
 bool vf_settings_use_iface(const struct vf_settings *s, enum vf_iface iface)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++)

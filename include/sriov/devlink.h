@@ -222,7 +222,9 @@ int sriov_devlink_read(struct sriov_root *r, struct devlink_nl *dl, const char *
  * The devlink values of VF index (its pcivf port's function, its rate leaf:
  * Mbit/s, bytes/s rounded down) into vi's has_dl_rate .. fn_migratable, the
  * current values of the devlink rows of the VF settings table (vfsetting.h).
- * Cleared first: all unknown when s has no port for the VF.
+ * Cleared first: all unknown (has_dl_port false) when s has no port for the
+ * VF or its eswitch is not in switchdev mode (ice lists VF ports in legacy
+ * mode too, but they take no rate or function settings there).
  */
 void vf_info_devlink_fill(const struct devlink_state *s, unsigned int index,
 			  struct vf_info *vi);

@@ -85,6 +85,20 @@ struct vf_settings {
 	bool migratable;
 };
 
+/*
+ * The rate pairs: the first (a guaranteed rate) may not be above the second
+ * (a limit) when that is not 0. min_tx_rate/max_tx_rate, tx_share/tx_max.
+ */
+struct vf_rate_pair {
+	enum vf_key low, high;
+};
+#define VF_RATE_PAIRS 2
+extern const struct vf_rate_pair vf_rate_pairs[VF_RATE_PAIRS];
+
+/* The pair's values in s contradict each other (both given, low > high > 0). */
+bool vf_rate_pair_conflicts(const struct vf_rate_pair *p, const struct vf_settings *s,
+			    uint32_t *low, uint32_t *high);
+
 /* Some key given takes its value from "mac auto" (mac, node_guid, port_guid auto). */
 bool vf_settings_want_auto(const struct vf_settings *s);
 
