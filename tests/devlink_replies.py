@@ -165,8 +165,10 @@ def rate_node(bus, dev, name, share=0, tx_max=0):
         u64(A_TX_SHARE, share), u64(A_TX_MAX, tx_max)], flags=NLM_F_MULTI)
 
 
-def mlx5(address, num_vfs, bus="pci"):
-    """A ConnectX PF in switchdev mode (see the module's docstring)."""
+def mlx5(address, num_vfs, bus="pci", group=True):
+    """A ConnectX PF in switchdev mode (see the module's docstring); group
+    False: no rate node, VF 1's leaf without parent (the kernel changes the
+    eswitch mode only without rate nodes)."""
     run = [instance(bus, address), eswitch(bus, address, 1, inline=0, encap=1),
            physical_port(bus, address, 65535, "enp3s0f0np0", 4)]
     for vf in range(num_vfs):
@@ -175,10 +177,12 @@ def mlx5(address, num_vfs, bus="pci"):
                            ifindex=20 + vf,
                            function=fn_attrs(mac, roce=True, migratable=False)))
     run.append(done())
-    run.append(rate_node(bus, address, "group1", tx_max=1000 * MBIT))
+    if group:
+        run.append(rate_node(bus, address, "group1", tx_max=1000 * MBIT))
     for vf in range(num_vfs):
         if vf == 1:
-            run.append(rate_leaf(bus, address, 1 + vf, 10 * MBIT, 100 * MBIT, "group1"))
+            run.append(rate_leaf(bus, address, 1 + vf, 10 * MBIT, 100 * MBIT,
+                                 "group1" if group else None))
         else:
             run.append(rate_leaf(bus, address, 1 + vf))
     run.append(done())
