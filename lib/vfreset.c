@@ -249,6 +249,16 @@ static bool is_devlink_row(enum vf_key key)
 	return i == VF_IFACE_DEVLINK_RATE || i == VF_IFACE_DEVLINK_FN;
 }
 
+/*
+ * In switchdev mode the VF's rtnetlink rates are its devlink rate leaf
+ * (mlx5 and netdevsim report the leaf as IFLA_VF_RATE; netdevsim refuses
+ * ndo_set_vf_rate there): tx_share and tx_max reset them.
+ */
+static bool rate_is_devlinks(enum vf_key key, const struct vf *vf)
+{
+	return vf_setting_of(key)->attr == RTNL_VF_RATE && vf->info.has_dl_rate;
+}
+
 /* A step for every setting whose current value is not its clean value. */
 static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 {
@@ -264,7 +274,8 @@ static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 		struct vf_value clean, cur;
 
 		if (!vf_reset_value(key, &conf.s, mac, &clean) ||
-		    (is_devlink_row(key) && !vf->info.has_dl_port))
+		    (is_devlink_row(key) && !vf->info.has_dl_port) ||
+		    rate_is_devlinks(key, vf))
 			continue;
 		/*
 		 * unreported: the value to put back would be unknown, leave it. A
@@ -288,6 +299,8 @@ static int plan_vf_driver(struct reset_job *j, const struct vf *vf)
 	char override[PLAN_VALUE_MAX];
 	struct plan_step *s;
 
+	if (!vf->addr_str[0]) /* a netdevsim VF: no PCI function to bind */
+		return 0;
 	plan_read_override(j->r, vf->addr_str, override, sizeof(override));
 	if (!override[0] && vf->driver[0])
 		return 0;

@@ -88,6 +88,8 @@ section devkeys/restore sriovctl_cmd restore
 section devkeys/restore-rates "$DEVLINK" -j port function rate show
 # the kernel refuses a mode change while rate nodes exist
 section devkeys/pf-set-legacy sriovctl_cmd pf netdevsim10 set eswitch legacy
+section devkeys/detach sriovctl_cmd vf netdevsim10/all set rate_group none tx_max 0 tx_share 0
+section devkeys/detach-rates "$DEVLINK" -j port function rate show
 run "$DEVLINK" port function rate del "$D/grp1"
 run "$DEVLINK" port function rate del "$D/grp2"
 run "$DEVLINK" dev eswitch set "$D" mode legacy
