@@ -425,10 +425,35 @@ static struct vf_info *info_get(struct link_vfs *l, unsigned int index)
 	return vi;
 }
 
-/* The VFs set: those selected, or (one VF, vf_set_plan_one()) the last entry. */
-static bool fn_wanted(const struct vf_set_op *op, size_t i)
+/* The VFs set: those selected, or (one VF, vf_set_plan_one()) the last of n. */
+static bool vf_wanted(const struct vf_set_op *op, size_t i, size_t n)
 {
-	return op->sel ? i < op->count && op->sel[i] : i + 1 == op->n_fns;
+	return op->sel ? i < op->count && op->sel[i] : i + 1 == n;
+}
+
+/* Calls read for each VF set (of n, by index) with its entry of op->cur. */
+static int read_each_vf(struct sriov_root *r, struct vf_set_op *op, size_t n,
+			void (*read)(struct sriov_root *r, struct vf_set_op *op,
+				     unsigned int index, struct vf_info *vi),
+			struct sriov_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vf_info *vi;
+
+		if (!vf_wanted(op, i, n))
+			continue;
+		vi = info_get(&op->cur, (unsigned int)i);
+		if (!vi)
+			return sriov_err_set(e, -ENOMEM, "out of memory");
+		read(r, op, (unsigned int)i, vi);
+	}
+	return 0;
+}
+
+static void read_function(struct sriov_root *r, struct vf_set_op *op, unsigned int index,
+			  struct vf_info *vi)
+{
+	vf_fn_read(r, op->pf_pci, index, msix_settable(op), &op->fns[index], vi);
 }
 
 /*
@@ -445,18 +470,7 @@ static int read_functions(struct sriov_root *r, struct vf_set_op *op, size_t n,
 	if (!op->fns)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
 	vf_fn_pf_read(r, op->pf_pci, op->ifname, &op->pf_bounds);
-	for (size_t i = 0; i < n; i++) {
-		struct vf_info *vi;
-
-		if (!fn_wanted(op, i))
-			continue;
-		vi = info_get(&op->cur, (unsigned int)i);
-		if (!vi)
-			return sriov_err_set(e, -ENOMEM, "out of memory");
-		vf_fn_read(r, op->pf_pci, (unsigned int)i, msix_settable(op), &op->fns[i],
-			   vi);
-	}
-	return 0;
+	return read_each_vf(r, op, n, read_function, e);
 }
 
 /* The functions' state again, into the list read after sending. */
@@ -510,6 +524,13 @@ static int refuse_legacy(const struct vf_set_op *op, struct sriov_err *e)
 	return -EINVAL;
 }
 
+static void read_dl_values(struct sriov_root *r, struct vf_set_op *op, unsigned int index,
+			   struct vf_info *vi)
+{
+	(void)r;
+	vf_info_devlink_fill(&op->dl, index, vi);
+}
+
 /* The PF's devlink instance and, from it, the devlink values of each VF set. */
 static int read_devlink(struct sriov_root *r, struct vf_set_op *op, size_t n,
 			struct sriov_err *e)
@@ -536,17 +557,7 @@ static int read_devlink(struct sriov_root *r, struct vf_set_op *op, size_t n,
 	if (!op->dl.has_eswitch || op->dl.eswitch.mode != DL_ESWITCH_SWITCHDEV)
 		return refuse_legacy(op, e);
 	op->pf_speed = (uint32_t)pf_speed(r, op);
-	for (size_t i = 0; i < n; i++) {
-		struct vf_info *vi;
-
-		if (!fn_wanted(op, i))
-			continue;
-		vi = info_get(&op->cur, (unsigned int)i);
-		if (!vi)
-			return sriov_err_set(e, -ENOMEM, "out of memory");
-		vf_info_devlink_fill(&op->dl, (unsigned int)i, vi);
-	}
-	return 0;
+	return read_each_vf(r, op, n, read_dl_values, e);
 }
 
 /* The devlink values again, into the list read after sending. */

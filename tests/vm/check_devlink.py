@@ -211,14 +211,16 @@ def check_devkeys(c, r):
            and "rate_group   grp1 -> none  done" in reset, reset + r.err("devkeys/reset"))
     c.eq("devkeys: devlink after the reset: no rates, no parent", (0, 0, None),
          leaf_of(r, "devkeys/reset-rates", 129))
-    c.eq("devkeys: apply --check: 3 changes pending (exit 1)", 1,
+    c.eq("devkeys: vf PF/2 set tx_share 20 exits 0", 0, r.rc("devkeys/set-share"))
+    c.eq("devkeys: apply --check: 2 changes pending (exit 1)", 1,
          r.rc("devkeys/apply-check"))
-    c.eq("devkeys: apply of [vf netdevsim10 2] tx_max, tx_share, rate_group exits 0", 0,
+    c.eq("devkeys: apply of [vf netdevsim10 2] tx_max 200, rate_group grp2 exits 0", 0,
          r.rc("devkeys/apply"))
-    c.eq("devkeys: devlink after apply: port 130 at 20/200 Mbit/s in grp2",
-         (2500000, 25000000, "grp2"), leaf_of(r, "devkeys/apply-rates", 130))
+    c.eq("devkeys: devlink after apply: port 130 at 20/200 Mbit/s in grp2 (its "
+         "tx_share kept)", (2500000, 25000000, "grp2"),
+         leaf_of(r, "devkeys/apply-rates", 130))
     c.eq("devkeys: restore exits 0", 0, r.rc("devkeys/restore"))
-    c.eq("devkeys: restore puts port 130 back", (0, 0, None),
+    c.eq("devkeys: restore puts port 130's tx_max and group back", (2500000, 0, None),
          leaf_of(r, "devkeys/restore-rates", 130))
     c.eq("devkeys: restore puts back what vf reset changed on port 129",
          (1250000, 12500000, "grp1"), leaf_of(r, "devkeys/restore-rates", 129))

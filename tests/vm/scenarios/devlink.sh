@@ -79,8 +79,9 @@ section devkeys/fn-roce sriovctl_cmd vf netdevsim10/1 set roce off
 section devkeys/fn-migratable sriovctl_cmd vf netdevsim10/1 set migratable on
 section devkeys/reset sriovctl_cmd vf netdevsim10/1 reset
 section devkeys/reset-rates "$DEVLINK" -j port function rate show
-printf '[vf netdevsim10 2]\ntx_max = 200\ntx_share = 20\nrate_group = grp2\n' \
-	> /tmp/devkeys.conf
+# apply's step keeps the tx_share it is not given (the two rates travel together)
+section devkeys/set-share sriovctl_cmd vf netdevsim10/2 set tx_share 20
+printf '[vf netdevsim10 2]\ntx_max = 200\nrate_group = grp2\n' > /tmp/devkeys.conf
 section devkeys/apply-check sriovctl_cmd apply /tmp/devkeys.conf --check
 section devkeys/apply sriovctl_cmd apply /tmp/devkeys.conf
 section devkeys/apply-rates "$DEVLINK" -j port function rate show
