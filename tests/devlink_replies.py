@@ -29,7 +29,7 @@ A recording is a run of messages (each 4-byte aligned) stored at
 /.sriovctl/devlink/BUS/DEV in a --root tree. Used by tests/cli/test_devlink.py
 and fuzz/make-seeds.py; run directly to write one:
 
-    python3 tests/devlink_replies.py ROOT mlx5|ice ADDRESS NUM_VFS
+    python3 tests/devlink_replies.py ROOT mlx5|mlx5-flat|ice ADDRESS NUM_VFS
 """
 import os
 import struct
@@ -218,7 +218,12 @@ def no_eswitch(address, bus="pci"):
     return b"".join([instance(bus, address), refusal(-95), done(), done()])
 
 
-PROFILES = {"mlx5": mlx5, "ice": ice, "netdevsim": netdevsim}
+def mlx5_flat(address, num_vfs, bus="pci"):
+    """mlx5 without the rate node (an eswitch mode change is allowed)."""
+    return mlx5(address, num_vfs, bus, group=False)
+
+
+PROFILES = {"mlx5": mlx5, "mlx5-flat": mlx5_flat, "ice": ice, "netdevsim": netdevsim}
 
 
 def write_recording(root, address, data, bus="pci"):
