@@ -34,7 +34,9 @@ static void put_syntax(FILE *out, enum vf_key k)
 	bool first = true;
 
 	if (row->type == VF_VAL_MAC) {
-		fputs("_aa:bb:cc:dd:ee:ff_|*auto*", out);
+		fputs(row->auto_flag.size ? "_aa:bb:cc:dd:ee:ff_|*auto*"
+					  : "_aa:bb:cc:dd:ee:ff_",
+		      out);
 		return;
 	}
 	if (row->type == VF_VAL_UINT && row->unit) {
@@ -43,7 +45,9 @@ static void put_syntax(FILE *out, enum vf_key k)
 	}
 	vf_key_syntax(k, syntax, sizeof(syntax));
 	for (char *w = strtok_r(syntax, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
-		bool word = row->type != VF_VAL_UINT;
+		/* a value, not a placeholder (0-4095, GUID and NAME are) */
+		bool word = row->type != VF_VAL_UINT &&
+			    !(row->type == VF_VAL_NAME && !strcmp(w, "NAME"));
 
 		fprintf(out, "%s%c", first ? "" : "|", word ? '*' : '_');
 		put_text(out, w);

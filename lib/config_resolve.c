@@ -86,21 +86,27 @@ static void overlay(const struct cfg_fields *dst, const struct cfg_fields *src,
 static int check_rates(const struct sriov_config *c, const struct cfg_vf_settings *vf,
 		       const char *whom, struct cfg_diags *d)
 {
-	const struct cfg_loc *min = &vf->loc[VF_KEY_MIN_TX_RATE];
-	const struct cfg_loc *max = &vf->loc[VF_KEY_MAX_TX_RATE];
 	char min_at[300], max_at[300];
+	int ret = 0;
 
-	if (!vf_settings_has(&vf->s, VF_KEY_MIN_TX_RATE) ||
-	    !vf_settings_has(&vf->s, VF_KEY_MAX_TX_RATE) || !vf->s.max_tx_rate ||
-	    vf->s.min_tx_rate <= vf->s.max_tx_rate)
-		return 0;
-	cfg_loc_where(min, min_at, sizeof(min_at));
-	cfg_loc_where(max, max_at, sizeof(max_at));
-	cfg_diags_add(d, cfg_loc_after(c, min, max) ? min : max,
-		      "min_tx_rate %u (%s) is above max_tx_rate %u (%s) for %s (Mbit/s; "
-		      "max_tx_rate 0 means no limit)",
-		      vf->s.min_tx_rate, min_at, vf->s.max_tx_rate, max_at, whom);
-	return -EINVAL;
+	for (int i = 0; i < VF_RATE_PAIRS; i++) {
+		const struct vf_rate_pair *p = &vf_rate_pairs[i];
+		const struct cfg_loc *min = &vf->loc[p->low], *max = &vf->loc[p->high];
+		const char *hi = vf_setting_of(p->high)->conf_name;
+		uint32_t lo_v, hi_v;
+
+		if (!vf_rate_pair_conflicts(p, &vf->s, &lo_v, &hi_v))
+			continue;
+		cfg_loc_where(min, min_at, sizeof(min_at));
+		cfg_loc_where(max, max_at, sizeof(max_at));
+		cfg_diags_add(d, cfg_loc_after(c, min, max) ? min : max,
+			      "%s %u (%s) is above %s %u (%s) for %s (Mbit/s; %s 0 means "
+			      "no limit)",
+			      vf_setting_of(p->low)->conf_name, lo_v, min_at, hi, hi_v,
+			      max_at, whom, hi);
+		ret = -EINVAL;
+	}
+	return ret;
 }
 
 /*

@@ -186,7 +186,7 @@ static void section_ref(struct validation *v, size_t raw_section, struct section
 static void unknown_key(struct validation *v, const struct cfg_raw_entry *en,
 			const struct section_ref *s)
 {
-	char hint[96], keys[200];
+	char hint[96], keys[VF_KEY_LIST_SIZE];
 
 	cfg_key_suggest(s->kind, en->key, hint, sizeof(hint));
 	if (hint[0]) {
@@ -308,19 +308,19 @@ static void entries_apply(struct validation *v)
 static void check_rates(struct validation *v, const struct cfg_vf_settings *vf,
 			const char *header)
 {
-	const struct vf_settings *s = &vf->s;
-	const struct cfg_loc *min = &vf->loc[VF_KEY_MIN_TX_RATE];
-	const struct cfg_loc *max = &vf->loc[VF_KEY_MAX_TX_RATE];
+	for (int i = 0; i < VF_RATE_PAIRS; i++) {
+		const struct vf_rate_pair *p = &vf_rate_pairs[i];
+		const struct cfg_loc *min = &vf->loc[p->low], *max = &vf->loc[p->high];
+		const char *hi = vf_setting_of(p->high)->conf_name;
+		uint32_t lo_v, hi_v;
 
-	if (!vf_settings_has(s, VF_KEY_MIN_TX_RATE) ||
-	    !vf_settings_has(s, VF_KEY_MAX_TX_RATE) || !s->max_tx_rate ||
-	    s->min_tx_rate <= s->max_tx_rate)
-		return;
-	cfg_collect_at(
-		v->c, v->cfg, cfg_loc_after(v->cfg, min, max) ? min : max,
-		"min_tx_rate %u is above max_tx_rate %u in %s (Mbit/s; max_tx_rate 0 "
-		"means no limit)",
-		s->min_tx_rate, s->max_tx_rate, header);
+		if (!vf_rate_pair_conflicts(p, &vf->s, &lo_v, &hi_v))
+			continue;
+		cfg_collect_at(v->c, v->cfg, cfg_loc_after(v->cfg, min, max) ? min : max,
+			       "%s %u is above %s %u in %s (Mbit/s; %s 0 means no limit)",
+			       vf_setting_of(p->low)->conf_name, lo_v, hi, hi_v, header,
+			       hi);
+	}
 }
 
 static bool explicit_mac(const struct cfg_vf_settings *vf)

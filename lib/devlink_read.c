@@ -5,9 +5,12 @@
  * at /.sriovctl/devlink/BUS/DEV (the same bytes, parsed by the same code).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sriov/devlink.h"
+#include "netdevsim_internal.h"
 
 int devlink_recorded_read(struct sriov_root *r, const char *bus, const char *dev,
 			  char **buf, size_t *len, struct sriov_err *e)
@@ -74,4 +77,62 @@ int sriov_devlink_read(struct sriov_root *r, struct devlink_nl *dl, const char *
 	if (ret == -ENODEV)
 		ret = -ENOENT;
 	return ret;
+}
+
+static void clear_devlink_values(struct vf_info *vi)
+{
+	vi->has_dl_port = vi->has_dl_rate = false;
+	vi->has_fn_hw_addr = vi->has_fn_state = false;
+	vi->has_fn_roce = vi->has_fn_migratable = false;
+	vi->tx_share = vi->tx_max = 0;
+	vi->rate_group[0] = '\0';
+}
+
+/* Bytes per second as whole Mbit/s (125000 bytes), saturating. */
+static uint32_t bytes_to_mbit(uint64_t bytes)
+{
+	uint64_t mbit = bytes / 125000u;
+
+	return mbit > UINT32_MAX ? UINT32_MAX : (uint32_t)mbit;
+}
+
+static void fill_function(const struct devlink_port *p, struct vf_info *vi)
+{
+	if (!p->has_function)
+		return;
+	if (p->hw_addr_len == 6) {
+		vi->has_fn_hw_addr = true;
+		memcpy(vi->fn_hw_addr, p->hw_addr, 6);
+	}
+	vi->has_fn_state = p->state >= 0;
+	vi->fn_state = p->state >= 0 ? (uint32_t)p->state : 0;
+	vi->has_fn_roce = p->roce >= 0;
+	vi->fn_roce = p->roce > 0;
+	vi->has_fn_migratable = p->migratable >= 0;
+	vi->fn_migratable = p->migratable > 0;
+}
+
+void vf_info_devlink_fill(const struct devlink_state *s, unsigned int index,
+			  struct vf_info *vi)
+{
+	const struct devlink_port *p = devlink_vf_port(s, -1, index);
+	const struct devlink_rate *rate;
+
+	clear_devlink_values(vi);
+	if (!p || !s->has_eswitch || s->eswitch.mode != DL_ESWITCH_SWITCHDEV)
+		return;
+	vi->has_dl_port = true;
+	fill_function(p, vi);
+	rate = devlink_port_rate(s, p->index);
+	if (!rate)
+		return;
+	vi->has_dl_rate = true;
+	vi->tx_share = rate->has_tx_share ? bytes_to_mbit(rate->tx_share) : 0;
+	vi->tx_max = rate->has_tx_max ? bytes_to_mbit(rate->tx_max) : 0;
+	snprintf(vi->rate_group, sizeof(vi->rate_group), "%s", rate->parent);
+}
+
+const char *devlink_bus_of(const char *dev_name)
+{
+	return netdevsim_name_ok(dev_name) ? NETDEVSIM_BUS : "pci";
 }

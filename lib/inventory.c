@@ -16,6 +16,7 @@
 #include "sriov/names.h"
 #include "inventory_internal.h"
 #include "sriov/vfdev.h"
+#include "sriov/devlink.h"
 #include "inventory_scan.h"
 #include "netdevsim_internal.h"
 #include "sysfs_paths.h"
@@ -465,6 +466,23 @@ static int append_pf(struct inventory *inv)
 	return 0;
 }
 
+/*
+ * The VFs' devlink ports (switchdev mode): their rates and port functions,
+ * the current values of the devlink VF settings. Nothing when the PF has no
+ * devlink instance, or on the host without netlink.
+ */
+static void read_vf_devlink(struct sriov_root *r, struct pf *pf, unsigned int flags)
+{
+	struct devlink_state s;
+
+	if (!pf->n_vfs || ((flags & INV_NO_NETLINK) && sriov_root_is_host(r)))
+		return;
+	if (sriov_devlink_read(r, NULL, pf->bus_name, pf->dev_name, &s, NULL) == 0)
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			vf_info_devlink_fill(&s, pf->vfs[j].index, &pf->vfs[j].info);
+	devlink_state_free(&s);
+}
+
 /* One device; 1 when it is no PF. */
 static int read_netdevsim_pf(struct sriov_root *r, struct rtnl *nl, const char *dev,
 			     unsigned int flags, struct inventory *inv)
@@ -492,6 +510,7 @@ static int read_netdevsim_pf(struct sriov_root *r, struct rtnl *nl, const char *
 	for (size_t i = 0; !(flags & INV_PFS_ONLY) && i < pf->n_netdevs; i++)
 		inventory_read_netdev(r, &pf->netdevs[i]);
 	inventory_read_vf_settings(r, nl, pf, inv, flags);
+	read_vf_devlink(r, pf, flags);
 	return 0;
 }
 
@@ -634,6 +653,7 @@ static int read_pfs(struct sriov_root *r, const struct scan *sc, unsigned int fl
 		inventory_read_vf_settings(r, nl, pf, inv, flags);
 		if (!(flags & INV_PFS_ONLY))
 			read_vf_functions(r, pf);
+		read_vf_devlink(r, pf, flags);
 	}
 	ret = read_netdevsim_pfs(r, nl, flags, inv);
 	if (ret < 0)

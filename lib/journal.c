@@ -169,7 +169,7 @@ static int check_key(const char *where, const struct journal_change *c,
 		     struct sriov_err *e)
 {
 	const char *want = fixed_key(c->kind);
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
 	enum vf_key k;
 
 	if (want && strcmp(c->key, want))

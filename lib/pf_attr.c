@@ -106,6 +106,34 @@ static int vf_in_use(const struct pf *pf, struct sriov_err *e)
 	return 0;
 }
 
+int pf_eswitch_rate_nodes_ok(struct sriov_root *r, const struct pf *pf,
+			     struct sriov_err *e)
+{
+	struct devlink_state s;
+	char names[200] = "";
+	size_t len = 0, n = 0;
+
+	if (sriov_devlink_read(r, NULL, pf->bus_name, pf->dev_name, &s, NULL) == 0)
+		for (size_t i = 0; i < s.n_rates && len < sizeof(names); i++) {
+			if (!s.rates[i].is_node)
+				continue;
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						n++ ? ", " : "", s.rates[i].name);
+		}
+	devlink_state_free(&s);
+	if (!n)
+		return 0;
+	sriov_err_set(e, -EBUSY,
+		      "%s: the kernel changes the eswitch mode only without devlink rate "
+		      "nodes, and %s/%s has %zu (%s)",
+		      pf->addr_str, pf->bus_name, pf->dev_name, n, names);
+	sriov_err_hint(e,
+		       "detach the VFs (sriovctl vf %s/all set rate_group none), then "
+		       "devlink port function rate del %s/%s/NODE for each",
+		       pf->addr_str, pf->bus_name, pf->dev_name);
+	return -EBUSY;
+}
+
 bool pf_eswitch_needs_unbound_vfs(const struct pf *pf)
 {
 	return !strcmp(pf->driver, "mlx5_core");

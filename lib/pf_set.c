@@ -136,6 +136,9 @@ static int plan_pf_set(struct run *run, const struct pf *pf,
 		}
 		if (reqs[i].key == PF_KEY_ESWITCH && pf_eswitch_change_ok(pf, e) < 0)
 			return e && e->code ? e->code : -EBUSY;
+		if (reqs[i].key == PF_KEY_ESWITCH &&
+		    pf_eswitch_rate_nodes_ok(run->r, pf, e) < 0)
+			return -EBUSY;
 		if (reqs[i].key == PF_KEY_ESWITCH && pf_eswitch_needs_unbound_vfs(pf)) {
 			unbind_from = run->res->plan.n;
 			ret = plan_unbind_vfs(run, pf, e);

@@ -298,6 +298,35 @@ static int check_mtu(struct pf_job *j, unsigned int index,
 }
 
 /*
+ * A configured setting of the VF's devlink port for a VF that has none (the
+ * PF is not in switchdev mode): refused as vf set refuses it. A VF this run
+ * creates is judged when its step runs.
+ */
+static int check_devlink(struct pf_job *j, unsigned int index,
+			 const struct cfg_vf_settings *want, const struct vf *vf)
+{
+	for (int k = 0; vf && !vf->info.has_dl_port && k < VF_KEY_COUNT; k++) {
+		enum vf_iface i = vf_setting_of((enum vf_key)k)->iface;
+		const struct cfg_loc *at = &want->loc[k];
+
+		if (!vf_settings_has(&want->s, (enum vf_key)k) ||
+		    (i != VF_IFACE_DEVLINK_RATE && i != VF_IFACE_DEVLINK_FN))
+			continue;
+		sriov_err_set(j->e, -EINVAL,
+			      "%s:%u:%u: %s for VF %u of %s: the VF has no devlink port, "
+			      "which exists only in switchdev mode",
+			      at->file, at->line, at->col, vf_key_name((enum vf_key)k),
+			      index, j->pf->addr_str);
+		sriov_err_hint(j->e,
+			       "switch the PF first: sriovctl pf %s set eswitch "
+			       "switchdev",
+			       j->pf->addr_str);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * The VF settings steps of VF index: those before the driver steps, or
  * (after_driver) those set through the VF's own driver (mtu).
  */
@@ -308,6 +337,8 @@ static int plan_vf_attrs(struct pf_job *j, unsigned int index,
 	uint8_t auto_mac[6] = {0};
 
 	if (after_driver && check_mtu(j, index, want) < 0)
+		return -EINVAL;
+	if (!after_driver && check_devlink(j, index, want, vf) < 0)
 		return -EINVAL;
 	if (settings_need_perm(want)) {
 		int ret = read_perm_mac(j);

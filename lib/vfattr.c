@@ -53,20 +53,24 @@ int vf_settings_add(struct vf_settings *s, const char *key, const char *value,
 int vf_settings_check(const struct vf_settings *s, unsigned int n_vfs,
 		      struct sriov_err *e)
 {
-	bool both_rates = vf_settings_has(s, VF_KEY_MIN_TX_RATE) &&
-			  vf_settings_has(s, VF_KEY_MAX_TX_RATE);
-
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
+	uint32_t lo, hi;
 
 	vf_key_list(false, keys, sizeof(keys));
 	if (!s->given)
 		return sriov_err_set(e, -EINVAL,
 				     "nothing to set: give KEY VALUE pairs (%s)", keys);
-	if (both_rates && s->max_tx_rate && s->min_tx_rate > s->max_tx_rate)
-		return sriov_err_set(e, -EINVAL,
-				     "min_tx_rate %u is above max_tx_rate %u (Mbit/s; "
-				     "max_tx_rate 0 means no limit)",
-				     s->min_tx_rate, s->max_tx_rate);
+	for (int i = 0; i < VF_RATE_PAIRS; i++) {
+		const struct vf_rate_pair *p = &vf_rate_pairs[i];
+
+		if (vf_rate_pair_conflicts(p, s, &lo, &hi))
+			return sriov_err_set(e, -EINVAL,
+					     "%s %u is above %s %u (Mbit/s; %s 0 means "
+					     "no limit)",
+					     vf_key_name(p->low), lo,
+					     vf_key_name(p->high), hi,
+					     vf_key_name(p->high));
+	}
 	if (vf_settings_has(s, VF_KEY_MAC) && !s->mac_auto && n_vfs > 1) {
 		sriov_err_set(e, -EINVAL,
 			      "mac: one address for %u VFs would give them all the same "

@@ -53,12 +53,13 @@ void vf_reset_list(char *buf, size_t size)
 			vf_value_format((enum vf_key)k, &v, value, sizeof(value));
 		else
 			continue;
-		n = snprintf(
-			buf + len, size - len, "%s%s %s%s", len ? "; " : "", row->name,
-			row->reset == VF_RESET_CONFIG || row->reset == VF_RESET_CONFIG_ONLY
-				? "the configured one, else "
-				: "",
-			value);
+		n = snprintf(buf + len, size - len, "%s%s %s%s", len ? "; " : "",
+			     row->name,
+			     row->reset == VF_RESET_CONFIG ||
+					     row->reset == VF_RESET_CONFIG_ONLY
+				     ? "the configured one, else "
+				     : "",
+			     value);
 		len = n < 0 ? size : len + (size_t)n;
 	}
 }
@@ -240,6 +241,24 @@ static bool is_clean(struct reset_job *j, const struct vf *vf, enum vf_key key,
 	       mac_is_drivers_own(j, vf, cur);
 }
 
+/* A setting of the VF's devlink port, which exists only in switchdev mode. */
+static bool is_devlink_row(enum vf_key key)
+{
+	enum vf_iface i = vf_setting_of(key)->iface;
+
+	return i == VF_IFACE_DEVLINK_RATE || i == VF_IFACE_DEVLINK_FN;
+}
+
+/*
+ * In switchdev mode the VF's rtnetlink rates are its devlink rate leaf
+ * (mlx5 and netdevsim report the leaf as IFLA_VF_RATE; netdevsim refuses
+ * ndo_set_vf_rate there): tx_share and tx_max reset them.
+ */
+static bool rate_is_devlinks(enum vf_key key, const struct vf *vf)
+{
+	return vf_setting_of(key)->attr == RTNL_VF_RATE && vf->info.has_dl_rate;
+}
+
 /* A step for every setting whose current value is not its clean value. */
 static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 {
@@ -254,7 +273,9 @@ static int plan_vf_settings(struct reset_job *j, const struct vf *vf)
 		enum vf_key key = (enum vf_key)k;
 		struct vf_value clean, cur;
 
-		if (!vf_reset_value(key, &conf.s, mac, &clean))
+		if (!vf_reset_value(key, &conf.s, mac, &clean) ||
+		    (is_devlink_row(key) && !vf->info.has_dl_port) ||
+		    rate_is_devlinks(key, vf))
 			continue;
 		/*
 		 * unreported: the value to put back would be unknown, leave it. A
@@ -278,6 +299,8 @@ static int plan_vf_driver(struct reset_job *j, const struct vf *vf)
 	char override[PLAN_VALUE_MAX];
 	struct plan_step *s;
 
+	if (!vf->addr_str[0]) /* a netdevsim VF: no PCI function to bind */
+		return 0;
 	plan_read_override(j->r, vf->addr_str, override, sizeof(override));
 	if (!override[0] && vf->driver[0])
 		return 0;
@@ -293,7 +316,7 @@ static int plan_vf_driver(struct reset_job *j, const struct vf *vf)
 
 static void note_unreported(struct reset_job *j)
 {
-	char keys[200] = "";
+	char keys[VF_KEY_LIST_SIZE] = "";
 	size_t len = 0;
 
 	for (int k = 0; k < VF_KEY_COUNT && len < sizeof(keys); k++)

@@ -13,6 +13,8 @@
 
 #include "sriov/vfset.h"
 #include "sriov/devarg.h"
+#include "devlink_compat.h"
+#include "sysfs_paths.h"
 
 void vf_set_op_free(struct vf_set_op *op)
 {
@@ -20,6 +22,8 @@ void vf_set_op_free(struct vf_set_op *op)
 	free(op->sel);
 	free(op->fns);
 	link_vfs_free(&op->cur);
+	devlink_state_free(&op->dl);
+	devlink_close(op->dl_nl);
 	if (op->own_nl)
 		rtnl_close(op->nl);
 	memset(op, 0, sizeof(*op));
@@ -256,10 +260,136 @@ static int send_msix(struct sriov_root *r, struct vf_set_op *op,
 	return 0;
 }
 
+/* ---- devlink: the VF's port in switchdev mode -------------------------------- */
+
+static const struct devlink_port *dl_port_of(const struct vf_set_op *op, unsigned int vf)
+{
+	return op->have_dl ? devlink_vf_port(&op->dl, -1, vf) : NULL;
+}
+
+/* The PF's link speed in Mbit/s, 0 when unknown (link down, no netdev, a tree). */
+static uint64_t pf_speed(struct sriov_root *r, const struct vf_set_op *op)
+{
+	uint64_t speed = 0;
+
+	if (!op->ifname[0] || sriov_readf_u64(r, 10, &speed, NULL,
+					      SYS_CLASS_NET "/%s/speed", op->ifname) < 0)
+		return 0;
+	return speed > 0 && speed < UINT32_MAX ? speed : 0;
+}
+
+static int check_dl_port(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
+			 struct sriov_err *e)
+{
+	if (dl_port_of(op, rq->vf))
+		return 0;
+	return sriov_err_set(e, -ENODEV,
+			     "%s: VF %u has no devlink port on %s/%s (the kernel "
+			     "reports no pcivf port for it)",
+			     vf_request_name(rq), rq->vf, op->dl_bus, op->dl_dev);
+}
+
+static int check_dl_rate(const struct vf_set_op *op, const struct rtnl_vf_set *rq,
+			 struct sriov_err *e)
+{
+	if (rq->tx_max && rq->tx_share > rq->tx_max)
+		return sriov_err_set(e, -EINVAL,
+				     "tx_share %u is above tx_max %u for VF %u (Mbit/s; "
+				     "tx_max 0 means no limit)",
+				     rq->tx_share, rq->tx_max, rq->vf);
+	if (op->pf_speed && (rq->tx_max > op->pf_speed || rq->tx_share > op->pf_speed))
+		return sriov_err_set(e, -EINVAL,
+				     "%s %u Mbit/s for VF %u is above the link speed of "
+				     "%s, %u Mbit/s",
+				     rq->tx_max > op->pf_speed ? "tx_max" : "tx_share",
+				     rq->tx_max > op->pf_speed ? rq->tx_max
+							       : rq->tx_share,
+				     rq->vf, op->ifname, op->pf_speed);
+	return check_dl_port(op, rq, e);
+}
+
+static int dl_socket(struct vf_set_op *op, struct sriov_err *e)
+{
+	return op->dl_nl ? 0 : devlink_open(&op->dl_nl, e);
+}
+
+/* The group rq names, created when the devlink instance has none of that name. */
+static int create_group(struct vf_set_op *op, struct vf_set_result *res,
+			struct sriov_err *e)
+{
+	struct devlink_rate_req node = {.is_node = true, .node = res->req.group};
+	int ret;
+
+	if (!res->req.group[0] || devlink_rate_node(&op->dl, res->req.group))
+		return 0;
+	ret = devlink_rate_request(op->dl_nl, DEVLINK_CMD_RATE_NEW, op->dl_bus,
+				   op->dl_dev, &node, &res->ack, e);
+	if (ret == 0 && res->ack.error == -EEXIST) /* made for a VF before this one */
+		res->ack.error = 0;
+	return ret;
+}
+
+static int send_dl_rate(struct sriov_root *r, struct vf_set_op *op,
+			struct vf_set_result *res, struct sriov_err *e)
+{
+	const struct devlink_port *p = dl_port_of(op, res->req.vf);
+	struct devlink_rate_req leaf = {.port_index = p ? p->index : 0};
+	int ret;
+
+	(void)r;
+	memset(&res->ack, 0, sizeof(res->ack));
+	res->tries = 1;
+	ret = dl_socket(op, e);
+	if (ret < 0)
+		return ret;
+	if (res->req.attr == VF_ATTR_DL_GROUP) {
+		ret = create_group(op, res, e);
+		if (ret < 0 || res->ack.error)
+			return ret;
+		leaf.parent = res->req.group;
+	} else {
+		leaf.set_tx_share = leaf.set_tx_max = true;
+		leaf.tx_share = devlink_mbit_to_bytes(res->req.tx_share);
+		leaf.tx_max = devlink_mbit_to_bytes(res->req.tx_max);
+	}
+	return devlink_rate_request(op->dl_nl, DEVLINK_CMD_RATE_SET, op->dl_bus,
+				    op->dl_dev, &leaf, &res->ack, e);
+}
+
+static int send_dl_fn(struct sriov_root *r, struct vf_set_op *op,
+		      struct vf_set_result *res, struct sriov_err *e)
+{
+	const struct devlink_port *p = dl_port_of(op, res->req.vf);
+	struct devlink_fn_req f = {.state = -1, .roce = -1, .migratable = -1};
+	unsigned int a = res->req.attr;
+	int ret;
+
+	(void)r;
+	memset(&res->ack, 0, sizeof(res->ack));
+	res->tries = 1;
+	if (a == VF_ATTR_FN_HW_ADDR) {
+		f.hw_addr_len = 6;
+		memcpy(f.hw_addr, res->req.mac, 6);
+	}
+	if (a == VF_ATTR_FN_STATE)
+		f.state = (int)res->req.value;
+	if (a == VF_ATTR_FN_ROCE)
+		f.roce = (int)res->req.value;
+	if (a == VF_ATTR_FN_MIGRATABLE)
+		f.migratable = (int)res->req.value;
+	ret = dl_socket(op, e);
+	if (ret < 0)
+		return ret;
+	return devlink_port_fn_set(op->dl_nl, op->dl_bus, op->dl_dev, p ? p->index : 0,
+				   &f, &res->ack, e);
+}
+
 static const struct iface_ops ifaces[VF_IFACE_COUNT] = {
 	[VF_IFACE_RTNL] = {.send = send_rtnl},
 	[VF_IFACE_VF_NETDEV] = {.needs_fn = true, .check = check_mtu, .send = send_mtu},
 	[VF_IFACE_SYSFS] = {.needs_fn = true, .check = check_msix, .send = send_msix},
+	[VF_IFACE_DEVLINK_RATE] = {.check = check_dl_rate, .send = send_dl_rate},
+	[VF_IFACE_DEVLINK_FN] = {.check = check_dl_port, .send = send_dl_fn},
 };
 
 static const struct iface_ops *iface_of(unsigned int attr)
@@ -295,10 +425,35 @@ static struct vf_info *info_get(struct link_vfs *l, unsigned int index)
 	return vi;
 }
 
-/* The VFs set: those selected, or (one VF, vf_set_plan_one()) the last entry. */
-static bool fn_wanted(const struct vf_set_op *op, size_t i)
+/* The VFs set: those selected, or (one VF, vf_set_plan_one()) the last of n. */
+static bool vf_wanted(const struct vf_set_op *op, size_t i, size_t n)
 {
-	return op->sel ? i < op->count && op->sel[i] : i + 1 == op->n_fns;
+	return op->sel ? i < op->count && op->sel[i] : i + 1 == n;
+}
+
+/* Calls read for each VF set (of n, by index) with its entry of op->cur. */
+static int read_each_vf(struct sriov_root *r, struct vf_set_op *op, size_t n,
+			void (*read)(struct sriov_root *r, struct vf_set_op *op,
+				     unsigned int index, struct vf_info *vi),
+			struct sriov_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vf_info *vi;
+
+		if (!vf_wanted(op, i, n))
+			continue;
+		vi = info_get(&op->cur, (unsigned int)i);
+		if (!vi)
+			return sriov_err_set(e, -ENOMEM, "out of memory");
+		read(r, op, (unsigned int)i, vi);
+	}
+	return 0;
+}
+
+static void read_function(struct sriov_root *r, struct vf_set_op *op, unsigned int index,
+			  struct vf_info *vi)
+{
+	vf_fn_read(r, op->pf_pci, index, msix_settable(op), &op->fns[index], vi);
 }
 
 /*
@@ -315,18 +470,7 @@ static int read_functions(struct sriov_root *r, struct vf_set_op *op, size_t n,
 	if (!op->fns)
 		return sriov_err_set(e, -ENOMEM, "out of memory");
 	vf_fn_pf_read(r, op->pf_pci, op->ifname, &op->pf_bounds);
-	for (size_t i = 0; i < n; i++) {
-		struct vf_info *vi;
-
-		if (!fn_wanted(op, i))
-			continue;
-		vi = info_get(&op->cur, (unsigned int)i);
-		if (!vi)
-			return sriov_err_set(e, -ENOMEM, "out of memory");
-		vf_fn_read(r, op->pf_pci, (unsigned int)i, msix_settable(op), &op->fns[i],
-			   vi);
-	}
-	return 0;
+	return read_each_vf(r, op, n, read_function, e);
 }
 
 /* The functions' state again, into the list read after sending. */
@@ -343,6 +487,95 @@ static void reread_functions(struct sriov_root *r, const struct vf_set_op *op,
 			vf_fn_state_read(r, op->fns[i].addr, op->fns[i].ifname,
 					 msix_settable(op), vi);
 	}
+}
+
+/* Some key given goes to the VF's devlink port. */
+static bool uses_devlink(const struct vf_settings *s)
+{
+	return vf_settings_use_iface(s, VF_IFACE_DEVLINK_RATE) ||
+	       vf_settings_use_iface(s, VF_IFACE_DEVLINK_FN);
+}
+
+/* The first devlink key given, for messages. */
+static const char *devlink_key(const struct vf_settings *s)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++) {
+		enum vf_iface i = vf_setting_of((enum vf_key)k)->iface;
+
+		if (vf_settings_has(s, (enum vf_key)k) &&
+		    (i == VF_IFACE_DEVLINK_RATE || i == VF_IFACE_DEVLINK_FN))
+			return vf_key_name((enum vf_key)k);
+	}
+	return "?";
+}
+
+static int refuse_legacy(const struct vf_set_op *op, struct sriov_err *e)
+{
+	const struct devlink_state *s = &op->dl;
+
+	sriov_err_set(e, -EINVAL,
+		      "%s: the VF's devlink port exists only in switchdev mode, and "
+		      "the eswitch of %s/%s is %s: nothing was changed",
+		      devlink_key(&op->s), op->dl_bus, op->dl_dev,
+		      s->has_eswitch ? devlink_eswitch_mode_name(s->eswitch.mode)
+				     : "not reported");
+	sriov_err_hint(e, "switch it first: sriovctl pf %s set eswitch switchdev",
+		       op->pf_addr);
+	return -EINVAL;
+}
+
+static void read_dl_values(struct sriov_root *r, struct vf_set_op *op, unsigned int index,
+			   struct vf_info *vi)
+{
+	(void)r;
+	vf_info_devlink_fill(&op->dl, index, vi);
+}
+
+/* The PF's devlink instance and, from it, the devlink values of each VF set. */
+static int read_devlink(struct sriov_root *r, struct vf_set_op *op, size_t n,
+			struct sriov_err *e)
+{
+	struct sriov_err err;
+	int ret;
+
+	if (!uses_devlink(&op->s))
+		return 0;
+	if (!op->dl_bus[0])
+		snprintf(op->dl_bus, sizeof(op->dl_bus), "%s",
+			 devlink_bus_of(op->pf_pci));
+	if (!op->dl_dev[0])
+		snprintf(op->dl_dev, sizeof(op->dl_dev), "%s", op->pf_pci);
+	sriov_err_clear(&err);
+	ret = sriov_devlink_read(r, NULL, op->dl_bus, op->dl_dev, &op->dl, &err);
+	if (ret < 0)
+		return sriov_err_set(e, ret == -ENOENT ? -EINVAL : ret,
+				     "%s: %s has no devlink instance %s/%s (%s): the "
+				     "setting is made through devlink",
+				     devlink_key(&op->s), op->pf_addr, op->dl_bus,
+				     op->dl_dev, err.msg[0] ? err.msg : strerror(-ret));
+	op->have_dl = true;
+	if (!op->dl.has_eswitch || op->dl.eswitch.mode != DL_ESWITCH_SWITCHDEV)
+		return refuse_legacy(op, e);
+	op->pf_speed = (uint32_t)pf_speed(r, op);
+	return read_each_vf(r, op, n, read_dl_values, e);
+}
+
+/* The devlink values again, into the list read after sending. */
+static void reread_devlink(struct sriov_root *r, const struct vf_set_op *op,
+			   struct link_vfs *after)
+{
+	struct devlink_state now;
+
+	if (!op->have_dl)
+		return;
+	if (sriov_devlink_read(r, op->dl_nl, op->dl_bus, op->dl_dev, &now, NULL) == 0)
+		for (size_t i = 0; i < op->n_res; i++) {
+			struct vf_info *vi = info_get(after, op->res[i].req.vf);
+
+			if (vi)
+				vf_info_devlink_fill(&now, op->res[i].req.vf, vi);
+		}
+	devlink_state_free(&now);
 }
 
 /* ---- the requests ------------------------------------------------------------ */
@@ -387,6 +620,8 @@ int vf_set_plan(struct sriov_root *r, struct rtnl *nl, const struct vf_pf_ref *p
 	op->s = *s;
 	snprintf(op->pf_addr, sizeof(op->pf_addr), "%s", pf->addr_str);
 	snprintf(op->pf_pci, sizeof(op->pf_pci), "%s", pf->addr_str);
+	snprintf(op->dl_bus, sizeof(op->dl_bus), "%s", pf->bus_name);
+	snprintf(op->dl_dev, sizeof(op->dl_dev), "%s", pf->dev_name);
 	ret = select_vfs(pf, op, e);
 	if (ret == 0)
 		ret = use_netdev(r, pf->ifname, pf->ifindex, op, e);
@@ -398,6 +633,8 @@ int vf_set_plan(struct sriov_root *r, struct rtnl *nl, const struct vf_pf_ref *p
 		ret = read_current(r, op, e);
 	if (ret == 0)
 		ret = read_functions(r, op, op->count, e);
+	if (ret == 0)
+		ret = read_devlink(r, op, op->count, e);
 	if (ret == 0 && vf_settings_want_auto(s))
 		ret = vf_auto_mac_init(r, NULL, op->ifname, op->ifindex,
 				       op->have_cur ? &op->sum : NULL, &op->auto_mac, e);
@@ -432,6 +669,8 @@ int vf_set_plan_one(struct sriov_root *r, struct rtnl *nl, const char *ifname,
 	took_current(op);
 	vf_fn_netdev_pci(r, op->ifname, op->pf_pci);
 	ret = read_functions(r, op, (size_t)index + 1, e);
+	if (ret == 0)
+		ret = read_devlink(r, op, (size_t)index + 1, e);
 	if (ret == 0)
 		ret = alloc_results(op, VF_ATTR_COUNT + 1, e);
 	if (ret == 0)
@@ -487,6 +726,7 @@ int vf_set_apply(struct sriov_root *r, struct vf_set_op *op, bool pf_up_first,
 			    &op->readback_err) < 0)
 		return 0;
 	reread_functions(r, op, &after);
+	reread_devlink(r, op, &after);
 	vf_settings_verify(op->res, op->n_res, &after);
 	op->verified = true;
 	link_vfs_free(&after);

@@ -38,6 +38,12 @@ static const struct vf_enum_name state_names[] = {
 	{NULL, 0},
 };
 
+static const struct vf_enum_name fn_state_names[] = {
+	{"active", 1},
+	{"inactive", 0},
+	{NULL, 0},
+};
+
 /*
  * Modelled on systemd's netif-sriov.c and ethtool's argument tables: one row
  * says everything about a setting; the code below works for any row.
@@ -219,6 +225,96 @@ static const struct vf_setting table[VF_KEY_COUNT] = {
 		.req = REQ(value), .cur = CUR(msix_count), .cur_known = KNOWN(has_msix),
 		.reset = VF_RESET_KEEP,
 	},
+	[VF_KEY_TX_SHARE] = {
+		.name = "tx_share", .conf_name = "tx_share",
+		.help = "devlink rate: guaranteed Mbit/s (switchdev)",
+		.doc = "The guaranteed transmit rate of the VF's devlink port (devlink "
+		       "rate tx_share), in Mbit/s like min_tx_rate (the kernel counts "
+		       "bytes per second: 1 Mbit/s is 125000); 0: none. Not above "
+		       "tx_max when that is not 0. Needs the PF in switchdev mode.",
+		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .max = UINT32_MAX,
+		.unit = "Mbit/s",
+		.reset = VF_RESET_VALUE, .reset_to = 0,
+		.want = WANT(tx_share),
+		.iface = VF_IFACE_DEVLINK_RATE, .attr = VF_ATTR_DL_RATE,
+		.req = REQ(tx_share), .cur = CUR(tx_share), .cur_known = KNOWN(has_dl_rate),
+	},
+	[VF_KEY_TX_MAX] = {
+		.name = "tx_max", .conf_name = "tx_max",
+		.help = "devlink rate: limit Mbit/s, 0: none (switchdev)",
+		.doc = "The transmit rate limit of the VF's devlink port (devlink rate "
+		       "tx_max), in Mbit/s; 0: no limit. Needs switchdev mode.",
+		.type = VF_VAL_UINT, .json = VF_JSON_NUMBER, .max = UINT32_MAX,
+		.unit = "Mbit/s",
+		.reset = VF_RESET_VALUE, .reset_to = 0,
+		.want = WANT(tx_max),
+		.iface = VF_IFACE_DEVLINK_RATE, .attr = VF_ATTR_DL_RATE,
+		.req = REQ(tx_max), .cur = CUR(tx_max), .cur_known = KNOWN(has_dl_rate),
+	},
+	[VF_KEY_RATE_GROUP] = {
+		.name = "rate_group", .conf_name = "rate_group",
+		.help = "devlink rate node (created); none: detach",
+		.doc = "The devlink rate node (group) that is the parent of the VF's "
+		       "rate, created on the PF's devlink instance when missing; a name "
+		       "of letters, digits, _ . - (at most 63); none detaches the VF. "
+		       "Needs switchdev mode.",
+		.type = VF_VAL_NAME, .json = VF_JSON_STRING,
+		.reset = VF_RESET_VALUE,
+		.want = WANT(rate_group),
+		.iface = VF_IFACE_DEVLINK_RATE, .attr = VF_ATTR_DL_GROUP,
+		.req = REQ(group), .cur = CUR(rate_group), .cur_known = KNOWN(has_dl_rate),
+	},
+	[VF_KEY_HW_ADDR] = {
+		.name = "hw_addr", .conf_name = "hw_addr",
+		.help = "port function MAC, unicast (switchdev)",
+		.doc = "The VF's MAC as the eswitch sets it (devlink port function "
+		       "hw_addr), unicast and not zero; taken by the VF's driver when it "
+		       "next binds. Needs switchdev mode.",
+		.type = VF_VAL_MAC, .json = VF_JSON_STRING,
+		.reset = VF_RESET_CONFIG_ONLY,
+		.want = WANT(hw_addr),
+		.iface = VF_IFACE_DEVLINK_FN, .attr = VF_ATTR_FN_HW_ADDR,
+		.req = REQ(mac), .cur = CUR(fn_hw_addr), .cur_known = KNOWN(has_fn_hw_addr),
+	},
+	[VF_KEY_FN_STATE] = {
+		.name = "fn_state", .conf_name = "fn_state",
+		.help = "port function state (switchdev)",
+		.doc = "The state of the VF's devlink port function: active or inactive "
+		       "(the function is detached from its driver's use). Needs switchdev "
+		       "mode; a VF's function is active by default.",
+		.type = VF_VAL_ENUM, .json = VF_JSON_STRING,
+		.what = "a port function state", .names = fn_state_names,
+		.reset = VF_RESET_VALUE, .reset_to = 1,
+		.want = WANT(fn_state),
+		.iface = VF_IFACE_DEVLINK_FN, .attr = VF_ATTR_FN_STATE,
+		.req = REQ(value), .cur = CUR(fn_state), .cur_known = KNOWN(has_fn_state),
+	},
+	[VF_KEY_ROCE] = {
+		.name = "roce", .conf_name = "roce",
+		.help = "port function RoCE capability (switchdev)",
+		.doc = "Whether the VF may use RoCE (devlink port function capability "
+		       "roce); on by default. mlx5 changes it only while the VF has no "
+		       "driver. Needs switchdev mode.",
+		.type = VF_VAL_BOOL, .json = VF_JSON_BOOL,
+		.reset = VF_RESET_VALUE, .reset_to = 1,
+		.want = WANT(roce),
+		.iface = VF_IFACE_DEVLINK_FN, .attr = VF_ATTR_FN_ROCE,
+		.req = REQ(value), .cur = CUR(fn_roce), .cur_known = KNOWN(has_fn_roce),
+	},
+	[VF_KEY_MIGRATABLE] = {
+		.name = "migratable", .conf_name = "migratable",
+		.help = "port function live-migration cap (switchdev)",
+		.doc = "Whether the VF can be live-migrated (devlink port function "
+		       "capability migratable, ConnectX-7 with mlx5_vfio_pci); off by "
+		       "default. mlx5 changes it only while the VF has no driver. Needs "
+		       "switchdev mode.",
+		.type = VF_VAL_BOOL, .json = VF_JSON_BOOL,
+		.reset = VF_RESET_VALUE, .reset_to = 0,
+		.want = WANT(migratable),
+		.iface = VF_IFACE_DEVLINK_FN, .attr = VF_ATTR_FN_MIGRATABLE,
+		.req = REQ(value), .cur = CUR(fn_migratable),
+		.cur_known = KNOWN(has_fn_migratable),
+	},
 };
 /* clang-format on */
 
@@ -273,6 +369,9 @@ static void value_get(const struct vf_setting *row, const void *base, struct vf_
 		memcpy(v->mac, (const unsigned char *)base + f.off, 6);
 	else if (row->type == VF_VAL_GUID)
 		memcpy(&v->guid, (const unsigned char *)base + f.off, sizeof(v->guid));
+	else if (row->type == VF_VAL_NAME)
+		snprintf(v->name, sizeof(v->name), "%.*s", (int)f.size - 1,
+			 (const char *)base + f.off);
 	else
 		v->u = field_get(base, f);
 }
@@ -284,6 +383,8 @@ static void value_put(const struct vf_setting *row, void *base, struct vf_field 
 		memcpy((unsigned char *)base + f.off, v->mac, 6);
 	else if (row->type == VF_VAL_GUID)
 		memcpy((unsigned char *)base + f.off, &v->guid, sizeof(v->guid));
+	else if (row->type == VF_VAL_NAME)
+		snprintf((char *)base + f.off, f.size, "%s", v->name);
 	else
 		field_put(base, f, v->u);
 }
@@ -316,6 +417,33 @@ bool vf_key_is_auto(enum vf_key key, const struct vf_settings *s)
 	       auto_get(&table[key], s);
 }
 
+const struct vf_rate_pair vf_rate_pairs[VF_RATE_PAIRS] = {
+	{VF_KEY_MIN_TX_RATE, VF_KEY_MAX_TX_RATE},
+	{VF_KEY_TX_SHARE, VF_KEY_TX_MAX},
+};
+
+bool vf_rate_pair_conflicts(const struct vf_rate_pair *p, const struct vf_settings *s,
+			    uint32_t *low, uint32_t *high)
+{
+	struct vf_value lo, hi;
+
+	if (!vf_settings_has(s, p->low) || !vf_settings_has(s, p->high))
+		return false;
+	vf_key_want(p->low, s, NULL, &lo);
+	vf_key_want(p->high, s, NULL, &hi);
+	*low = lo.u;
+	*high = hi.u;
+	return hi.u && lo.u > hi.u;
+}
+
+bool vf_settings_use_iface(const struct vf_settings *s, enum vf_iface iface)
+{
+	for (int k = 0; k < VF_KEY_COUNT; k++)
+		if (vf_settings_has(s, (enum vf_key)k) && table[k].iface == iface)
+			return true;
+	return false;
+}
+
 bool vf_settings_want_auto(const struct vf_settings *s)
 {
 	for (int k = 0; k < VF_KEY_COUNT; k++)
@@ -340,6 +468,18 @@ const char *vf_request_name(const struct rtnl_vf_set *s)
 		return "IFLA_MTU";
 	if (s->attr == VF_ATTR_MSIX)
 		return "sriov_vf_msix_count";
+	if (s->attr == VF_ATTR_DL_RATE)
+		return "devlink rate tx_share/tx_max";
+	if (s->attr == VF_ATTR_DL_GROUP)
+		return "devlink rate parent";
+	if (s->attr == VF_ATTR_FN_HW_ADDR)
+		return "devlink port function hw_addr";
+	if (s->attr == VF_ATTR_FN_STATE)
+		return "devlink port function state";
+	if (s->attr == VF_ATTR_FN_ROCE)
+		return "devlink port function roce";
+	if (s->attr == VF_ATTR_FN_MIGRATABLE)
+		return "devlink port function migratable";
 	return rtnl_vf_attr_name(s);
 }
 
@@ -362,7 +502,7 @@ void vf_key_list(bool conf, char *buf, size_t size)
 
 int vf_key_lookup(const char *name, enum vf_key *key, struct sriov_err *e)
 {
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
 
 	for (int k = 0; k < VF_KEY_COUNT; k++) {
 		if (!strcmp(name, table[k].name)) {
@@ -416,7 +556,11 @@ void vf_key_values(enum vf_key key, char *buf, size_t size)
 
 	switch (row->type) {
 	case VF_VAL_MAC:
-		snprintf(buf, size, "aa:bb:cc:dd:ee:ff or auto");
+		snprintf(buf, size, "aa:bb:cc:dd:ee:ff%s",
+			 row->auto_flag.size ? " or auto" : "");
+		break;
+	case VF_VAL_NAME:
+		snprintf(buf, size, "a rate node name or none");
 		break;
 	case VF_VAL_GUID:
 		snprintf(buf, size, "xx:xx:xx:xx:xx:xx:xx:xx or auto");
@@ -451,7 +595,10 @@ void vf_key_syntax(enum vf_key key, char *buf, size_t size)
 
 	switch (row->type) {
 	case VF_VAL_MAC:
-		snprintf(buf, size, "MAC|auto");
+		snprintf(buf, size, row->auto_flag.size ? "MAC|auto" : "MAC");
+		break;
+	case VF_VAL_NAME:
+		snprintf(buf, size, "NAME|none");
 		break;
 	case VF_VAL_GUID:
 		snprintf(buf, size, "GUID|auto");
@@ -574,6 +721,25 @@ bad:
 			     key, text);
 }
 
+int vf_name_parse(const char *key, const char *text, char name[64], struct sriov_err *e)
+{
+	size_t len = strlen(text);
+
+	name[0] = '\0';
+	if (len == 0 || !strcmp(text, "none"))
+		return 0;
+	if (len > 63 ||
+	    strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_.-") != len ||
+	    text[0] == '.' || text[0] == '-')
+		return sriov_err_set(e, -EINVAL,
+				     "%s: '%s' is not a rate node name (1-63 letters, "
+				     "digits, _ . -, not starting with . or -; or none)",
+				     key, text);
+	memcpy(name, text, len + 1);
+	return 0;
+}
+
 /* A number of a row with a lower bound: "mtu: '10' is out of range 68-65535". */
 static int uint_parse(const struct vf_setting *row, const char *key, const char *text,
 		      uint32_t *v, struct sriov_err *e)
@@ -620,6 +786,8 @@ static int value_parse(const struct vf_setting *row, const char *key, const char
 		return vf_mac_parse(key, text, v->mac, e);
 	case VF_VAL_GUID:
 		return vf_guid_parse(key, text, &v->guid, e);
+	case VF_VAL_NAME:
+		return vf_name_parse(key, text, v->name, e);
 	case VF_VAL_UINT:
 		return uint_parse(row, key, text, &v->u, e);
 	case VF_VAL_BOOL:
@@ -725,6 +893,8 @@ bool vf_value_equal(enum vf_key key, const struct vf_value *a, const struct vf_v
 		return !memcmp(a->mac, b->mac, 6);
 	if (table[key].type == VF_VAL_GUID)
 		return a->guid == b->guid;
+	if (table[key].type == VF_VAL_NAME)
+		return !strcmp(a->name, b->name);
 	return a->u == b->u;
 }
 
@@ -792,6 +962,9 @@ void vf_value_format(enum vf_key key, const struct vf_value *v, char *buf, size_
 	case VF_VAL_GUID:
 		vf_guid_format(v->guid, mac);
 		snprintf(buf, size, "%s", mac);
+		break;
+	case VF_VAL_NAME:
+		snprintf(buf, size, "%s", v->name[0] ? v->name : "none");
 		break;
 	case VF_VAL_UINT:
 		snprintf(buf, size, "%u", v->u);

@@ -29,7 +29,7 @@ A recording is a run of messages (each 4-byte aligned) stored at
 /.sriovctl/devlink/BUS/DEV in a --root tree. Used by tests/cli/test_devlink.py
 and fuzz/make-seeds.py; run directly to write one:
 
-    python3 tests/devlink_replies.py ROOT mlx5|ice ADDRESS NUM_VFS
+    python3 tests/devlink_replies.py ROOT mlx5|mlx5-flat|ice ADDRESS NUM_VFS
 """
 import os
 import struct
@@ -165,8 +165,10 @@ def rate_node(bus, dev, name, share=0, tx_max=0):
         u64(A_TX_SHARE, share), u64(A_TX_MAX, tx_max)], flags=NLM_F_MULTI)
 
 
-def mlx5(address, num_vfs, bus="pci"):
-    """A ConnectX PF in switchdev mode (see the module's docstring)."""
+def mlx5(address, num_vfs, bus="pci", group=True):
+    """A ConnectX PF in switchdev mode (see the module's docstring); group
+    False: no rate node, VF 1's leaf without parent (the kernel changes the
+    eswitch mode only without rate nodes)."""
     run = [instance(bus, address), eswitch(bus, address, 1, inline=0, encap=1),
            physical_port(bus, address, 65535, "enp3s0f0np0", 4)]
     for vf in range(num_vfs):
@@ -175,10 +177,12 @@ def mlx5(address, num_vfs, bus="pci"):
                            ifindex=20 + vf,
                            function=fn_attrs(mac, roce=True, migratable=False)))
     run.append(done())
-    run.append(rate_node(bus, address, "group1", tx_max=1000 * MBIT))
+    if group:
+        run.append(rate_node(bus, address, "group1", tx_max=1000 * MBIT))
     for vf in range(num_vfs):
         if vf == 1:
-            run.append(rate_leaf(bus, address, 1 + vf, 10 * MBIT, 100 * MBIT, "group1"))
+            run.append(rate_leaf(bus, address, 1 + vf, 10 * MBIT, 100 * MBIT,
+                                 "group1" if group else None))
         else:
             run.append(rate_leaf(bus, address, 1 + vf))
     run.append(done())
@@ -214,7 +218,12 @@ def no_eswitch(address, bus="pci"):
     return b"".join([instance(bus, address), refusal(-95), done(), done()])
 
 
-PROFILES = {"mlx5": mlx5, "ice": ice, "netdevsim": netdevsim}
+def mlx5_flat(address, num_vfs, bus="pci"):
+    """mlx5 without the rate node (an eswitch mode change is allowed)."""
+    return mlx5(address, num_vfs, bus, group=False)
+
+
+PROFILES = {"mlx5": mlx5, "mlx5-flat": mlx5_flat, "ice": ice, "netdevsim": netdevsim}
 
 
 def write_recording(root, address, data, bus="pci"):

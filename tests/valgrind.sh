@@ -101,6 +101,10 @@ vg 0 show --json "${dl[@]}"
 vg 0 vf eth0/1 show --json "${dl[@]}"
 vg 0 pf eth0 show "${dl[@]}"
 vg 0 pf 0000:01:00.0 show --json "${dl[@]}"
+vg 1 pf eth0 set eswitch legacy --dry-run "${dl[@]}" # a rate node: refused
+vg 0 vf eth0/1-2 set tx_max 200 rate_group grp2 hw_addr 02:00:00:00:00:01 --dry-run "${dl[@]}"
+vg 0 vf eth0/1 reset --dry-run --no-config --json "${dl[@]}"
+python3 "$top/tests/devlink_replies.py" "$tmp/dl" mlx5-flat 0000:01:00.0 4
 vg 0 pf eth0 set eswitch legacy inline_mode link mtu 9000 --dry-run --json "${dl[@]}"
 vg 0 pf eth0 set mtu 9000 "${dl[@]}"
 vg 0 restore "${dl[@]}"

@@ -218,6 +218,23 @@ int devlink_port_fn_set(struct devlink_nl *dl, const char *bus, const char *dev,
 int sriov_devlink_read(struct sriov_root *r, struct devlink_nl *dl, const char *bus,
 		       const char *dev, struct devlink_state *s, struct sriov_err *e);
 
+/*
+ * The devlink values of VF index (its pcivf port's function, its rate leaf:
+ * Mbit/s, bytes/s rounded down) into vi's has_dl_rate .. fn_migratable, the
+ * current values of the devlink rows of the VF settings table (vfsetting.h).
+ * Cleared first: all unknown (has_dl_port false) when s has no port for the
+ * VF or its eswitch is not in switchdev mode (ice lists VF ports in legacy
+ * mode too, but they take no rate or function settings there).
+ */
+void vf_info_devlink_fill(const struct devlink_state *s, unsigned int index,
+			  struct vf_info *vi);
+
+/*
+ * The devlink handle of the PF whose device (its netdev's "device" link) is
+ * dev_name: "netdevsim" for a netdevsim device, else "pci".
+ */
+const char *devlink_bus_of(const char *dev_name);
+
 /* The recorded replies of bus/dev under r (malloc'd *buf): capture's copy. */
 int devlink_recorded_read(struct sriov_root *r, const char *bus, const char *dev,
 			  char **buf, size_t *len, struct sriov_err *e);

@@ -45,6 +45,21 @@ struct vf_info {
 	uint32_t mtu;	     /* its MTU */
 	bool has_msix;	     /* sriov_vf_msix_count is there */
 	uint32_t msix_count; /* sriov_vf_msix_count */
+	/* Not from rtnetlink: the VF's devlink port in switchdev mode
+	 * (vf_info_devlink_fill(), devlink.h); all false outside switchdev */
+	bool has_dl_port;    /* the VF has a devlink port (pcivf) */
+	bool has_dl_rate;    /* the port's rate leaf was reported */
+	uint32_t tx_share;   /* Mbit/s (bytes/s rounded down) */
+	uint32_t tx_max;     /* Mbit/s, 0: no limit */
+	char rate_group[64]; /* the leaf's parent node, empty: none */
+	bool has_fn_hw_addr; /* port function hw_addr (6 bytes) */
+	uint8_t fn_hw_addr[6];
+	bool has_fn_state;
+	uint32_t fn_state; /* DEVLINK_PORT_FN_STATE_*: inactive 0, active 1 */
+	bool has_fn_roce;
+	uint32_t fn_roce; /* 1/0 */
+	bool has_fn_migratable;
+	uint32_t fn_migratable; /* 1/0 */
 };
 
 struct link_vfs {
@@ -159,7 +174,10 @@ struct rtnl_vf_set {
 	uint32_t min_tx_rate; /* Mbit/s */
 	uint32_t max_tx_rate; /* Mbit/s */
 	uint32_t value;
-	uint64_t guid; /* RTNL_VF_IB_*_GUID */
+	uint64_t guid;	   /* RTNL_VF_IB_*_GUID */
+	uint32_t tx_share; /* devlink rate, Mbit/s */
+	uint32_t tx_max;   /* devlink rate, Mbit/s, 0: no limit */
+	char group[64];	   /* devlink rate parent node, empty: none */
 };
 
 /* The kernel's name of the attribute ("IFLA_VF_MAC", ...). */

@@ -29,6 +29,14 @@ int pf_attr_read(struct sriov_root *r, const struct pf *pf, enum pf_key key, cha
  */
 int pf_eswitch_change_ok(const struct pf *pf, struct sriov_err *e);
 
+/*
+ * The kernel refuses an eswitch mode change while the instance has devlink
+ * rate nodes (groups): -EBUSY naming them and how to remove them, else 0
+ * (also when the instance cannot be read: the change itself will say).
+ */
+int pf_eswitch_rate_nodes_ok(struct sriov_root *r, const struct pf *pf,
+			     struct sriov_err *e);
+
 /* The driver changes the mode only while its VFs have no driver (mlx5). */
 bool pf_eswitch_needs_unbound_vfs(const struct pf *pf);
 

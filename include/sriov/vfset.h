@@ -7,6 +7,7 @@
 #include "error.h"
 #include "sysroot.h"
 #include "netlink.h"
+#include "devlink.h"
 #include "vfattr.h"
 #include "vfdev.h"
 
@@ -66,6 +67,12 @@ struct vf_set_op {
 	struct vf_fn_pf pf_bounds;    /* its MTU, sriov_vf_total_msix */
 	struct vf_fn *fns; /* n_fns entries, by VF index; addr empty: not read */
 	size_t n_fns;
+	/* the PF's devlink instance, for settings of the devlink port (switchdev) */
+	char dl_bus[16], dl_dev[32];
+	bool have_dl;		  /* dl was read */
+	uint32_t pf_speed;	  /* the PF's link speed, Mbit/s; 0: unknown */
+	struct devlink_state dl;  /* its eswitch, ports and rates before */
+	struct devlink_nl *dl_nl; /* opened when a devlink request is sent */
 	/* carrying it out */
 	struct vf_set_link up;
 	bool sent;		       /* requests were sent */

@@ -46,6 +46,13 @@ enum vf_key {
 	VF_KEY_PORT_GUID,
 	VF_KEY_MTU,
 	VF_KEY_MSIX,
+	VF_KEY_TX_SHARE,
+	VF_KEY_TX_MAX,
+	VF_KEY_RATE_GROUP,
+	VF_KEY_HW_ADDR,
+	VF_KEY_FN_STATE,
+	VF_KEY_ROCE,
+	VF_KEY_MIGRATABLE,
 	VF_KEY_COUNT,
 };
 
@@ -69,7 +76,28 @@ struct vf_settings {
 	uint64_t port_guid;
 	uint32_t mtu;
 	uint32_t msix;
+	uint32_t tx_share; /* devlink rate, Mbit/s */
+	uint32_t tx_max;
+	char rate_group[64]; /* empty: none (detach) */
+	uint8_t hw_addr[6];
+	uint32_t fn_state;
+	bool roce;
+	bool migratable;
 };
+
+/*
+ * The rate pairs: the first (a guaranteed rate) may not be above the second
+ * (a limit) when that is not 0. min_tx_rate/max_tx_rate, tx_share/tx_max.
+ */
+struct vf_rate_pair {
+	enum vf_key low, high;
+};
+#define VF_RATE_PAIRS 2
+extern const struct vf_rate_pair vf_rate_pairs[VF_RATE_PAIRS];
+
+/* The pair's values in s contradict each other (both given, low > high > 0). */
+bool vf_rate_pair_conflicts(const struct vf_rate_pair *p, const struct vf_settings *s,
+			    uint32_t *low, uint32_t *high);
 
 /* Some key given takes its value from "mac auto" (mac, node_guid, port_guid auto). */
 bool vf_settings_want_auto(const struct vf_settings *s);
@@ -96,6 +124,7 @@ enum vf_value_type {
 	VF_VAL_BOOL, /* on/off (yes/no, 1/0, true/false); stored 0/1 */
 	VF_VAL_ENUM, /* one of names (any case); stored as its value */
 	VF_VAL_GUID, /* xx:xx:xx:xx:xx:xx:xx:xx or auto; uint64_t, first byte highest */
+	VF_VAL_NAME, /* [A-Za-z0-9_.-], 1-63 characters, or none (empty); char[64] */
 };
 
 /* The value's type in JSON output (docs/json.md). */
@@ -108,8 +137,10 @@ enum vf_json_type {
 /* The kernel interface that carries a setting. */
 enum vf_iface {
 	VF_IFACE_RTNL, /* rtnetlink IFLA_VF_* on the PF netdev; attr: enum rtnl_vf_attr */
-	VF_IFACE_VF_NETDEV, /* rtnetlink on the VF's own netdev (IFLA_MTU) */
-	VF_IFACE_SYSFS,	    /* an attribute file of the VF's PCI function */
+	VF_IFACE_VF_NETDEV,    /* rtnetlink on the VF's own netdev (IFLA_MTU) */
+	VF_IFACE_SYSFS,	       /* an attribute file of the VF's PCI function */
+	VF_IFACE_DEVLINK_RATE, /* devlink rate of the VF's port (switchdev) */
+	VF_IFACE_DEVLINK_FN,   /* devlink port function of the VF's port (switchdev) */
 	VF_IFACE_COUNT,
 };
 
@@ -121,8 +152,17 @@ enum vf_iface {
 enum vf_other_attr {
 	VF_ATTR_MTU = RTNL_VF_ATTR_COUNT, /* VF_IFACE_VF_NETDEV: IFLA_MTU; value */
 	VF_ATTR_MSIX,			  /* VF_IFACE_SYSFS: sriov_vf_msix_count; value */
+	VF_ATTR_DL_RATE,       /* VF_IFACE_DEVLINK_RATE: tx_share, tx_max of the leaf */
+	VF_ATTR_DL_GROUP,      /* VF_IFACE_DEVLINK_RATE: the leaf's parent; group */
+	VF_ATTR_FN_HW_ADDR,    /* VF_IFACE_DEVLINK_FN: hw_addr; mac */
+	VF_ATTR_FN_STATE,      /* VF_IFACE_DEVLINK_FN: state; value */
+	VF_ATTR_FN_ROCE,       /* VF_IFACE_DEVLINK_FN: caps roce; value */
+	VF_ATTR_FN_MIGRATABLE, /* VF_IFACE_DEVLINK_FN: caps migratable; value */
 	VF_ATTR_COUNT,
 };
+
+/* The keys of iface are given in s. */
+bool vf_settings_use_iface(const struct vf_settings *s, enum vf_iface iface);
 
 /* The interface that carries request attr. */
 enum vf_iface vf_attr_iface(unsigned int attr);
@@ -141,10 +181,10 @@ struct vf_enum_name {
  * clean value here to be reset too.
  */
 enum vf_reset_rule {
-	VF_RESET_NONE,	 /* not reset */
-	VF_RESET_VALUE,	 /* reset to .reset_to */
-	VF_RESET_CONFIG, /* the configured value, else .reset_to (mac: the zero
-			  * MAC, which gives the VF back its driver's default) */
+	VF_RESET_NONE,	      /* not reset */
+	VF_RESET_VALUE,	      /* reset to .reset_to */
+	VF_RESET_CONFIG,      /* the configured value, else .reset_to (mac: the zero
+			       * MAC, which gives the VF back its driver's default) */
 	VF_RESET_CONFIG_ONLY, /* the configured value, else left as it is (no
 			       * value is known to be clean: GUIDs) */
 	VF_RESET_KEEP,	      /* left as it is, on purpose (msix: the kernel
@@ -176,8 +216,8 @@ struct vf_setting {
 	uint32_t dflt;			  /* sent when neither given nor known */
 	bool zero_unreported;		  /* a current value 0 means not reported */
 	bool needs_carrier;		  /* drivers (igb) take it only with PF carrier */
-	enum vf_reset_rule reset;  /* `vf reset` */
-	uint32_t reset_to;	   /* its clean value (MAC rows: all zero) */
+	enum vf_reset_rule reset;	  /* `vf reset` */
+	uint32_t reset_to;		  /* its clean value (MAC rows: all zero) */
 	bool needs_vf_driver;	   /* set through the VF's own driver: after binding */
 	struct vf_field want;	   /* in struct vf_settings */
 	struct vf_field auto_flag; /* its bool "auto" in vf_settings; size 0: none */
@@ -197,6 +237,7 @@ struct vf_value {
 	uint32_t u; /* UINT, BOOL, ENUM */
 	uint8_t mac[6];
 	uint64_t guid;
+	char name[64]; /* NAME: empty for none */
 };
 
 /* "mac", "vlan", ... */
@@ -213,6 +254,9 @@ int vf_key_lookup_conf(const char *name, enum vf_key *key);
 
 /* The configuration key an alias stands for ("proto": "vlan_proto"), or NULL. */
 const char *vf_key_alias_of(const char *name);
+
+/* A buffer that holds vf_key_list()'s text. */
+#define VF_KEY_LIST_SIZE 384
 
 /* "mac, vlan, ..., query_rss": every key, as `vf set` (conf false) or a file names it. */
 void vf_key_list(bool conf, char *buf, size_t size);
@@ -278,6 +322,8 @@ int vf_mac_parse(const char *key, const char *text, uint8_t mac[6], struct sriov
 int vf_bool_parse(const char *key, const char *text, bool *v, struct sriov_err *e);
 int vf_uint_parse(const char *key, const char *text, uint32_t max, const char *unit,
 		  uint32_t *v, struct sriov_err *e);
+/* A devlink rate node name ([A-Za-z0-9_.-], 1-63), or none/"" (empty). */
+int vf_name_parse(const char *key, const char *text, char name[64], struct sriov_err *e);
 /* "00:11:22:33:44:55:66:77" exactly (any case): -EINVAL naming key and text. */
 int vf_guid_parse(const char *key, const char *text, uint64_t *guid, struct sriov_err *e);
 
@@ -289,6 +335,9 @@ int vf_guid_parse(const char *key, const char *text, uint64_t *guid, struct srio
  * same. Zero when auto_mac is NULL.
  */
 uint64_t vf_guid_auto(const uint8_t *auto_mac);
+
+/* A buffer that holds any value as text (a rate node name of 63 characters). */
+#define VF_VALUE_STRLEN 72
 
 /* Values as text. The names are NULL for a value that has none. */
 #define VF_MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and its NUL */

@@ -185,6 +185,15 @@ def test_pf_show(root):
             [f"enp3s0f0npf0vf{i}" for i in range(4)], out)
 
 
+def test_pf_set_rate_nodes(root):
+    name = "pf set eswitch with a rate node"
+    rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "--dry-run")
+    t.check(f"{name}: refused before any change (exit 1), naming the node",
+            rc == 1 and "without devlink rate nodes" in err and "(group1)" in err and
+            "rate_group none" in err, f"rc={rc} {out} {err}")
+    t.check(f"{name}: nothing journaled", journal(root) is None)
+
+
 def test_pf_set(root):
     name = "pf set"
     rc, out, err = pf(root, "eth0", "set", "eswitch", "legacy", "inline_mode", "link",
@@ -344,6 +353,9 @@ def main():
         test_no_eswitch(x710)
         test_capture_keeps_devlink(igb, tmp)
         test_pf_show(igb)
+        test_pf_set_rate_nodes(igb)
+        # the kernel changes the eswitch mode only without rate nodes
+        dr.write_recording(igb, "0000:01:00.0", dr.mlx5("0000:01:00.0", 4, group=False))
         test_pf_set(igb)
         test_pf_order(igb)
         test_pf_handle(igb)

@@ -498,6 +498,75 @@ static void test_build_port_fn(void **state)
 
 /* ---- names and units ---------------------------------------------------------- */
 
+/* The devlink values of a VF as the settings table's current values. */
+static void test_vf_info_fill(void **state)
+{
+	struct devlink_port ports[2] = {
+		{.index = 1,
+		 .flavour = 4,
+		 .pf_number = 0,
+		 .vf_number = 0,
+		 .controller = 0,
+		 .has_function = true,
+		 .hw_addr_len = 6,
+		 .hw_addr = {0x02, 0, 0, 0, 0, 0x07},
+		 .state = 1,
+		 .opstate = -1,
+		 .roce = 1,
+		 .migratable = 0},
+		{.index = 2,
+		 .flavour = 4,
+		 .pf_number = 0,
+		 .vf_number = 1,
+		 .controller = 0,
+		 .state = -1,
+		 .roce = -1,
+		 .migratable = -1},
+	};
+	struct devlink_rate rates[1] = {
+		{.port_index = 1,
+		 .has_tx_share = true,
+		 .has_tx_max = true,
+		 .tx_share = 1250000,
+		 .tx_max = 12500000 + 124999,
+		 .parent = "grp1"},
+	};
+	struct devlink_state s = {.has_eswitch = true,
+				  .eswitch = {.mode = DL_ESWITCH_SWITCHDEV},
+				  .ports = ports,
+				  .n_ports = 2,
+				  .rates = rates,
+				  .n_rates = 1};
+	const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0x07};
+	struct vf_info vi;
+
+	(void)state;
+	memset(&vi, 0xff, sizeof(vi));
+	vf_info_devlink_fill(&s, 0, &vi);
+	assert_true(vi.has_dl_port && vi.has_dl_rate);
+	assert_int_equal(vi.tx_share, 10);
+	assert_int_equal(vi.tx_max, 100); /* rounded down to whole Mbit/s */
+	assert_string_equal(vi.rate_group, "grp1");
+	assert_true(vi.has_fn_hw_addr);
+	assert_memory_equal(vi.fn_hw_addr, mac, 6);
+	assert_true(vi.has_fn_state && vi.fn_state == 1);
+	assert_true(vi.has_fn_roce && vi.fn_roce == 1);
+	assert_true(vi.has_fn_migratable && vi.fn_migratable == 0);
+	/* a port without function attributes or rate leaf */
+	vf_info_devlink_fill(&s, 1, &vi);
+	assert_true(vi.has_dl_port);
+	assert_false(vi.has_dl_rate || vi.has_fn_hw_addr || vi.has_fn_state ||
+		     vi.has_fn_roce || vi.has_fn_migratable);
+	/* no port for VF 2; legacy mode: nothing, even with ports listed (ice) */
+	vf_info_devlink_fill(&s, 2, &vi);
+	assert_false(vi.has_dl_port);
+	s.eswitch.mode = DL_ESWITCH_LEGACY;
+	vf_info_devlink_fill(&s, 0, &vi);
+	assert_false(vi.has_dl_port || vi.has_dl_rate || vi.has_fn_roce);
+	assert_string_equal(devlink_bus_of("netdevsim10"), "netdevsim");
+	assert_string_equal(devlink_bus_of("0000:03:00.0"), "pci");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -557,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_build_eswitch),
 		cmocka_unit_test(test_build_rate),
 		cmocka_unit_test(test_build_port_fn),
+		cmocka_unit_test(test_vf_info_fill),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_live),
 	};

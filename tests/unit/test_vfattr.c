@@ -75,12 +75,15 @@ static void test_keys(void **state)
 
 static void test_parse_values(void **state)
 {
-	struct vf_settings s =
-		SETTINGS("mac", "02:AB:cd:00:00:01", "vlan", "4095", "qos", "7", "proto",
-			 "802.1AD", "min_tx_rate", "0", "max_tx_rate", "4294967295",
-			 "spoofchk", "off", "trust", "Yes", "state", "disable",
-			 "query_rss", "1", "node_guid", "00:02:C9:03:00:21:6e:70",
-			 "port_guid", "auto", "mtu", "9000", "msix", "8");
+	struct vf_settings s = SETTINGS(
+		"mac", "02:AB:cd:00:00:01", "vlan", "4095", "qos", "7", "proto",
+		"802.1AD", "min_tx_rate", "0", "max_tx_rate", "4294967295", "spoofchk",
+		"off", "trust", "Yes", "state", "disable", "query_rss", "1", "node_guid",
+		"00:02:C9:03:00:21:6e:70", "port_guid", "auto", "mtu", "9000", "msix",
+		"8", "tx_share", "10", "tx_max", "100", "rate_group", "grp1", "hw_addr",
+		"02:00:00:00:00:0a", "fn_state", "inactive", "roce", "off", "migratable",
+		"on");
+	const uint8_t hw[6] = {0x02, 0, 0, 0, 0, 0x0a};
 	const uint8_t mac[6] = {0x02, 0xab, 0xcd, 0x00, 0x00, 0x01};
 
 	(void)state;
@@ -93,6 +96,13 @@ static void test_parse_values(void **state)
 	assert_int_equal(s.min_tx_rate, 0);
 	assert_int_equal(s.max_tx_rate, UINT32_MAX);
 	assert_false(s.spoofchk);
+	assert_int_equal(s.tx_share, 10);
+	assert_int_equal(s.tx_max, 100);
+	assert_string_equal(s.rate_group, "grp1");
+	assert_memory_equal(s.hw_addr, hw, 6);
+	assert_int_equal(s.fn_state, 0);
+	assert_false(s.roce);
+	assert_true(s.migratable);
 	assert_true(s.trust);
 	assert_int_equal(s.state, VF_LINK_STATE_DISABLE);
 	assert_true(s.query_rss);

@@ -51,6 +51,11 @@ static size_t good_values(int k, char out[8][32])
 		for (const struct vf_enum_name *e = row->names; e->name && n < 8; e++)
 			snprintf(out[n++], 32, "%s", e->name);
 		break;
+	case VF_VAL_NAME:
+		snprintf(out[n++], 32, "grp1");
+		snprintf(out[n++], 32, "tenant_a.gold-2");
+		snprintf(out[n++], 32, "none");
+		break;
 	}
 	return n;
 }
@@ -72,9 +77,10 @@ static void test_rows_complete(void **state)
 		assert_int_equal(row->iface == VF_IFACE_RTNL,
 				 row->attr < RTNL_VF_ATTR_COUNT);
 		assert_true(row->min <= row->max);
-		/* auto: the MAC and GUID rows, and only they */
+		/* auto: the MAC and GUID rows, and only they (not devlink's hw_addr) */
 		assert_int_equal(row->auto_flag.size != 0,
-				 row->type == VF_VAL_MAC || row->type == VF_VAL_GUID);
+				 (row->type == VF_VAL_MAC && k != VF_KEY_HW_ADDR) ||
+					 row->type == VF_VAL_GUID);
 		/* igb takes a rate only with carrier: apply waits, pf_up auto */
 		assert_int_equal(row->needs_carrier, row->attr == RTNL_VF_RATE);
 		if (row->type == VF_VAL_ENUM)
@@ -83,6 +89,10 @@ static void test_rows_complete(void **state)
 			assert_int_equal(row->want.size, 6);
 			assert_int_equal(row->req.size, 6);
 			assert_int_equal(row->cur.size, 6);
+		}
+		if (row->type == VF_VAL_NAME) { /* a string of the same size each */
+			assert_int_equal(row->want.size, row->req.size);
+			assert_int_equal(row->cur.size, row->req.size);
 		}
 		if (row->type == VF_VAL_GUID) {
 			assert_int_equal(row->want.size, 8);
@@ -144,17 +154,27 @@ static void test_lookups(void **state)
 
 static void test_key_lists(void **state)
 {
-	char cli[200], conf[200];
+	char cli[VF_KEY_LIST_SIZE], conf[VF_KEY_LIST_SIZE];
 
 	(void)state;
 	vf_key_list(false, cli, sizeof(cli));
 	vf_key_list(true, conf, sizeof(conf));
 	assert_string_equal(cli, "mac, vlan, qos, proto, min_tx_rate, max_tx_rate, "
 				 "spoofchk, trust, state, query_rss, node_guid, "
-				 "port_guid, mtu, msix");
+				 "port_guid, mtu, msix, tx_share, tx_max, rate_group, "
+				 "hw_addr, fn_state, roce, migratable");
 	assert_string_equal(conf, "mac, vlan, qos, vlan_proto, min_tx_rate, "
 				  "max_tx_rate, spoofchk, trust, link_state, query_rss, "
-				  "node_guid, port_guid, mtu, msix");
+				  "node_guid, port_guid, mtu, msix, tx_share, tx_max, "
+				  "rate_group, hw_addr, fn_state, roce, migratable");
+	vf_key_syntax(VF_KEY_HW_ADDR, cli, sizeof(cli));
+	assert_string_equal(cli, "MAC"); /* no auto */
+	vf_key_syntax(VF_KEY_RATE_GROUP, cli, sizeof(cli));
+	assert_string_equal(cli, "NAME|none");
+	vf_key_syntax(VF_KEY_FN_STATE, cli, sizeof(cli));
+	assert_string_equal(cli, "active|inactive");
+	vf_key_values(VF_KEY_TX_MAX, cli, sizeof(cli));
+	assert_string_equal(cli, "Mbit/s");
 	vf_key_values(VF_KEY_VLAN, cli, sizeof(cli));
 	assert_string_equal(cli, "0-4095");
 	vf_key_values(VF_KEY_STATE, cli, sizeof(cli));
@@ -249,9 +269,21 @@ static void test_bad_values(void **state)
 		const struct vf_setting *row = ROW(k);
 		char big[32];
 
-		expect_bad(k, "", -EINVAL);
-		expect_bad(k, "nonsense", -EINVAL);
+		if (row->type != VF_VAL_NAME) { /* any word names a group; "": none */
+			expect_bad(k, "", -EINVAL);
+			expect_bad(k, "nonsense", -EINVAL);
+		}
 		switch (row->type) {
+		case VF_VAL_NAME:
+			expect_bad(k, "grp/1", -EINVAL); /* no path component */
+			expect_bad(k, "..", -EINVAL);
+			expect_bad(k, "-x", -EINVAL);
+			expect_bad(k, "a b", -EINVAL);
+			expect_bad(k,
+				   "01234567890123456789012345678901234567890123456789012"
+				   "34567890123",
+				   -EINVAL); /* 64 characters */
+			break;
 		case VF_VAL_UINT:
 			snprintf(big, sizeof(big), "%llu",
 				 (unsigned long long)row->max + 1);
@@ -342,6 +374,18 @@ static void test_current(void **state)
 		.mtu = 9000,
 		.has_msix = true,
 		.msix_count = 0,
+		.has_dl_rate = true,
+		.tx_share = 10,
+		.tx_max = 100,
+		.rate_group = "grp1",
+		.has_fn_hw_addr = true,
+		.fn_hw_addr = {0x02, 0, 0, 0, 0, 0x0a},
+		.has_fn_state = true,
+		.fn_state = 0,
+		.has_fn_roce = true,
+		.fn_roce = 1,
+		.has_fn_migratable = true,
+		.fn_migratable = 0,
 	};
 	static const char *const want[VF_KEY_COUNT] = {
 		"02:00:00:00:00:09",
@@ -358,6 +402,13 @@ static void test_current(void **state)
 		"00:00:00:00:00:00:00:fe",
 		"9000",
 		"0",
+		"10",
+		"100",
+		"grp1",
+		"02:00:00:00:00:0a",
+		"inactive",
+		"on",
+		"off",
 	};
 	struct vf_info unknown = {
 		.spoofchk = -1, .trust = -1, .query_rss = -1, .link_state = -1};

@@ -10,7 +10,9 @@ representor, port function hw_addr), every rate leaf and node (tx_share,
 tx_max in bytes per second here, Mbit/s in sriovctl; parent), 300 ports read
 through a multi-part dump; and `pf set` on the igb PF: mtu set, read back,
 seen by `ip -j link`, journaled and restored; eswitch refused (no devlink
-instance). Ends with "N passed, N failed".
+instance); the devlink VF settings (tx_share, tx_max, rate_group) set by vf
+set and apply, read back by devlink, restored and reset, and the port
+function keys netdevsim 6.1 refuses. Ends with "N passed, N failed".
 """
 import os
 import sys
@@ -160,6 +162,81 @@ def check_igb(c, r):
            "devlink" in pf and pf["devlink"] is None, pf.get("devlink"))
 
 
+def leaf_of(r, name, index):
+    """(tx_share, tx_max, parent) of port index's leaf in a `devlink -j` section."""
+    leaves, _ = kernel_rates(r.json(name))
+    k = leaves.get(index)
+    return None if k is None else (k.get("tx_share", 0), k.get("tx_max", 0),
+                                   k.get("parent"))
+
+
+def check_devkeys(c, r):
+    """The devlink VF settings: vf set, show, apply, restore, vf reset."""
+    c.eq("devkeys: vf set tx_max in legacy mode: exit 2", 2, r.rc("devkeys/legacy-set"))
+    c.true("devkeys: ... naming the mode and the command",
+           "eswitch of netdevsim/netdevsim10 is legacy" in r.err("devkeys/legacy-set")
+           and "set eswitch switchdev" in r.err("devkeys/legacy-set"),
+           r.err("devkeys/legacy-set"))
+    c.eq("devkeys: vf PF/1 set tx_max 100 tx_share 10 rate_group grp1 exits 0", 0,
+         r.rc("devkeys/vf-set"))
+    c.eq("devkeys: devlink reads the leaf of port 129 back in bytes/s, parent grp1",
+         (1250000, 12500000, "grp1"), leaf_of(r, "devkeys/devlink-rates", 129))
+    _, nodes = kernel_rates(r.json("devkeys/devlink-rates"))
+    c.true("devkeys: the rate node grp1 was created", "grp1" in nodes, sorted(nodes))
+    doc = r.json("devkeys/vf-show")
+    vfs = {v["index"]: v for v in (doc or {}).get("vfs", [])}
+    got = {k: (vfs.get(1) or {}).get(k) for k in ("tx_share", "tx_max", "rate_group")}
+    c.eq("devkeys: vf show --json has them as current values",
+         {"tx_share": 10, "tx_max": 100, "rate_group": "grp1"}, got)
+    c.eq("devkeys: VF 0 untouched", (0, 0, "none"),
+         tuple((vfs.get(0) or {}).get(k) for k in ("tx_share", "tx_max", "rate_group")))
+    c.true("devkeys: vf show text", "tx_share 10, tx_max 100, rate_group grp1" in
+           r.text("devkeys/vf-show-text"), r.text("devkeys/vf-show-text"))
+    c.eq("devkeys: tx_share above tx_max: exit 2", 2, r.rc("devkeys/bad-share"))
+    # netdevsim 6.1: no port function attributes; caps are a 6.3 attribute
+    port = ((r.json("devkeys/devlink-port") or {}).get("port") or {}).get(
+        HANDLE + "/129") or {}
+    c.eq("devkeys: devlink reports no port function on netdevsim 6.1", None,
+         port.get("function"))
+    for key in ("fn-hw-addr", "fn-state", "fn-roce", "fn-migratable"):
+        c.eq("devkeys: %s: the kernel's refusal reported (exit 1)" % key, 1,
+             r.rc("devkeys/" + key))
+    c.true("devkeys: hw_addr refused by netdevsim with its message",
+           "Port doesn't support function attributes" in r.text("devkeys/fn-hw-addr"),
+           r.text("devkeys/fn-hw-addr"))
+    reset = r.text("devkeys/reset")
+    c.eq("devkeys: vf reset exits 0", 0, r.rc("devkeys/reset"))
+    c.true("devkeys: vf reset puts the rates and the group back",
+           "tx_share     10 -> 0  done" in reset and "tx_max       100 -> 0  done" in reset
+           and "rate_group   grp1 -> none  done" in reset, reset + r.err("devkeys/reset"))
+    c.eq("devkeys: devlink after the reset: no rates, no parent", (0, 0, None),
+         leaf_of(r, "devkeys/reset-rates", 129))
+    c.eq("devkeys: vf PF/2 set tx_share 20 exits 0", 0, r.rc("devkeys/set-share"))
+    c.eq("devkeys: apply --check: 2 changes pending (exit 1)", 1,
+         r.rc("devkeys/apply-check"))
+    c.eq("devkeys: apply of [vf netdevsim10 2] tx_max 200, rate_group grp2 exits 0", 0,
+         r.rc("devkeys/apply"))
+    c.eq("devkeys: devlink after apply: port 130 at 20/200 Mbit/s in grp2 (its "
+         "tx_share kept)", (2500000, 25000000, "grp2"),
+         leaf_of(r, "devkeys/apply-rates", 130))
+    c.eq("devkeys: restore exits 0", 0, r.rc("devkeys/restore"))
+    c.eq("devkeys: restore puts port 130's tx_max and group back", (2500000, 0, None),
+         leaf_of(r, "devkeys/restore-rates", 130))
+    c.eq("devkeys: restore puts back what vf reset changed on port 129",
+         (1250000, 12500000, "grp1"), leaf_of(r, "devkeys/restore-rates", 129))
+    c.eq("devkeys: pf set eswitch with rate nodes: refused (exit 1)", 1,
+         r.rc("devkeys/pf-set-legacy"))
+    c.true("devkeys: ... naming the nodes", "without devlink rate nodes" in
+           r.err("devkeys/pf-set-legacy") and "grp1" in r.err("devkeys/pf-set-legacy"),
+           r.err("devkeys/pf-set-legacy"))
+    c.eq("devkeys: vf PF/all set rate_group none tx_max 0 tx_share 0 exits 0", 0,
+         r.rc("devkeys/detach"))
+    leaves, _ = kernel_rates(r.json("devkeys/detach-rates"))
+    c.true("devkeys: every leaf detached and unlimited", leaves and all(
+        (k.get("tx_share", 0), k.get("tx_max", 0), k.get("parent")) == (0, 0, None)
+        for k in leaves.values()), leaves)
+
+
 def main(argv):
     parsed = vmrun.parse_args(argv, __doc__)
     if parsed is None:
@@ -212,6 +289,7 @@ def check(c, r):
            r.text("restore/restore") + r.err("restore/restore"))
     c.eq("restore: devlink reports legacy", "legacy",
          (kernel_eswitch(r, "restore/devlink-eswitch") or {}).get("mode"))
+    check_devkeys(c, r)
     _, scale = check_ports(c, r, "scale", 300)
     check_ports(c, r, "scale", 300, "pf-show-pf")
     c.true("scale: VF 299's port read", any(p.get("vf") == 299 for p in scale.values()),

@@ -65,6 +65,10 @@ static void vf_help(FILE *out)
 		"stable MAC (sriovctl(1)). vlan, qos and proto travel together, and so "
 		"do\n"
 		"the two rates: the parts not given keep the VF's current values.\n"
+		"tx_share, tx_max, rate_group, hw_addr, fn_state, roce and migratable\n"
+		"go to the VF's devlink port (devlink rate, port function), which\n"
+		"exists only in switchdev mode (sriovctl pf DEV set eswitch switchdev);\n"
+		"tx_share and tx_max travel together too.\n"
 		"\n"
 		"Options:\n"
 		"  --pf-up           bring the PF link up first (and wait up to %d s "
@@ -342,7 +346,7 @@ struct set_job {
 static int parse_pairs(struct cli *cli, struct vf_settings *s, char **kv, int n_kv)
 {
 	struct sriov_err err;
-	char keys[200];
+	char keys[VF_KEY_LIST_SIZE];
 
 	sriov_err_clear(&err);
 	vf_key_list(false, keys, sizeof(keys));
@@ -416,8 +420,8 @@ struct row {
 	const struct vf_set_result *r;
 	enum vf_key key;
 	bool failed;
-	char value[32];
-	char seen[32]; /* read back, when it differs */
+	char value[VF_VALUE_STRLEN];
+	char seen[VF_VALUE_STRLEN]; /* read back, when it differs */
 	struct sriov_err err;
 };
 
@@ -534,7 +538,7 @@ static void row_print(const struct set_job *j, const struct row *row, void *ctx)
 static void format_request(const struct rtnl_vf_set *s, char *buf, size_t size)
 {
 	size_t len = 0;
-	char v[32];
+	char v[VF_VALUE_STRLEN];
 
 	buf[0] = '\0';
 	for (int k = 0; k < VF_KEY_COUNT && len < size; k++) {
@@ -628,6 +632,19 @@ static void print_perm_source(const struct vf_set_op *op)
 	       op->ifname, perm, op->auto_mac.source);
 }
 
+/* A devlink request: the instance, the VF's port, a rate node it creates. */
+static void print_devlink_request(const struct vf_set_op *op, const struct rtnl_vf_set *s,
+				  const char *text)
+{
+	const struct devlink_port *p = devlink_vf_port(&op->dl, -1, s->vf);
+	bool creates = s->attr == VF_ATTR_DL_GROUP && s->group[0] &&
+		       !devlink_rate_node(&op->dl, s->group);
+
+	printf("  %s/%s port %u (VF %u) %s: %s%s%s\n", op->dl_bus, op->dl_dev,
+	       p ? p->index : 0, s->vf, vf_request_name(s), text,
+	       creates ? ", creating rate node " : "", creates ? s->group : "");
+}
+
 /* One request as the dry run shows it: where it goes, and what it carries. */
 static void print_request(const struct vf_set_op *op, const struct rtnl_vf_set *s)
 {
@@ -644,6 +661,10 @@ static void print_request(const struct vf_set_op *op, const struct rtnl_vf_set *
 	case VF_IFACE_SYSFS:
 		printf("  write %s/%s (VF %u): %s\n", fn && fn->addr[0] ? fn->addr : "?",
 		       vf_request_name(s), s->vf, text);
+		break;
+	case VF_IFACE_DEVLINK_RATE:
+	case VF_IFACE_DEVLINK_FN:
+		print_devlink_request(op, s, text);
 		break;
 	default:
 		printf("  RTM_SETLINK vf %u %s: %s\n", s->vf, vf_request_name(s), text);

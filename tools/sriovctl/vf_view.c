@@ -26,7 +26,7 @@ static const char *or_dash(const char *s)
 
 struct json_object *vf_value_json(enum vf_key key, const struct vf_value *v)
 {
-	char text[32];
+	char text[VF_VALUE_STRLEN];
 
 	switch (vf_setting_of(key)->json) {
 	case VF_JSON_NUMBER:
@@ -131,10 +131,13 @@ static void format_rate(char *buf, size_t size, const struct vf *vf)
  */
 static void vf_extra_print(FILE *out, const struct vf *vf)
 {
-	static const enum vf_key keys[] = {VF_KEY_MTU, VF_KEY_MSIX, VF_KEY_NODE_GUID,
-					   VF_KEY_PORT_GUID};
+	static const enum vf_key keys[] = {
+		VF_KEY_MTU,	 VF_KEY_MSIX,	VF_KEY_NODE_GUID,  VF_KEY_PORT_GUID,
+		VF_KEY_TX_SHARE, VF_KEY_TX_MAX, VF_KEY_RATE_GROUP, VF_KEY_HW_ADDR,
+		VF_KEY_FN_STATE, VF_KEY_ROCE,	VF_KEY_MIGRATABLE,
+	};
 	const char *sep = "         ";
-	char text[32];
+	char text[VF_VALUE_STRLEN];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vf_key_readable(keys[i], vf->has_info))

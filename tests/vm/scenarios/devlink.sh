@@ -5,7 +5,9 @@
 # representor and rate leaf per VF), a rate node and rates set with the
 # devlink CLI, `restore` back to legacy, 300 VFs for a multi-part port dump;
 # the same instance by its devlink handle; and `pf set` on the igb PF: mtu
-# (journaled, read back, restored), eswitch (no devlink instance: refused).
+# (journaled, read back, restored), eswitch (no devlink instance: refused);
+# the devlink VF settings (tx_share, tx_max, rate_group; the port function
+# keys netdevsim 6.1 refuses) by vf set, apply, restore and vf reset.
 # Checked on the host by tests/vm/check_devlink.py.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . /scenarios/lib.sh
@@ -59,6 +61,39 @@ run "$DEVLINK" port function rate set "$D/129" noparent
 run "$DEVLINK" port function rate del "$D/group1"
 section restore/restore sriovctl_cmd restore
 section restore/devlink-eswitch "$DEVLINK" -j dev eswitch show "$D"
+
+# ---- the devlink VF settings (vf set, apply, restore, vf reset) ----
+# legacy now: refused before anything is sent
+section devkeys/legacy-set sriovctl_cmd vf netdevsim10/1 set tx_max 100
+run "$DEVLINK" dev eswitch set "$D" mode switchdev
+section devkeys/vf-set sriovctl_cmd vf netdevsim10/1 set tx_max 100 tx_share 10 rate_group grp1
+section devkeys/devlink-rates "$DEVLINK" -j port function rate show
+section devkeys/vf-show sriovctl_cmd vf netdevsim10/0-1 show --json
+section devkeys/vf-show-text sriovctl_cmd vf netdevsim10/1 show
+section devkeys/bad-share sriovctl_cmd vf netdevsim10/1 set tx_share 200 tx_max 100
+# what netdevsim 6.1 does with the port function (hw_addr, state, caps)
+section devkeys/devlink-port "$DEVLINK" -j port show "$D/129"
+section devkeys/fn-hw-addr sriovctl_cmd vf netdevsim10/1 set hw_addr 02:00:00:00:01:01
+section devkeys/fn-state sriovctl_cmd vf netdevsim10/1 set fn_state inactive
+section devkeys/fn-roce sriovctl_cmd vf netdevsim10/1 set roce off
+section devkeys/fn-migratable sriovctl_cmd vf netdevsim10/1 set migratable on
+section devkeys/reset sriovctl_cmd vf netdevsim10/1 reset
+section devkeys/reset-rates "$DEVLINK" -j port function rate show
+# apply's step keeps the tx_share it is not given (the two rates travel together)
+section devkeys/set-share sriovctl_cmd vf netdevsim10/2 set tx_share 20
+printf '[vf netdevsim10 2]\ntx_max = 200\nrate_group = grp2\n' > /tmp/devkeys.conf
+section devkeys/apply-check sriovctl_cmd apply /tmp/devkeys.conf --check
+section devkeys/apply sriovctl_cmd apply /tmp/devkeys.conf
+section devkeys/apply-rates "$DEVLINK" -j port function rate show
+section devkeys/restore sriovctl_cmd restore
+section devkeys/restore-rates "$DEVLINK" -j port function rate show
+# the kernel refuses a mode change while rate nodes exist
+section devkeys/pf-set-legacy sriovctl_cmd pf netdevsim10 set eswitch legacy
+section devkeys/detach sriovctl_cmd vf netdevsim10/all set rate_group none tx_max 0 tx_share 0
+section devkeys/detach-rates "$DEVLINK" -j port function rate show
+run "$DEVLINK" port function rate del "$D/grp1"
+run "$DEVLINK" port function rate del "$D/grp2"
+run "$DEVLINK" dev eswitch set "$D" mode legacy
 
 # 300 VFs: netdevsim allows raising its VF limit through debugfs
 run sh -c "echo 0 > $NDEV/sriov_numvfs"
